@@ -1,0 +1,338 @@
+"""The Gibbs sampler of the Bayesian latent-class capture–recapture model (LCMCR).
+
+This is a numba re-implementation of the sampler described in Manrique-Vallier
+(2016), "Bayesian population size estimation using Dirichlet process mixtures",
+Biometrics 72(4): 1246–1254, following the update order, priors, warm-up and
+truncation rule of the R package LCMCR 0.4.14 (``NPLCM_CR_Basic_Freq``).
+No code from that package is copied here; the steps below are written from
+the model.
+
+The model, for J lists and K latent classes (a truncated stick-breaking
+Dirichlet process):
+
+* every person belongs to one class k with probability nu_k;
+  nu is stick-breaking: V_k ~ Beta(1, alpha), nu_k = V_k * prod_{l<k} (1 - V_l);
+* in class k, list j captures a person independently with probability
+  lambda_jk ~ Beta(1, 1);
+* alpha ~ Gamma(a_alpha, b_alpha) (shape, rate);
+* p(N) proportional to 1/N. The unobserved people (the all-zero cell) are
+  augmented: given the parameters, n0 = N - n is negative binomial
+  NB(n, 1 - p0), where p0 is the probability of being missed by every list.
+  As in R, a draw n0 > ``n0_max`` (R: 20 n) is rejected and drawn again, so
+  the prior is in effect truncated at N <= n + n0_max.
+
+The sampler works on the pattern table: each observed cell carries a count
+and we draw how many of its people are in each class (a multinomial), which
+is the same in distribution as drawing one class per person.
+
+All state lives in plain arrays so that the chain can be advanced in chunks
+(for progress bars) and each chain runs in its own thread (the kernel
+releases the GIL). Random numbers come from a numpy ``Generator`` per chain,
+so a seed gives the same draws every time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_NEG_INF = -np.inf
+
+
+@njit(cache=True, nogil=True)
+def _log_gamma_draw(rng: np.random.Generator, shape: float) -> float:
+    """log of a Gamma(shape, 1) draw, accurate also for very small shapes.
+
+    For shape < 0.5 uses Gamma(a) = Gamma(a + 1) * U^(1/a), computed in logs
+    so that tiny draws do not underflow to zero.
+    """
+    if shape < 0.5:
+        return np.log(1.0 - rng.random()) / shape + np.log(rng.standard_gamma(1.0 + shape))
+    return np.log(rng.standard_gamma(shape))
+
+
+@njit(cache=True, nogil=True)
+def _multinomial_into(
+    rng: np.random.Generator, total: int, weights: np.ndarray, out: np.ndarray
+) -> None:
+    """Draw Multinomial(total, weights / sum(weights)) into ``out``.
+
+    Conditional binomials on the suffix sums; stops early once everyone is
+    placed. For total == 1 draws a single category.
+    """
+    K = weights.shape[0]
+    for k in range(K):
+        out[k] = 0
+    if total == 0:
+        return
+    if total == 1:
+        s = 0.0
+        for k in range(K):
+            s += weights[k]
+        u = rng.random() * s
+        acc = 0.0
+        for k in range(K - 1):
+            acc += weights[k]
+            if u < acc:
+                out[k] = 1
+                return
+        out[K - 1] = 1
+        return
+    # suffix sums, so that p = w_k / sum_{l>=k} w_l without cancellation
+    suffix = np.empty(K)
+    s = 0.0
+    for k in range(K - 1, -1, -1):
+        s += weights[k]
+        suffix[k] = s
+    remaining = total
+    for k in range(K - 1):
+        if remaining == 0:
+            return
+        if suffix[k] <= 0.0:
+            break
+        p = weights[k] / suffix[k]
+        if p >= 1.0:
+            out[k] = remaining
+            return
+        if p > 0.0:
+            x = rng.binomial(remaining, p)
+            out[k] = x
+            remaining -= x
+    out[K - 1] += remaining
+
+
+@njit(cache=True, nogil=True)
+def _class_log_weights(cell: np.ndarray, log_nu: np.ndarray, log_lam: np.ndarray, out: np.ndarray) -> None:
+    """log nu_k + sum_j log P(x_j | class k), for one capture pattern."""
+    J = cell.shape[0]
+    K = log_nu.shape[0]
+    for k in range(K):
+        lp = log_nu[k]
+        for j in range(J):
+            lp += log_lam[j, k, cell[j]]
+        out[k] = lp
+
+
+@njit(cache=True, nogil=True)
+def _exp_normalised(logw: np.ndarray, out: np.ndarray) -> None:
+    """out = exp(logw - max(logw)): unnormalised weights safe from underflow."""
+    m = _NEG_INF
+    for k in range(logw.shape[0]):
+        if logw[k] > m:
+            m = logw[k]
+    for k in range(logw.shape[0]):
+        out[k] = np.exp(logw[k] - m)
+
+
+@njit(cache=True, nogil=True)
+def _sample_classes_observed(rng, cells, freq, log_nu, log_lam, count_z, logw, w, row) -> None:
+    """Per observed cell, how many of its people fall in each latent class."""
+    for m in range(cells.shape[0]):
+        _class_log_weights(cells[m], log_nu, log_lam, logw)
+        _exp_normalised(logw, w)
+        _multinomial_into(rng, freq[m], w, row)
+        for k in range(row.shape[0]):
+            count_z[m, k] = row[k]
+
+
+@njit(cache=True, nogil=True)
+def _sample_lambda(rng, cells, count_z, count0, log_lam) -> None:
+    """lambda_jk ~ Beta(1 + captured in class k, 1 + not captured in class k)."""
+    M, J = cells.shape
+    K = count0.shape[0]
+    for j in range(J):
+        for k in range(K):
+            ones = 0
+            zeros = count0[k]
+            for m in range(M):
+                if cells[m, j] == 1:
+                    ones += count_z[m, k]
+                else:
+                    zeros += count_z[m, k]
+            la = _log_gamma_draw(rng, 1.0 + ones)
+            lb = _log_gamma_draw(rng, 1.0 + zeros)
+            mx = max(la, lb)
+            lsum = mx + np.log(np.exp(la - mx) + np.exp(lb - mx))
+            log_lam[j, k, 1] = la - lsum
+            log_lam[j, k, 0] = lb - lsum
+
+
+@njit(cache=True, nogil=True)
+def _count_classes(count_z, count0, count_k) -> int:
+    """Class sizes (observed + augmented); returns the number of occupied classes."""
+    K = count0.shape[0]
+    occupied = 0
+    for k in range(K):
+        c = count0[k]
+        for m in range(count_z.shape[0]):
+            c += count_z[m, k]
+        count_k[k] = c
+        if c > 0:
+            occupied += 1
+    return occupied
+
+
+@njit(cache=True, nogil=True)
+def _sample_nu(rng, count_k, alpha, total, log_nu) -> None:
+    """Stick-breaking weights given class sizes: V_k ~ Beta(1 + c_k, alpha + sum_{l>k} c_l)."""
+    K = count_k.shape[0]
+    acc = 0
+    log_rest = 0.0
+    for k in range(K - 1):
+        acc += count_k[k]
+        la = _log_gamma_draw(rng, 1.0 + count_k[k])
+        lb = _log_gamma_draw(rng, alpha + (total - acc))
+        mx = max(la, lb)
+        lsum = mx + np.log(np.exp(la - mx) + np.exp(lb - mx))
+        log_nu[k] = la - lsum + log_rest
+        log_rest += lb - lsum
+    log_nu[K - 1] = log_rest
+
+
+@njit(cache=True, nogil=True)
+def _prob_missed(log_nu, log_lam, logw0) -> float:
+    """p0 = sum_k nu_k prod_j (1 - lambda_jk); also fills the per-class log terms."""
+    K = log_nu.shape[0]
+    J = log_lam.shape[0]
+    p0 = 0.0
+    for k in range(K):
+        lp = log_nu[k]
+        for j in range(J):
+            lp += log_lam[j, k, 0]
+        logw0[k] = lp
+        p0 += np.exp(lp)
+    return p0
+
+
+@njit(cache=True, nogil=True)
+def _sample_n0(rng, n: int, p0: float, n0_max: int) -> tuple[int, int]:
+    """n0 ~ NegBin(n, 1 - p0) (failures before n successes), redrawn while > n0_max.
+
+    Drawn as Poisson(Gamma(n, p0 / (1 - p0))). Returns (n0, number of redraws).
+    """
+    redraws = 0
+    if p0 <= 0.0:
+        return 0, 0
+    odds = p0 / (1.0 - p0) if p0 < 1.0 else np.inf
+    while True:
+        if odds < np.inf:
+            mean = rng.standard_gamma(float(n)) * odds
+            if mean <= 20.0 * n0_max + 1000.0:
+                n0 = rng.poisson(mean)
+                if n0 <= n0_max:
+                    return n0, redraws
+        redraws += 1
+        if redraws > 100000:
+            # p0 numerically 1: every draw would be rejected; stay at the cap
+            return n0_max, redraws
+
+
+@njit(cache=True, nogil=True)
+def gibbs_sweeps(
+    rng: np.random.Generator,
+    cells: np.ndarray,
+    freq: np.ndarray,
+    log_nu: np.ndarray,
+    log_lam: np.ndarray,
+    count_z: np.ndarray,
+    count0: np.ndarray,
+    scalars: np.ndarray,
+    a_alpha: float,
+    b_alpha: float,
+    n0_max: int,
+    n_sweeps: int,
+    update_alpha: bool,
+    thinning: int,
+    out_n0: np.ndarray,
+    out_alpha: np.ndarray,
+    out_kstar: np.ndarray,
+    out_p0: np.ndarray,
+    out_start: int,
+) -> int:
+    """Advance one chain by ``n_sweeps`` Gibbs sweeps, in R LCMCR's update order.
+
+    ``scalars`` holds [alpha, n0] and is updated in place, as are the other
+    state arrays. When ``thinning`` > 0, every ``thinning``-th sweep is stored
+    at ``out_*[out_start + i]``. Returns the number of redraws of n0 caused by
+    the cap ``n0_max``.
+    """
+    M, J = cells.shape
+    K = log_nu.shape[0]
+    n = 0
+    for m in range(M):
+        n += freq[m]
+    logw = np.empty(K)
+    w = np.empty(K)
+    row = np.zeros(K, dtype=np.int64)
+    count_k = np.zeros(K, dtype=np.int64)
+    alpha = scalars[0]
+    n0 = int(scalars[1])
+    redraws_total = 0
+    stored = 0
+    for it in range(n_sweeps):
+        _sample_classes_observed(rng, cells, freq, log_nu, log_lam, count_z, logw, w, row)
+        _sample_lambda(rng, cells, count_z, count0, log_lam)
+        kstar = _count_classes(count_z, count0, count_k)
+        _sample_nu(rng, count_k, alpha, n + n0, log_nu)
+        p0 = _prob_missed(log_nu, log_lam, logw)
+        n0, redraws = _sample_n0(rng, n, p0, n0_max)
+        redraws_total += redraws
+        _exp_normalised(logw, w)
+        _multinomial_into(rng, n0, w, count0)
+        if update_alpha:
+            # Gamma(a + K - 1, rate b - log nu_K): conjugate update of the DP concentration
+            alpha = rng.standard_gamma(a_alpha + K - 1.0) / (b_alpha - log_nu[K - 1])
+        if thinning > 0 and (it + 1) % thinning == 0:
+            i = out_start + stored
+            out_n0[i] = n0
+            out_alpha[i] = alpha
+            out_kstar[i] = kstar
+            out_p0[i] = p0
+            stored += 1
+    scalars[0] = alpha
+    scalars[1] = n0
+    return redraws_total
+
+
+@njit(cache=True, nogil=True)
+def initial_state(rng: np.random.Generator, cells: np.ndarray, freq: np.ndarray, K: int):
+    """Starting values as in R LCMCR: nu from Beta(1, 1) sticks, every lambda_jk
+    at list j's observed capture share, alpha = 0.3 / K, nobody augmented."""
+    M, J = cells.shape
+    n = 0
+    for m in range(M):
+        n += freq[m]
+    log_nu = np.empty(K)
+    log_rest = 0.0
+    for k in range(K - 1):
+        la = _log_gamma_draw(rng, 1.0)
+        lb = _log_gamma_draw(rng, 1.0)
+        mx = max(la, lb)
+        lsum = mx + np.log(np.exp(la - mx) + np.exp(lb - mx))
+        log_nu[k] = la - lsum + log_rest
+        log_rest += lb - lsum
+    log_nu[K - 1] = log_rest
+    log_lam = np.empty((J, K, 2))
+    for j in range(J):
+        captured = 0
+        for m in range(M):
+            if cells[m, j] == 1:
+                captured += freq[m]
+        p = captured / n
+        for k in range(K):
+            log_lam[j, k, 1] = np.log(p)
+            log_lam[j, k, 0] = np.log1p(-p)
+    count_z = np.zeros((M, K), dtype=np.int64)
+    count0 = np.zeros(K, dtype=np.int64)
+    scalars = np.array([0.3 / K, 0.0])
+    return log_nu, log_lam, count_z, count0, scalars
+
+
+@njit(cache=True, nogil=True)
+def relabel_classes_by_weight(log_nu, log_lam, count_z, count0) -> None:
+    """Put the latent classes in decreasing order of nu (as R does after warm-up)."""
+    order = np.argsort(-log_nu, kind="mergesort")
+    log_nu[:] = log_nu[order].copy()
+    log_lam[:] = log_lam[:, order, :].copy()
+    count_z[:] = count_z[:, order].copy()
+    count0[:] = count0[order].copy()
