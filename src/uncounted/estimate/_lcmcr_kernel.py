@@ -53,12 +53,13 @@ def _log_gamma_draw(rng: np.random.Generator, shape: float) -> float:
 
 @njit(cache=True, nogil=True)
 def _multinomial_into(
-    rng: np.random.Generator, total: int, weights: np.ndarray, out: np.ndarray
+    rng: np.random.Generator, total: int, weights: np.ndarray, out: np.ndarray, suffix: np.ndarray
 ) -> None:
     """Draw Multinomial(total, weights / sum(weights)) into ``out``.
 
     Conditional binomials on the suffix sums; stops early once everyone is
-    placed. For total == 1 draws a single category.
+    placed. For total == 1 draws a single category. ``suffix`` is scratch
+    space of length K.
     """
     K = weights.shape[0]
     for k in range(K):
@@ -79,7 +80,6 @@ def _multinomial_into(
         out[K - 1] = 1
         return
     # suffix sums, so that p = w_k / sum_{l>=k} w_l without cancellation
-    suffix = np.empty(K)
     s = 0.0
     for k in range(K - 1, -1, -1):
         s += weights[k]
@@ -125,12 +125,12 @@ def _exp_normalised(logw: np.ndarray, out: np.ndarray) -> None:
 
 
 @njit(cache=True, nogil=True)
-def _sample_classes_observed(rng, cells, freq, log_nu, log_lam, count_z, logw, w, row) -> None:
+def _sample_classes_observed(rng, cells, freq, log_nu, log_lam, count_z, logw, w, row, scratch) -> None:
     """Per observed cell, how many of its people fall in each latent class."""
     for m in range(cells.shape[0]):
         _class_log_weights(cells[m], log_nu, log_lam, logw)
         _exp_normalised(logw, w)
-        _multinomial_into(rng, freq[m], w, row)
+        _multinomial_into(rng, freq[m], w, row, scratch)
         for k in range(row.shape[0]):
             count_z[m, k] = row[k]
 
@@ -149,12 +149,12 @@ def _sample_lambda(rng, cells, count_z, count0, log_lam) -> None:
                     ones += count_z[m, k]
                 else:
                     zeros += count_z[m, k]
-            la = _log_gamma_draw(rng, 1.0 + ones)
-            lb = _log_gamma_draw(rng, 1.0 + zeros)
-            mx = max(la, lb)
-            lsum = mx + np.log(np.exp(la - mx) + np.exp(lb - mx))
-            log_lam[j, k, 1] = la - lsum
-            log_lam[j, k, 0] = lb - lsum
+            # shapes are >= 1, so the gamma draws cannot underflow to zero
+            ga = rng.standard_gamma(1.0 + ones)
+            gb = rng.standard_gamma(1.0 + zeros)
+            s = ga + gb
+            log_lam[j, k, 1] = np.log(ga / s)
+            log_lam[j, k, 0] = np.log(gb / s)
 
 
 @njit(cache=True, nogil=True)
@@ -264,13 +264,14 @@ def gibbs_sweeps(
     logw = np.empty(K)
     w = np.empty(K)
     row = np.zeros(K, dtype=np.int64)
+    scratch = np.empty(K)
     count_k = np.zeros(K, dtype=np.int64)
     alpha = scalars[0]
     n0 = int(scalars[1])
     redraws_total = 0
     stored = 0
     for it in range(n_sweeps):
-        _sample_classes_observed(rng, cells, freq, log_nu, log_lam, count_z, logw, w, row)
+        _sample_classes_observed(rng, cells, freq, log_nu, log_lam, count_z, logw, w, row, scratch)
         _sample_lambda(rng, cells, count_z, count0, log_lam)
         kstar = _count_classes(count_z, count0, count_k)
         _sample_nu(rng, count_k, alpha, n + n0, log_nu)
@@ -278,7 +279,7 @@ def gibbs_sweeps(
         n0, redraws = _sample_n0(rng, n, p0, n0_max)
         redraws_total += redraws
         _exp_normalised(logw, w)
-        _multinomial_into(rng, n0, w, count0)
+        _multinomial_into(rng, n0, w, count0, scratch)
         if update_alpha:
             # Gamma(a + K - 1, rate b - log nu_K): conjugate update of the DP concentration
             alpha = rng.standard_gamma(a_alpha + K - 1.0) / (b_alpha - log_nu[K - 1])
