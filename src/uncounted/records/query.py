@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from uncounted.errors import UncountedError
 from uncounted.records.models import (
     AuditEntry, Claim, Document, EstimateRun, LinkageRun, MatchDecision, Person, Report, Source,
 )
@@ -99,3 +100,61 @@ def status(ws: Workspace) -> dict[str, Any]:
 
 def get_source(session: Session, name: str) -> Source | None:
     return session.execute(select(Source).where(Source.name == name)).scalar_one_or_none()
+
+
+def current_linkage_run_id(ws: Workspace) -> int | None:
+    with ws.session() as s:
+        return s.execute(select(LinkageRun.id).where(LinkageRun.is_current.is_(True))
+                         .order_by(LinkageRun.id.desc()).limit(1)).scalar_one_or_none()
+
+
+STRATUM_FIELDS = {
+    "violation": "violation",
+    "place": "event_place",
+    "district": "event_place_parent",
+    "sex": "sex",
+    "perpetrator": "perpetrator_category",
+    "status": "victim_status",
+}
+
+
+def memberships_frame(ws: Workspace, *, run_id: int | None = None) -> pd.DataFrame:
+    """One row per (person, source) for a linkage run, with the person's stratum values.
+
+    Columns: person_id, source, year, violation, place, district, sex, perpetrator, status.
+    A person's stratum value is the most frequent non-empty value among its reports (ties: the
+    alphabetically first), so that each person falls in exactly one stratum.
+    """
+    from uncounted.records.models import PersonReport
+
+    run_id = run_id or current_linkage_run_id(ws)
+    if run_id is None:
+        raise UncountedError("The record has no persons yet: run `uncounted link` first.")
+    cols = [Report.report_key, Report.event_date_start, *(getattr(Report, f) for f in STRATUM_FIELDS.values())]
+    stmt = (select(PersonReport.person_id, Source.name.label("source"), *cols)
+            .join(Report, (Report.report_key == PersonReport.report_key) & Report.is_current.is_(True))
+            .join(Source, Source.id == Report.source_id)
+            .where(PersonReport.run_id == run_id, Report.withdrawn.is_(False)))
+    with ws.engine.connect() as conn:
+        reports = pd.read_sql(stmt, conn)
+    reports["year"] = pd.to_datetime(reports["event_date_start"], errors="coerce").dt.year.astype("Int64")
+    attributes = person_attributes(reports, ["year", *STRATUM_FIELDS.values()])
+    attributes = attributes.rename(columns={v: k for k, v in STRATUM_FIELDS.items()})
+    members = reports[["person_id", "source"]].drop_duplicates()
+    return members.merge(attributes, on="person_id", how="left").sort_values(["person_id", "source"],
+                                                                            ignore_index=True)
+
+
+def person_attributes(reports: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
+    """The most frequent non-empty value of each field per person (ties: smallest value)."""
+    out = pd.DataFrame({"person_id": sorted(reports["person_id"].unique())})
+    for field in fields:
+        sub = reports[["person_id", field]].dropna()
+        if sub.empty:
+            out[field] = None
+            continue
+        counts = sub.groupby(["person_id", field]).size().reset_index(name="n")
+        counts = counts.sort_values(["person_id", "n", field], ascending=[True, False, True])
+        chosen = counts.drop_duplicates("person_id")[["person_id", field]]
+        out = out.merge(chosen, on="person_id", how="left")
+    return out
