@@ -1,0 +1,265 @@
+"""Turn scored pairs into persons, honouring human decisions.
+
+The algorithm is a union-find with cannot-link constraints:
+
+1. every report starts as its own person;
+2. human "same" decisions are applied first: they always merge, unless they
+   contradict a human "different" decision (then the clash is reported in
+   ``Clustering.refused`` and the reports stay apart);
+3. model pairs at or above the threshold are processed in descending match
+   probability (ties broken by the report keys, so the result is deterministic).
+   A pair is merged unless a human decided about that pair, or the merge would
+   put two reports that a human called "different" into the same person;
+4. "unsure" decisions leave the model's judgement in place.
+
+Because strong links are processed first, a cannot-link constraint splits a chain
+of links at its weakest point. Each person's id is its smallest report key, so it
+stays the same when re-linking leaves the membership unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from uncounted.errors import LinkageError
+
+__all__ = ["Decision", "Clustering", "cluster_reports", "person_summaries"]
+
+DECISIONS = ("same", "different", "unsure")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A human judgement about one pair of reports."""
+
+    report_key_l: str
+    report_key_r: str
+    decision: str  # "same" | "different" | "unsure"
+    who: str | None = None
+    when: str | None = None  # ISO 8601 timestamp
+
+    def __post_init__(self) -> None:
+        if self.decision not in DECISIONS:
+            raise LinkageError(
+                f"Decision {self.decision!r} for {self.report_key_l} / {self.report_key_r} "
+                f"is not one of {DECISIONS}."
+            )
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return _ordered(self.report_key_l, self.report_key_r)
+
+
+@dataclass
+class Clustering:
+    """Report key -> person (cluster) id, plus what was refused and why."""
+
+    cluster_of: dict[str, str]
+    threshold: float
+    refused: list[dict] = field(default_factory=list)
+
+    @property
+    def members(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for key, cid in self.cluster_of.items():
+            out[cid].append(key)
+        return {cid: sorted(keys) for cid, keys in out.items()}
+
+    @property
+    def n_persons(self) -> int:
+        return len(set(self.cluster_of.values()))
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"report_key": list(self.cluster_of), "person_id": list(self.cluster_of.values())}
+        )
+
+
+def _ordered(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+class _ConstrainedUnionFind:
+    """Union-find whose roots remember which reports they must never join."""
+
+    def __init__(self, keys: Iterable[str]):
+        self.parent = {k: k for k in keys}
+        self.size = dict.fromkeys(self.parent, 1)
+        self.cannot: dict[str, set[str]] = {}
+
+    def find(self, k: str) -> str:
+        parent = self.parent
+        root = k
+        while parent[root] != root:
+            root = parent[root]
+        while parent[k] != root:  # path compression
+            parent[k], k = root, parent[k]
+        return root
+
+    def forbid(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        self.cannot.setdefault(ra, set()).add(b)
+        self.cannot.setdefault(rb, set()).add(a)
+
+    def blocked(self, ra: str, rb: str) -> bool:
+        small, big = (ra, rb) if len(self.cannot.get(ra, ())) <= len(self.cannot.get(rb, ())) else (rb, ra)
+        return any(self.find(k) == big for k in self.cannot.get(small, ()))
+
+    def union(self, a: str, b: str) -> bool | None:
+        """Merge; True if merged, False if refused, None if already together."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return None
+        if self.blocked(ra, rb):
+            return False
+        if self.size[ra] < self.size[rb]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.size[ra] += self.size[rb]
+        if rb in self.cannot:
+            self.cannot.setdefault(ra, set()).update(self.cannot.pop(rb))
+        return True
+
+
+def cluster_reports(
+    pairs: pd.DataFrame,
+    report_keys: Sequence[str],
+    *,
+    threshold: float = 0.9,
+    decisions: Sequence[Decision] | None = None,
+) -> Clustering:
+    """Group reports into persons.
+
+    Args:
+        pairs: scored pairs with columns report_key_l, report_key_r, match_probability.
+        report_keys: every report to cluster (reports in no pair become single persons).
+        threshold: pairs with match_probability >= threshold are links.
+        decisions: human decisions, which override the model (see the module docstring).
+    """
+    keys = list(dict.fromkeys(report_keys))
+    uf = _ConstrainedUnionFind(keys)
+    known = set(uf.parent)
+    refused: list[dict] = []
+    decided: dict[tuple[str, str], str] = {}
+    for d in decisions or []:
+        if d.report_key_l not in known or d.report_key_r not in known:
+            continue  # a decision about reports not in this run (e.g., deleted) is kept but unused
+        decided[d.pair] = d.decision  # later decisions replace earlier ones
+    for (a, b), verdict in decided.items():
+        if verdict == "different":
+            uf.forbid(a, b)
+    for (a, b), verdict in sorted(decided.items()):
+        if verdict == "same" and uf.union(a, b) is False:
+            refused.append({"report_key_l": a, "report_key_r": b, "reason": "human 'same' contradicts human 'different' decisions"})
+
+    if len(pairs):
+        strong = pairs.loc[
+            pairs["match_probability"] >= threshold,
+            ["report_key_l", "report_key_r", "match_probability"],
+        ].copy()
+        strong = strong.sort_values(
+            ["match_probability", "report_key_l", "report_key_r"],
+            ascending=[False, True, True],
+            kind="mergesort",
+        )
+        for a, b, p in strong.itertuples(index=False, name=None):
+            if a not in known or b not in known:
+                raise LinkageError(
+                    f"Pair {a} / {b} names a report that is not among the report keys; "
+                    "pass every report that was scored."
+                )
+            if decided and _ordered(a, b) in decided and decided[_ordered(a, b)] != "unsure":
+                continue
+            if uf.union(a, b) is False:
+                refused.append({"report_key_l": a, "report_key_r": b, "match_probability": float(p),
+                                "reason": "would join reports a human called 'different'"})
+
+    root_min: dict[str, str] = {}
+    for k in keys:
+        r = uf.find(k)
+        if r not in root_min or k < root_min[r]:
+            root_min[r] = k
+    cluster_of = {k: root_min[uf.find(k)] for k in keys}
+    return Clustering(cluster_of=cluster_of, threshold=threshold, refused=refused)
+
+
+# --- person summaries -------------------------------------------------------------
+
+SUMMARY_FIELDS = (
+    "name_raw", "father_name", "sex", "birth_year_min", "birth_year_max",
+    "event_date_start", "event_date_end", "event_place", "event_place_parent",
+    "violation", "perpetrator_category", "victim_status",
+)
+# Fields where two different values in one person are a conflict worth a human look.
+CONFLICT_FIELDS = ("sex", "violation", "perpetrator_category", "victim_status")
+
+
+def _present(v) -> bool:
+    return v is not None and not (isinstance(v, float) and v != v) and v is not pd.NaT and v != ""
+
+
+def _jsonable(v):
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+def _summarise(key_list: list[str], rows: dict[str, dict]) -> dict:
+    prov: dict[str, dict] = {}
+    chosen: dict[str, object] = {}
+    for f in SUMMARY_FIELDS:
+        by_value: dict[object, list[str]] = defaultdict(list)
+        for k in key_list:
+            v = rows[k].get(f)
+            if _present(v):
+                by_value[_jsonable(v)].append(k)
+        if by_value:
+            # most reports first, then the value's text for a stable choice
+            best = sorted(by_value.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))
+            chosen[f] = best[0][0]
+            prov[f] = {str(v): ks for v, ks in best}
+        else:
+            chosen[f] = None
+    conflicts = [f for f in CONFLICT_FIELDS if len(prov.get(f, {})) > 1]
+    lows = [rows[k].get("birth_year_min") for k in key_list]
+    highs = [rows[k].get("birth_year_max") for k in key_list]
+    lo = max((v for v in lows if _present(v)), default=None)
+    hi = min((v for v in highs if _present(v)), default=None)
+    if lo is not None and hi is not None and lo > hi:
+        conflicts.append("birth_year")
+    return {"chosen": chosen, "provenance": prov, "conflicts": conflicts}
+
+
+def person_summaries(clusters: Clustering, prepared: pd.DataFrame) -> pd.DataFrame:
+    """One row per person: chosen values, which report gave each value, and conflicts.
+
+    The chosen value of a field is the one most reports give (ties broken by text);
+    ``provenance`` (JSON) maps every field to {value: [report keys]}; ``conflicts``
+    lists the fields where reports disagree in a way that needs a human look: sex,
+    violation, perpetrator category, victim status (e.g., dead vs still missing) and
+    birth-year ranges that do not overlap.
+    """
+    cols = [c for c in SUMMARY_FIELDS if c in prepared.columns]
+    indexed = prepared.set_index("report_key")
+    rows = indexed[cols].to_dict("index")
+    source_of = indexed["source"].to_dict() if "source" in indexed.columns else {}
+    out = []
+    for cid, keys in sorted(clusters.members.items()):
+        s = _summarise(keys, rows)
+        out.append({
+            "person_id": cid,
+            "n_reports": len(keys),
+            "sources": sorted({str(source_of[k]) for k in keys if k in source_of}),
+            "report_keys": keys,
+            **{f: s["chosen"].get(f) for f in cols},
+            "conflicts": s["conflicts"],
+            "provenance": json.dumps(s["provenance"], ensure_ascii=False),
+        })
+    return pd.DataFrame(out)

@@ -1,0 +1,607 @@
+"""The Fellegi-Sunter linkage model, built on Splink 5.
+
+One declarative ``LinkageSettings`` (saved as JSON) says which fields are compared,
+how pairs are blocked and how the model is trained. ``train_model`` estimates the
+parameters: u by random sampling of pairs (seeded, so reproducible), m by
+expectation maximisation in sessions blocked on strong keys (same name tokens; same
+event day and place), because EM blocked on weak keys converges to a meaningless
+"match" class. The prior (probability that two random reports match) is derived from
+the EM sessions. ``predict_pairs`` scores the blocked pairs and keeps, for every
+field, the comparison level and its match weight, which ``explain_pair`` turns into
+plain words.
+
+The trained model is data: a JSON document holding the settings and Splink's model
+(levels with their m and u probabilities), never a pickle.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from uncounted.errors import LinkageError
+
+__all__ = [
+    "ExtraComparison",
+    "LinkageSettings",
+    "TrainedModel",
+    "FieldContribution",
+    "train_model",
+    "predict_pairs",
+    "explain_pair",
+    "FIELDS",
+]
+
+# Built-in fields, compared when their columns hold any value.
+FIELDS = ("name", "father", "sex", "birth_year", "event_date", "place", "violation", "perpetrator")
+_FIELD_COLUMNS = {
+    "name": ["name_full", "name_key", "name_tokens", "name_rare"],
+    "father": ["father_full", "father_key", "father_tokens", "father_rare"],
+    "sex": ["sex"],
+    "birth_year": ["birth_year_min", "birth_year_max"],
+    "event_date": ["event_day_start", "event_day_end"],
+    "place": ["event_place", "event_place_parent"],
+    "violation": ["violation"],
+    "perpetrator": ["perpetrator_category"],
+}
+_LIST_COLUMNS = {"name_tokens", "name_rare", "father_tokens", "father_rare"}
+_INT_COLUMNS = {"birth_year_min", "birth_year_max", "event_day_start", "event_day_end", "event_year"}
+
+# Blocking rules: each is a list of columns that must be equal (Splink's block_on).
+DEFAULT_BLOCKING_RULES: list[list[str]] = [
+    ["name_key"],
+    ["name_skel", "event_year"],
+    ["father_key", "event_year"],
+    ["name_rare1", "father_rare1"],
+    ["name_rare1", "event_year"],
+    ["event_day_start", "event_place"],
+]
+DEFAULT_EM_BLOCKING_RULES: list[list[str]] = [
+    ["name_key"],
+    ["event_day_start", "event_place"],
+]
+
+
+@dataclass
+class ExtraComparison:
+    """A comparison on a column that is not one of the built-in fields.
+
+    kind: "exact" (equal or not), "string" (exact, edit distance 1, Jaro-Winkler >= 0.88)
+    or "number" (exact, |difference| <= 1, <= 5).
+    """
+
+    column: str
+    kind: str = "exact"
+    tf: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("exact", "string", "number"):
+            raise LinkageError(
+                f"Extra comparison on {self.column!r} has kind {self.kind!r}; "
+                "use 'exact', 'string' or 'number'."
+            )
+
+
+@dataclass
+class LinkageSettings:
+    """Everything that defines a linkage run, saved and loaded as JSON."""
+
+    link_type: str = "dedupe_only"  # all reports against all; "link_only" pairs across sources only
+    fields: list[str] = field(default_factory=lambda: list(FIELDS))
+    extra_comparisons: list[ExtraComparison] = field(default_factory=list)
+    blocking_rules: list[list[str] | str] = field(
+        default_factory=lambda: [list(r) for r in DEFAULT_BLOCKING_RULES]
+    )
+    em_blocking_rules: list[list[str] | str] = field(
+        default_factory=lambda: [list(r) for r in DEFAULT_EM_BLOCKING_RULES]
+    )
+    u_max_pairs: float = 3e6
+    em_max_pairs: float | None = 3e6
+    max_iterations: int = 25
+    seed: int = 42
+    term_frequency: bool = True
+    probability_two_random_records_match: float | None = None  # None: from the EM sessions
+    threshold: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.link_type not in ("dedupe_only", "link_only", "link_and_dedupe"):
+            raise LinkageError(
+                f"link_type {self.link_type!r} is not known; use dedupe_only, link_only "
+                "or link_and_dedupe."
+            )
+        unknown = [f for f in self.fields if f not in FIELDS]
+        if unknown:
+            raise LinkageError(f"Unknown field(s) {unknown}; the built-in fields are {list(FIELDS)}.")
+        self.extra_comparisons = [
+            e if isinstance(e, ExtraComparison) else ExtraComparison(**e) for e in self.extra_comparisons
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LinkageSettings:
+        known = set(cls.__dataclass_fields__)
+        extra = set(data) - known
+        if extra:
+            raise LinkageError(f"Unknown linkage setting(s) {sorted(extra)}; known: {sorted(known)}.")
+        return cls(**data)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> LinkageSettings:
+        return cls.from_dict(json.loads(text))
+
+
+# --- comparisons ---------------------------------------------------------------------
+
+
+def _exact(col: str, tf: bool, label: str | None = None):
+    import splink.comparison_level_library as cll
+
+    level = cll.ExactMatchLevel(col, term_frequency_adjustments=tf)
+    if label:
+        level = level.configure(label_for_charts=label)
+    return level
+
+
+def _custom(sql: str, label: str):
+    import splink.comparison_level_library as cll
+
+    return cll.CustomLevel(sql, label_for_charts=label)
+
+
+def _name_comparison(prefix: str, tf: bool, output: str, with_subset: bool):
+    """Levels for a person's name, most specific first."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    levels = [
+        cll.NullLevel(f"{prefix}_key"),
+        _exact(f"{prefix}_full", tf, "same canonical name"),
+        _exact(f"{prefix}_key", tf, "same name tokens, other order or optional tokens"),
+        _custom(
+            f"levenshtein({prefix}_key_l, {prefix}_key_r) <= 1 "
+            f"OR levenshtein({prefix}_full_l, {prefix}_full_r) <= 1",
+            "one letter apart",
+        ),
+    ]
+    if with_subset:
+        levels.append(cll.ArraySubsetLevel(f"{prefix}_tokens").configure(
+            label_for_charts="one name's tokens all in the other"))
+    levels += [
+        cll.ArrayIntersectLevel(f"{prefix}_rare", 1).configure(label_for_charts="share a rare token"),
+        cll.ArrayIntersectLevel(f"{prefix}_tokens", 1).configure(label_for_charts="share a token"),
+        cll.ElseLevel(),
+    ]
+    return cl.CustomComparison(levels, output_column_name=output)
+
+
+def _interval_comparison(lo: str, hi: str, output: str, steps: list[tuple[int, str]], exact_point: str | None):
+    """Compare [lo, hi] ranges: overlap, then the gap between them within each step."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    gap = f"greatest({lo}_l - {hi}_r, {lo}_r - {hi}_l)"
+    levels = [_custom(f"{lo}_l IS NULL OR {lo}_r IS NULL", "missing").configure(is_null_level=True)]
+    if exact_point:
+        levels.append(_custom(
+            f"{lo}_l = {lo}_r AND {hi}_l = {hi}_r AND {lo}_l = {hi}_l", exact_point))
+    levels.append(_custom(f"{lo}_l <= {hi}_r AND {lo}_r <= {hi}_l", "ranges overlap"))
+    for limit, label in steps:
+        levels.append(_custom(f"{gap} <= {limit}", label))
+    levels.append(cll.ElseLevel())
+    return cl.CustomComparison(levels, output_column_name=output)
+
+
+def _categorical_comparison(col: str, output: str, tf: bool = False):
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        [cll.NullLevel(col), _exact(col, tf), cll.ElseLevel()], output_column_name=output
+    )
+
+
+def _place_comparison(tf: bool):
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        [
+            cll.NullLevel("event_place"),
+            _exact("event_place", tf, "same place"),
+            _exact("event_place_parent", False, "same district or province"),
+            cll.ElseLevel(),
+        ],
+        output_column_name="place",
+    )
+
+
+def _extra_comparison(extra: ExtraComparison):
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    col = extra.column
+    levels = [cll.NullLevel(col), _exact(col, extra.tf)]
+    if extra.kind == "string":
+        levels += [cll.DamerauLevenshteinLevel(col, 1), cll.JaroWinklerLevel(col, 0.88)]
+    elif extra.kind == "number":
+        levels += [cll.AbsoluteDifferenceLevel(col, 1), cll.AbsoluteDifferenceLevel(col, 5)]
+    levels.append(cll.ElseLevel())
+    return cl.CustomComparison(levels, output_column_name=col)
+
+
+def _build_comparisons(settings: LinkageSettings, fields: list[str]) -> list:
+    tf = settings.term_frequency
+    builders = {
+        "name": lambda: _name_comparison("name", tf, "name", with_subset=True),
+        "father": lambda: _name_comparison("father", tf, "father", with_subset=False),
+        "sex": lambda: _categorical_comparison("sex", "sex"),
+        "birth_year": lambda: _interval_comparison(
+            "birth_year_min", "birth_year_max", "birth_year",
+            [(2, "within 2 years"), (5, "within 5 years")], None),
+        "event_date": lambda: _interval_comparison(
+            "event_day_start", "event_day_end", "event_date",
+            [(31, "within a month"), (366, "within a year")], "same day"),
+        "place": lambda: _place_comparison(tf),
+        "violation": lambda: _categorical_comparison("violation", "violation"),
+        "perpetrator": lambda: _categorical_comparison("perpetrator_category", "perpetrator"),
+    }
+    comps = [builders[f]() for f in fields]
+    comps += [_extra_comparison(e) for e in settings.extra_comparisons]
+    return comps
+
+
+def _blocking_rule(rule: list[str] | str):
+    from splink import block_on
+
+    return block_on(*rule) if isinstance(rule, list) else rule
+
+
+def _rule_columns(rule: list[str] | str) -> list[str]:
+    return list(rule) if isinstance(rule, list) else []
+
+
+# --- data handed to Splink ---------------------------------------------------------
+
+
+def _usable_fields(prepared: pd.DataFrame, settings: LinkageSettings) -> list[str]:
+    """The requested built-in fields whose columns hold at least one value."""
+    usable = []
+    for f in settings.fields:
+        main = _FIELD_COLUMNS[f][0]
+        if main in prepared.columns and prepared[main].notna().any():
+            usable.append(f)
+    return usable
+
+
+def _usable_rules(rules: list[list[str] | str], prepared: pd.DataFrame) -> list[list[str] | str]:
+    return [
+        r for r in rules
+        if all(c in prepared.columns and prepared[c].notna().any() for c in _rule_columns(r))
+    ]
+
+
+def _splink_columns(fields: list[str], settings: LinkageSettings, rules: list) -> list[str]:
+    cols = ["unique_id"]
+    for f in fields:
+        cols += _FIELD_COLUMNS[f]
+    cols += [e.column for e in settings.extra_comparisons]
+    for r in rules:
+        cols += _rule_columns(r)
+    return list(dict.fromkeys(cols))
+
+
+def _arrow_table(prepared: pd.DataFrame, columns: list[str]) -> pa.Table:
+    arrays, names = [], []
+    for c in columns:
+        s = prepared[c]
+        if c in _LIST_COLUMNS:
+            arr = pa.array(s.tolist(), type=pa.list_(pa.string()))
+        elif c in _INT_COLUMNS:
+            arr = pa.array(pd.to_numeric(s, errors="coerce").astype("Int64"), type=pa.int64())
+        elif c == "unique_id":
+            arr = pa.array(s.astype(str).tolist(), type=pa.string())
+        else:
+            try:
+                arr = pa.array(s.astype(object).where(s.notna(), None).tolist())
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                arr = pa.array(s.astype(str).where(s.notna(), None).tolist(), type=pa.string())
+        arrays.append(arr)
+        names.append(c)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def _db_api(backend: str):
+    if backend == "duckdb":
+        from splink import DuckDBAPI
+
+        return DuckDBAPI()
+    if backend == "spark":
+        from uncounted.link.spark import spark_api
+
+        return spark_api()
+    raise LinkageError(f"Backend {backend!r} is not supported; use 'duckdb' or 'spark'.")
+
+
+def _register(db_api, prepared: pd.DataFrame, columns: list[str], link_type: str, backend: str):
+    """Register the reports: one table, or one per source when linking across sources."""
+    def to_input(frame: pd.DataFrame):
+        table = _arrow_table(frame, columns)
+        return table if backend == "duckdb" else table.to_pandas()
+
+    if link_type == "dedupe_only":
+        return [db_api.register(to_input(prepared), dataset_display_name="reports")]
+    frames = []
+    for i, (source, part) in enumerate(sorted(prepared.groupby("source", sort=True), key=lambda kv: kv[0])):
+        frames.append(db_api.register(to_input(part), dataset_display_name=f"source_{i}"))
+    if len(frames) < 2:
+        raise LinkageError(
+            f"link_type {link_type!r} needs reports from at least two sources; found {len(frames)}."
+        )
+    return frames
+
+
+def _linker(prepared: pd.DataFrame, splink_settings: dict | Any, settings: LinkageSettings,
+            columns: list[str], backend: str):
+    from splink import Linker
+
+    db_api = _db_api(backend)
+    tables = _register(db_api, prepared, columns, settings.link_type, backend)
+    return Linker(tables if len(tables) > 1 else tables[0], splink_settings, log_level=logging.WARNING)
+
+
+# --- training -------------------------------------------------------------------------
+
+
+@dataclass
+class TrainedModel:
+    """A trained model: the settings, the fields in use and Splink's model dict."""
+
+    settings: LinkageSettings
+    fields: list[str]
+    splink_model: dict[str, Any]
+    training_log: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": "uncounted-linkage-model/1",
+            "settings": self.settings.to_dict(),
+            "fields": self.fields,
+            "splink_model": self.splink_model,
+            "training_log": self.training_log,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainedModel:
+        if data.get("format") != "uncounted-linkage-model/1":
+            raise LinkageError(
+                f"Not an uncounted linkage model (format {data.get('format')!r}); "
+                "expected 'uncounted-linkage-model/1'."
+            )
+        return cls(
+            settings=LinkageSettings.from_dict(data["settings"]),
+            fields=list(data["fields"]),
+            splink_model=data["splink_model"],
+            training_log=list(data.get("training_log", [])),
+        )
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> TrainedModel:
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    @property
+    def prior(self) -> float:
+        return float(self.splink_model["probability_two_random_records_match"])
+
+    def level_table(self) -> pd.DataFrame:
+        """Every comparison level with its m, u and match weight (for docs and review)."""
+        rows = []
+        for comp in self.splink_model["comparisons"]:
+            for lvl in comp["comparison_levels"]:
+                if lvl.get("is_null_level"):
+                    continue
+                m, u = lvl.get("m_probability"), lvl.get("u_probability")
+                w = math.log2(m / u) if m and u else None
+                rows.append({"field": comp["output_column_name"], "level": lvl.get("label_for_charts"),
+                             "m": m, "u": u, "match_weight": w})
+        return pd.DataFrame(rows)
+
+
+def _settings_creator(settings: LinkageSettings, fields: list[str], rules: list):
+    from splink import SettingsCreator
+
+    return SettingsCreator(
+        link_type=settings.link_type,
+        comparisons=_build_comparisons(settings, fields),
+        blocking_rules_to_generate_predictions=[_blocking_rule(r) for r in rules],
+        probability_two_random_records_match=settings.probability_two_random_records_match or 1e-4,
+        max_iterations=settings.max_iterations,
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=True,
+    )
+
+
+def train_model(prepared: pd.DataFrame, settings: LinkageSettings | None = None,
+                backend: str = "duckdb") -> TrainedModel:
+    """Estimate the model's parameters from the (unlabelled) prepared reports.
+
+    u probabilities come from a seeded random sample of pairs; m probabilities from EM
+    sessions blocked on the strong keys in ``settings.em_blocking_rules``; the prior from
+    those sessions unless ``settings.probability_two_random_records_match`` is set.
+    """
+    settings = settings or LinkageSettings()
+    if len(prepared) < 2:
+        raise LinkageError(f"Linkage needs at least two reports; got {len(prepared)}.")
+    fields = _usable_fields(prepared, settings)
+    if "name" not in fields and not settings.extra_comparisons:
+        raise LinkageError("No report has a usable name; linkage needs names (or extra comparisons).")
+    rules = _usable_rules(settings.blocking_rules, prepared)
+    em_rules = _usable_rules(settings.em_blocking_rules, prepared)
+    if not rules or not em_rules:
+        raise LinkageError(
+            "None of the blocking rules can be used on these reports (their columns are empty); "
+            f"rules: {settings.blocking_rules}."
+        )
+    columns = _splink_columns(fields, settings, rules + em_rules)
+    linker = _linker(prepared, _settings_creator(settings, fields, rules), settings, columns, backend)
+
+    log: list[dict[str, Any]] = []
+    linker.training.estimate_u_using_random_sampling(max_pairs=settings.u_max_pairs, seed=settings.seed)
+    log.append({"step": "u by random sampling", "max_pairs": settings.u_max_pairs, "seed": settings.seed})
+    populate = settings.probability_two_random_records_match is None
+    from splink.internals.exceptions import EMTrainingException
+
+    trained_sessions = 0
+    for rule in em_rules:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                _blocking_rule(rule),
+                max_pairs=settings.em_max_pairs,
+                populate_probability_two_random_records_match_from_trained_values=populate,
+            )
+        except EMTrainingException as exc:
+            log.append({"step": "EM", "blocking_rule": rule, "skipped": str(exc).splitlines()[0]})
+            continue
+        trained_sessions += 1
+        log.append({"step": "EM", "blocking_rule": rule})
+    if not trained_sessions:
+        raise LinkageError(
+            "No EM training session found any pairs (rules: "
+            f"{em_rules}); there are too few reports sharing a name or an event day "
+            "and place to estimate the model. Link more reports, or load a trained model."
+        )
+    model = linker.misc.save_model_to_json()
+    return TrainedModel(settings=settings, fields=fields, splink_model=model, training_log=log)
+
+
+# --- prediction ------------------------------------------------------------------------
+
+
+def _model_for_backend(model: TrainedModel, rules: list, backend: str) -> dict[str, Any]:
+    """Splink settings for this backend: SQL rebuilt, trained m/u copied across by position."""
+    creator = _settings_creator(model.settings, model.fields, rules)
+    fresh = creator.create_settings_dict("duckdb" if backend == "duckdb" else "spark")
+    trained = {c["output_column_name"]: c for c in model.splink_model["comparisons"]}
+    for comp in fresh["comparisons"]:
+        old = trained[comp["output_column_name"]]["comparison_levels"]
+        for new_level, old_level in zip(comp["comparison_levels"], old, strict=True):
+            for k in ("m_probability", "u_probability"):
+                if k in old_level:
+                    new_level[k] = old_level[k]
+    fresh["probability_two_random_records_match"] = model.prior
+    return fresh
+
+
+def predict_pairs(prepared: pd.DataFrame, model: TrainedModel, threshold: float = 0.01,
+                  backend: str = "duckdb") -> pd.DataFrame:
+    """Score every blocked pair with match probability >= threshold.
+
+    Returns columns report_key_l, report_key_r (ordered so that l < r), match_probability,
+    match_weight, and per field ``gamma_<field>`` (level index, -1 missing),
+    ``mw_<field>`` (its match weight) and ``bf_<field>`` (its Bayes factor).
+    """
+    rules = _usable_rules(model.settings.blocking_rules, prepared)
+    columns = _splink_columns(model.fields, model.settings, rules)
+    linker = _linker(prepared, _model_for_backend(model, rules, backend), model.settings, columns, backend)
+    sdf = linker.inference.predict(threshold_match_probability=threshold)
+    out = sdf.as_pandas_dataframe()
+    sdf.drop_table_from_database_and_remove_from_cache()
+    return _tidy_pairs(out, model)
+
+
+def _tidy_pairs(raw: pd.DataFrame, model: TrainedModel) -> pd.DataFrame:
+    names = [c["output_column_name"] for c in model.splink_model["comparisons"]]
+    left, right = raw["unique_id_l"].astype(str), raw["unique_id_r"].astype(str)
+    swap = left > right
+    out = pd.DataFrame({
+        "report_key_l": left.where(~swap, right),
+        "report_key_r": right.where(~swap, left),
+        "match_probability": raw["match_probability"].astype(float),
+        "match_weight": raw["match_weight"].astype(float),
+    })
+    for n in names:
+        if f"gamma_{n}" in raw:
+            out[f"gamma_{n}"] = raw[f"gamma_{n}"].astype(int)
+        mw = _match_weight_column(raw, n)
+        if mw is not None:
+            out[f"mw_{n}"] = mw
+            out[f"bf_{n}"] = 2.0 ** mw
+    out = out.drop_duplicates(["report_key_l", "report_key_r"])
+    return out.reset_index(drop=True)
+
+
+def _match_weight_column(raw: pd.DataFrame, name: str) -> pd.Series | None:
+    """The field's match weight including any term-frequency adjustment."""
+    if f"mw_{name}" in raw:
+        mw = raw[f"mw_{name}"].astype(float)
+    elif f"bf_{name}" in raw:
+        mw = raw[f"bf_{name}"].astype(float).map(math.log2)
+    else:
+        return None
+    for tf_col in (f"mw_tf_adj_{name}", f"bf_tf_adj_{name}"):
+        if tf_col in raw:
+            adj = raw[tf_col].astype(float)
+            mw = mw + (adj if tf_col.startswith("mw_") else adj.map(math.log2))
+    return mw
+
+
+# --- explanation ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldContribution:
+    """How much one field pushed a pair towards (positive) or away from a match."""
+
+    field: str
+    level: str
+    match_weight: float
+    bayes_factor: float
+
+    def __str__(self) -> str:
+        arrow = "for" if self.match_weight > 0 else ("against" if self.match_weight < 0 else "neutral")
+        return f"{self.field:<12} {self.level:<48} {self.match_weight:+6.2f} ({arrow})"
+
+
+def explain_pair(row: pd.Series | dict, model: TrainedModel | None = None) -> list[FieldContribution]:
+    """Per-field contributions of one scored pair, strongest first.
+
+    With the model, each level's label ("same canonical name", "within a year"...) is
+    given; without it, the level number.
+    """
+    row = dict(row)
+    labels: dict[str, list[str]] = {}
+    if model is not None:
+        for comp in model.splink_model["comparisons"]:
+            levels = [lvl for lvl in comp["comparison_levels"] if not lvl.get("is_null_level")]
+            # gamma counts down from the most specific level to 0 (else)
+            labels[comp["output_column_name"]] = [
+                lvl.get("label_for_charts", "") for lvl in reversed(levels)
+            ]
+    out = []
+    for key, value in row.items():
+        if not key.startswith("mw_") or value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        name = key[3:]
+        gamma = row.get(f"gamma_{name}")
+        if gamma is None or gamma == -1:
+            level = "missing in one report"
+        elif name in labels and 0 <= int(gamma) < len(labels[name]):
+            level = labels[name][int(gamma)]
+        else:
+            level = f"level {gamma}"
+        out.append(FieldContribution(name, level, float(value), float(2.0 ** float(value))))
+    return sorted(out, key=lambda c: -abs(c.match_weight))

@@ -1,0 +1,203 @@
+"""Derive the columns that linkage compares from one row per report.
+
+Names are turned into canonical tokens by ``uncounted.normalize.namekey`` (romanisation
+variants such as Rehman/Rahman, Mohd/Muhammad, joined or split compounds collapse to the
+same token; honorifics and the Muhammad prefix become optional). From those tokens this
+module builds plain columns that SQL can compare on any backend:
+
+=================  =============================================================
+name_full          canonical core tokens in written order ("exact" level)
+name_key           canonical core tokens sorted (order-free "token set" level)
+name_tokens        list of canonical core tokens (overlap levels)
+name_rare          the core tokens that are rare in these reports (rare overlap)
+name_rare1         the single rarest core token (blocking)
+name_first/_last   first and last core token
+name_skel          sorted consonant skeletons of the tokens (blocking on typos)
+father_*           the same for the father's (or husband's) name
+event_day_start    first/last possible day of the event as days since 1970-01-01,
+event_day_end      so a month-only date spans the whole month
+event_year         year of event_day_start
+birth_year_min/max as given, or derived from an age and the event date
+=================  =============================================================
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from uncounted.errors import LinkageError
+from uncounted.link import _names
+
+__all__ = ["prepare_reports", "INPUT_COLUMNS", "RARE_TOKEN_SHARE"]
+
+INPUT_COLUMNS = (
+    "report_key", "source", "name_raw", "given_name", "family_name", "father_name",
+    "sex", "birth_year_min", "birth_year_max", "event_date_start", "event_date_end",
+    "event_date_precision", "event_place", "event_place_parent", "violation",
+    "perpetrator_category", "victim_status",
+)
+# A token carried by fewer than this share of reports counts as rare.
+RARE_TOKEN_SHARE = 0.002
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def _clean_text(v) -> str | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def _person_name(row: dict) -> tuple[str | None, str | None]:
+    """The report's own full name and the father's name, parsing name_raw if needed."""
+    given, family, father = (_clean_text(row.get(c)) for c in ("given_name", "family_name", "father_name"))
+    raw = _clean_text(row.get("name_raw"))
+    if (given or family) and (father or not raw):
+        return " ".join(p for p in (given, family) if p), father
+    if raw is None:
+        return (" ".join(p for p in (given, family) if p) or None), father
+    own, parsed_father = _names.split_raw_name(raw)
+    if given or family:
+        own = " ".join(p for p in (given, family) if p)
+    return own, father or parsed_father
+
+
+@lru_cache(maxsize=500_000)
+def _skeleton(token: str) -> str:
+    """Consonant skeleton: first letter kept, vowels and y/w/h dropped, doubles collapsed."""
+    if not token:
+        return token
+    out = [token[0]]
+    for ch in token[1:]:
+        if ch in "aeiouyhw":
+            continue
+        if ch != out[-1]:
+            out.append(ch)
+    return "".join(out)
+
+
+def _token_columns(tokens_series: pd.Series, prefix: str, rare_share: float) -> pd.DataFrame:
+    """Comparison columns for one name (own or father's) from its canonical tokens."""
+    doc_freq: Counter[str] = Counter()
+    for toks in tokens_series:
+        if toks:
+            doc_freq.update(set(toks))
+    n = max(len(tokens_series), 1)
+    cutoff = max(rare_share * n, 2.0)
+
+    def rare(toks):
+        if not toks:
+            return None
+        return sorted(t for t in set(toks) if doc_freq[t] <= cutoff)
+
+    def rarest(toks):
+        if not toks:
+            return None
+        return min(toks, key=lambda t: (doc_freq[t], t))
+
+    has = tokens_series.map(bool)
+    out = pd.DataFrame(index=tokens_series.index)
+    out[f"{prefix}_full"] = tokens_series.map(lambda t: " ".join(t) if t else None)
+    out[f"{prefix}_key"] = tokens_series.map(lambda t: " ".join(sorted(t)) if t else None)
+    out[f"{prefix}_tokens"] = tokens_series.map(lambda t: list(t) if t else None)
+    out[f"{prefix}_rare"] = tokens_series.map(rare)
+    out[f"{prefix}_rare1"] = tokens_series.map(rarest)
+    out[f"{prefix}_first"] = tokens_series.map(lambda t: t[0] if t else None)
+    out[f"{prefix}_last"] = tokens_series.map(lambda t: t[-1] if t else None)
+    out[f"{prefix}_skel"] = tokens_series.map(
+        lambda t: " ".join(sorted(_skeleton(x) for x in t)) if t else None
+    )
+    out.loc[~has, f"{prefix}_rare"] = None
+    return out
+
+
+def _to_day_numbers(values: pd.Series) -> pd.Series:
+    dates = pd.to_datetime(values, errors="coerce", format="mixed", dayfirst=False)
+    days = (dates.values.astype("datetime64[D]") - _EPOCH).astype("float64")
+    days[pd.isna(dates).to_numpy()] = np.nan
+    return pd.Series(days, index=values.index)
+
+
+def _event_days(df: pd.DataFrame) -> pd.DataFrame:
+    """First and last possible day of the event; a missing end follows the precision."""
+    start = _to_day_numbers(df["event_date_start"]) if "event_date_start" in df else pd.Series(np.nan, index=df.index)
+    end = _to_day_numbers(df["event_date_end"]) if "event_date_end" in df else pd.Series(np.nan, index=df.index)
+    if end.isna().any() and start.notna().any():
+        precision = df.get("event_date_precision", pd.Series(None, index=df.index)).astype("object")
+        start_dates = pd.to_datetime(df["event_date_start"], errors="coerce", format="mixed")
+        month_end = (start_dates + pd.offsets.MonthEnd(0))
+        year_end = pd.to_datetime(start_dates.dt.year.astype("Int64").astype(str) + "-12-31", errors="coerce")
+        derived = start.copy()
+        is_month = precision.isin(["month"])
+        is_year = precision.isin(["year"])
+        derived[is_month] = _to_day_numbers(month_end)[is_month]
+        derived[is_year] = _to_day_numbers(year_end)[is_year]
+        end = end.fillna(derived)
+    out = pd.DataFrame(index=df.index)
+    out["event_day_start"] = start.astype("Int64")
+    out["event_day_end"] = end.astype("Int64")
+    years = (pd.to_datetime(start, unit="D", errors="coerce")).dt.year
+    out["event_year"] = years.astype("Int64")
+    return out
+
+
+def _categorical(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: (_clean_text(v) or "").lower() or None)
+
+
+def prepare_reports(df: pd.DataFrame, *, rare_token_share: float = RARE_TOKEN_SHARE) -> pd.DataFrame:
+    """Add the derived comparison columns to a frame with one row per report.
+
+    Args:
+        df: columns as in ``INPUT_COLUMNS``; only report_key and source are required,
+            the others may be missing or None. Extra columns are kept (they can be
+            compared through ``LinkageSettings.extra_comparisons``).
+        rare_token_share: a name token carried by at most this share of the reports
+            (and at least 2 reports) counts as rare.
+
+    Returns:
+        A new frame: the inputs, ``unique_id`` (= report_key) and the derived columns.
+    """
+    for needed in ("report_key", "source"):
+        if needed not in df.columns:
+            raise LinkageError(f"prepare_reports needs a {needed!r} column; got columns {list(df.columns)}.")
+    if df["report_key"].isna().any():
+        raise LinkageError("Some reports have no report_key; every report needs a unique, stable key.")
+    dup = df["report_key"][df["report_key"].duplicated()]
+    if len(dup):
+        raise LinkageError(f"report_key must be unique; {len(dup)} repeat, e.g. {dup.iloc[0]!r}.")
+
+    out = df.copy()
+    for col in INPUT_COLUMNS:
+        if col not in out.columns:
+            out[col] = None
+    out["report_key"] = out["report_key"].astype(str)
+    out["source"] = out["source"].astype(str)
+    out["unique_id"] = out["report_key"]
+
+    records = out[["name_raw", "given_name", "family_name", "father_name"]].to_dict("records")
+    own_father = [_person_name(r) for r in records]
+    own_tokens = pd.Series([_names.core_tokens(o) if o else None for o, _ in own_father], index=out.index)
+    father_tokens = pd.Series([_names.core_tokens(f) if f else None for _, f in own_father], index=out.index)
+    out["name_person"] = [o for o, _ in own_father]
+    out["father_person"] = [f for _, f in own_father]
+    out = pd.concat(
+        [out, _token_columns(own_tokens, "name", rare_token_share),
+         _token_columns(father_tokens, "father", rare_token_share)],
+        axis=1,
+    )
+
+    out["sex"] = _categorical(out["sex"]).map(lambda s: None if s is None else s[:1])
+    for col in ("birth_year_min", "birth_year_max"):
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
+    out["birth_year_min"] = out["birth_year_min"].fillna(out["birth_year_max"])
+    out["birth_year_max"] = out["birth_year_max"].fillna(out["birth_year_min"])
+    out = pd.concat([out, _event_days(out)], axis=1)
+    for col in ("event_place", "event_place_parent", "violation", "perpetrator_category", "victim_status"):
+        out[col] = _categorical(out[col])
+    return out
