@@ -565,6 +565,9 @@ class LogLinear(Estimator):
     interval : ``"profile"`` (default, Rcapture's profile likelihood), ``"lognormal"`` (Chao 1987)
         or ``"wald"``.
     level : the default interval level (0.95).
+    require_existence : when selecting, skip models whose maximum-likelihood estimate does not
+        exist (empty cells fitted as exactly zero; checked by linear programming, as SparseMSE
+        does). Rcapture does not skip them; set False to reproduce its choice on sparse tables.
     """
 
     name = "loglinear"
@@ -572,8 +575,9 @@ class LogLinear(Estimator):
 
     def __init__(self, *, model: str | None = None, order: int | None = None, criterion: str = "bic",
                  heterogeneity: str | None = None, candidates: str = "hierarchical",
-                 interval: str = "profile", level: float = 0.95):
+                 interval: str = "profile", level: float = 0.95, require_existence: bool = True):
         self.model = model
+        self.require_existence = require_existence
         self.order = order
         self.criterion = criterion
         self.heterogeneity = heterogeneity
@@ -614,9 +618,29 @@ class LogLinear(Estimator):
                 f"no log-linear model could be fitted to the table on {table.lists} "
                 f"(observed {table.observed}); the table is too sparse. Try fewer lists or Chapman."
             )
-        best_i = int(usable[crit].idxmin())
+        best_i, skipped = self._select(usable, specs, y, cache)
         spec = specs[best_i]
-        return self._build_result(table, spec, y, cache, frame, best_i)
+        res = self._build_result(table, spec, y, cache, frame, best_i)
+        if skipped:
+            res.diagnostics["skipped_boundary_models"] = skipped
+            res.diagnostics["selection_note"] = (
+                f"{len(skipped)} model(s) with a better {crit.upper()} were skipped because their "
+                "maximum-likelihood estimate does not exist (it lies on the boundary: empty cells fitted as 0)."
+            )
+        return res
+
+    def _select(self, usable: pd.DataFrame, specs: list[ModelSpec], y: np.ndarray,
+                cache: DesignCache) -> tuple[int, list[str]]:
+        """Best model by the criterion among those whose MLE exists (checked by LP, in order)."""
+        order = usable.sort_values(self.criterion).index
+        if not self.require_existence or (y > 0).all() or len(order) == 1:
+            return int(order[0]), []
+        skipped: list[str] = []
+        for i in order[:500]:
+            if mle_existence(cache.matrix(specs[i]), y)["mle_exists"]:
+                return int(i), skipped
+            skipped.append(str(usable.loc[i, "model"]))
+        return int(order[0]), []
 
     def _candidate_specs(self, k: int) -> list[ModelSpec]:
         het = _normalise_het(self.heterogeneity)
@@ -703,9 +727,10 @@ class LogLinear(Estimator):
             res.warn(NonIdentifiableWarning,
                      f"the maximum-likelihood estimate of N does not exist for model {res.model_name} on lists "
                      f"{', '.join(table.lists)}: the likelihood keeps rising as N grows (the lists do not overlap "
-                     f"enough). The reported {res.estimate:,.0f} is where the fit stopped, not an estimate. "
+                     f"enough). It is reported as infinite. "
                      "Use fewer interaction terms, fewer lists or another method.")
-            res.estimate = math.inf if not math.isfinite(res.estimate) else res.estimate
+            res.diagnostics["estimate_where_fit_stopped"] = res.estimate
+            res.estimate = math.inf
             res.diagnostics["identifiable"] = False
         elif exist["n_collapses"]:
             res.warn(NonIdentifiableWarning,

@@ -49,7 +49,7 @@ from uncounted.estimate.base import (
 from uncounted.estimate.patterns import PatternTable
 
 __all__ = ["StratumEstimate", "StratifiedResult", "estimate_strata", "estimate_from_memberships",
-           "bootstrap_totals", "SMALL_STRATUM"]
+           "bootstrap_totals", "make_estimator", "SMALL_STRATUM"]
 
 #: Strata with fewer observed persons than this get a SparseTableWarning.
 SMALL_STRATUM = 30
@@ -220,6 +220,34 @@ def _lists_to_drop(table: PatternTable, structural_zeros: Mapping[str, Iterable[
 
 
 # --------------------------------------------------------------------------- main entry points
+def make_estimator(method: str, **settings: Any) -> Any:
+    """``get_estimator`` with settings the method does not take dropped if they are None or the
+    interval ``level`` (which every result accepts at ``interval(level)``); other unknown settings
+    raise a clear error."""
+    import inspect
+
+    from uncounted.estimate.base import ESTIMATORS, available_estimators
+
+    key = method.strip().lower()
+    if key not in ESTIMATORS:
+        available_estimators()
+    cls = ESTIMATORS.get(key)
+    if cls is None:
+        raise EstimationError(f"unknown estimation method {method!r}; available: {', '.join(available_estimators())}.")
+    accepted = {p.name for p in inspect.signature(cls.__init__).parameters.values() if p.kind is p.KEYWORD_ONLY}
+    use: dict[str, Any] = {}
+    for key, value in settings.items():
+        if key in accepted:
+            use[key] = value
+        elif value is not None and key != "level":
+            raise EstimationError(f"setting {key!r} does not apply to method {method!r}; it takes {sorted(accepted)}.")
+    try:
+        return cls(**use)
+    except ValueError as exc:
+        raise EstimationError(str(exc)) from exc
+
+
+
 def estimate_strata(tables: Sequence[PatternTable], *, method: str = "loglinear",
                     structural_zeros: Mapping[str, Iterable[Any]] | None = None,
                     detect_structural_zeros: bool = True, level: float = 0.95, bootstrap: int = 500,
@@ -228,8 +256,7 @@ def estimate_strata(tables: Sequence[PatternTable], *, method: str = "loglinear"
     level = check_level(level)
     if not tables:
         raise EstimationError("no strata to estimate: the tables list is empty.")
-    estimator_settings = dict(settings)
-    estimator = get_estimator(method, level=level, **estimator_settings)
+    estimator = make_estimator(method, level=level, **settings)
     # overall share of the observed persons that each list recorded (for judging zeros)
     totals: dict[str, int] = {}
     grand = 0
@@ -332,6 +359,11 @@ def _combine(strata: list[StratumEstimate], estimator: Any, level: float, bootst
         notes.append(f"{failures} bootstrap replicates had no finite estimate (lists without overlap) and count as "
                      "infinite; the upper bound may be infinite.")
     q = np.quantile(total, [(1 - level) / 2, 1 - (1 - level) / 2])
+    if not (q[0] <= point <= q[1]):
+        unstable = sorted(fitted, key=lambda s: -(s.result.std_error or 0) / max(s.result.estimate, 1))[:5]
+        notes.append("the bootstrap interval of the total does not contain the sum of the stratum estimates: "
+                     "some strata have unstable estimates (e.g. " + "; ".join(_stratum_label(s.stratum) for s in unstable)
+                     + "). Use coarser strata or fewer lists before trusting the combined total.")
     return {"estimate": float(point), "interval": [float(q[0]), float(q[1])], "level": level,
             "how": f"parametric bootstrap ({bootstrap} replicates, model held fixed per stratum; percentile interval)",
             "observed": sum(s.observed for s in strata), "bootstrap_median": float(np.median(total))}, total, notes
