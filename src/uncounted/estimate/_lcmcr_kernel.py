@@ -37,6 +37,8 @@ import numpy as np
 from numba import njit
 
 _NEG_INF = -np.inf
+#: up to this many people in a cell, classes are drawn person by person (faster than binomials)
+_SMALL_TOTAL = 8
 
 
 @njit(cache=True, nogil=True)
@@ -52,45 +54,52 @@ def _log_gamma_draw(rng: np.random.Generator, shape: float) -> float:
 
 
 @njit(cache=True, nogil=True)
+def _categorical_fill(
+    rng: np.random.Generator, total: int, weights: np.ndarray, start: int, out: np.ndarray, cum: np.ndarray
+) -> None:
+    """Add ``total`` independent draws over classes start..K-1 (weights unnormalised) to ``out``."""
+    K = weights.shape[0]
+    acc = 0.0
+    for k in range(start, K):
+        acc += weights[k]
+        cum[k] = acc
+    for _ in range(total):
+        u = rng.random() * acc
+        k = start
+        while k < K - 1 and cum[k] <= u:
+            k += 1
+        out[k] += 1
+
+
+@njit(cache=True, nogil=True)
 def _multinomial_into(
-    rng: np.random.Generator, total: int, weights: np.ndarray, out: np.ndarray, suffix: np.ndarray
+    rng: np.random.Generator, total: int, weights: np.ndarray, out: np.ndarray, scratch: np.ndarray
 ) -> None:
     """Draw Multinomial(total, weights / sum(weights)) into ``out``.
 
-    Conditional binomials on the suffix sums; stops early once everyone is
-    placed. For total == 1 draws a single category. ``suffix`` is scratch
-    space of length K.
+    Conditional binomials class by class (p = w_k / sum_{l>=k} w_l, from suffix sums so
+    there is no cancellation); once few people are left (<= _SMALL_TOTAL) they are placed
+    one by one among the remaining classes, which is exact and cheaper than more binomials.
+    ``scratch`` is work space of length K.
     """
     K = weights.shape[0]
     for k in range(K):
         out[k] = 0
-    if total == 0:
+    if total <= _SMALL_TOTAL:
+        _categorical_fill(rng, total, weights, 0, out, scratch)
         return
-    if total == 1:
-        s = 0.0
-        for k in range(K):
-            s += weights[k]
-        u = rng.random() * s
-        acc = 0.0
-        for k in range(K - 1):
-            acc += weights[k]
-            if u < acc:
-                out[k] = 1
-                return
-        out[K - 1] = 1
-        return
-    # suffix sums, so that p = w_k / sum_{l>=k} w_l without cancellation
     s = 0.0
     for k in range(K - 1, -1, -1):
         s += weights[k]
-        suffix[k] = s
+        scratch[k] = s
     remaining = total
     for k in range(K - 1):
-        if remaining == 0:
+        if remaining <= _SMALL_TOTAL:
+            _categorical_fill(rng, remaining, weights, k, out, scratch)
             return
-        if suffix[k] <= 0.0:
+        if scratch[k] <= 0.0:
             break
-        p = weights[k] / suffix[k]
+        p = weights[k] / scratch[k]
         if p >= 1.0:
             out[k] = remaining
             return
