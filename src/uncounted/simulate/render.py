@@ -348,7 +348,7 @@ def render_list(spec: ListSpec, persons: np.ndarray, pop: pd.DataFrame, vocab: V
         name[in_name] = [f"{a} {c} {b}" for a, c, b in zip(name[in_name], conn[in_name], father[in_name])]
         father[in_name & (rng.random(n) < 0.7)] = ""
 
-    status = np.array(STATUSES)[g["status"]] if n else np.array([], dtype=object)
+    status = np.array(STATUSES, dtype=object)[g["status"]]
     if layout.date_basis == "death":
         days = np.where(g["death_day"] >= 0, g["death_day"], g["incident_day"])
     elif layout.date_basis == "report":
@@ -358,8 +358,7 @@ def render_list(spec: ListSpec, persons: np.ndarray, pop: pd.DataFrame, vocab: V
     date_str, _precision = render_dates(days, layout.date_style, spec, rng)
     age = render_ages(g["age"], spec, rng)
     place_str = render_places(g["place"], places, spec, rng)
-    violations = np.array(VIOLATIONS)[g["violation"]] if n else np.array([], dtype=object)
-    perps = np.array(PERPETRATORS)[g["perpetrator"]] if n else np.array([], dtype=object)
+    violations = np.array(VIOLATIONS, dtype=object)[g["violation"]]
 
     values: dict[str, np.ndarray] = {
         "name": name,
@@ -369,11 +368,11 @@ def render_list(spec: ListSpec, persons: np.ndarray, pop: pd.DataFrame, vocab: V
         "sex": g["sex"],
         "date": date_str,
         "place": place_str,
-        "district": np.array(places.districts, dtype=object)[g["place"]] if n else np.array([], dtype=object),
-        "violation": _labels(violations, layout.violation_labels),
-        "status": _labels(status, layout.status_labels),
-        "perpetrator": _labels(perps, layout.perpetrator_labels),
-        "cause_of_death": _labels(violations, layout.violation_labels),
+        "district": np.array(places.districts, dtype=object)[g["place"]],
+        "violation": _labels(g["violation"], VIOLATIONS, layout.violation_labels),
+        "status": _labels(g["status"], STATUSES, layout.status_labels),
+        "perpetrator": _labels(g["perpetrator"], PERPETRATORS, layout.perpetrator_labels),
+        "cause_of_death": _labels(g["violation"], VIOLATIONS, layout.violation_labels),
         "newspaper": np.array(NEWSPAPERS, dtype=object)[rng.integers(len(NEWSPAPERS), size=n)],
         "custody_acknowledged": _custody(violations, rng),
         "certainty": np.array(["confirmed", "likely", "possible"], dtype=object)[rng.choice(3, size=n, p=[0.5, 0.35, 0.15])],
@@ -397,9 +396,9 @@ def render_list(spec: ListSpec, persons: np.ndarray, pop: pd.DataFrame, vocab: V
                         record_ids=ids, duplicates=len(dup))
 
 
-def _labels(codes: np.ndarray, labels: dict[str, str]) -> np.ndarray:
-    table = {k: labels.get(k, k) for k in set(codes.tolist())}
-    return np.array([table[c] for c in codes.tolist()], dtype=object)
+def _labels(codes: np.ndarray, order: tuple[str, ...], labels: dict[str, str]) -> np.ndarray:
+    """The list's own words for integer-coded values."""
+    return np.array([labels.get(k, k) for k in order], dtype=object)[codes]
 
 
 def _custody(violations: np.ndarray, rng: np.random.Generator) -> np.ndarray:
