@@ -1,0 +1,229 @@
+"""Uploads and imports through the ingest module's public functions.
+
+An upload is stored first in the content-addressed evidence store (so the exact bytes imported
+are kept), then previewed (detected mapping, first rows, a dry run), then imported with the
+mapping the user confirmed. The rejects file of an import is stored in the evidence store too and
+is downloadable (each download is audited).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from uncounted.errors import ImportFailed, UncountedError
+from uncounted.records import audit
+from uncounted.records.models import AuditEntry, Source
+from uncounted.server.auth import Principal
+from uncounted.server.errors import ApiError, not_found
+
+SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+ALLOWED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl")
+PREVIEW_ROWS = 10
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+IGNORE = ""
+
+
+def ingest_api() -> Any:
+    try:
+        import uncounted.ingest as ingest
+    except ImportError as exc:  # pragma: no cover - the package always exists
+        raise ApiError(503, "ingest_unavailable", f"The import module cannot be loaded: {exc}") from exc
+    missing = [n for n in ("import_file", "read_table") if not hasattr(ingest, n)]
+    if missing:
+        raise ApiError(503, "ingest_unavailable", "Importing is not available in this build "
+                       f"(uncounted.ingest lacks {', '.join(missing)}).")
+    return ingest
+
+
+def target_fields() -> list[str]:
+    try:
+        from uncounted.ingest.headers import ALL_FIELDS
+        fields = list(ALL_FIELDS)
+    except ImportError:
+        fields = []
+    try:
+        from uncounted.records.crypto import ALWAYS_SENSITIVE
+        fields += [f for f in ALWAYS_SENSITIVE if f not in fields]
+    except ImportError:
+        pass
+    return fields
+
+
+def safe_name(filename: str | None) -> str:
+    name = (filename or "upload.csv").replace("\\", "/").rsplit("/", 1)[-1].strip() or "upload.csv"
+    return re.sub(r"[^\w.\- ()]", "_", name)[:200]
+
+
+def check_suffix(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise ApiError(415, "unsupported_media_type", f"{name!r} is not a file we can import; "
+                       f"upload one of {', '.join(ALLOWED_SUFFIXES)} (save spreadsheets as .xlsx or .csv).")
+    return suffix
+
+
+def store_upload(db: Session, principal: Principal, ws: Any, filename: str, stream: Any) -> dict[str, Any]:
+    name = safe_name(filename)
+    check_suffix(name)
+    sha, size = ws.evidence.add_stream(stream)
+    if size == 0:
+        raise ApiError(422, "empty_file", f"{name} is empty (0 bytes): choose the file again.")
+    audit.append(db, actor=principal.username, action="upload", object_type="file", object_id=sha,
+                 details={"name": name, "size": size})
+    return {"upload_id": sha, "filename": name, "size": size}
+
+
+def _temp_copy(ws: Any, upload_id: str, filename: str) -> Path:
+    if not SHA_RE.match(upload_id or "") or not ws.evidence.has(upload_id):
+        raise not_found("The uploaded file")
+    suffix = check_suffix(safe_name(filename))
+    tmpdir = Path(tempfile.mkdtemp(prefix="uncounted-upload-"))
+    path = tmpdir / (Path(safe_name(filename)).stem + suffix)
+    with ws.evidence.open(upload_id) as src, open(path, "wb") as out:
+        while chunk := src.read(1 << 20):
+            out.write(chunk)
+    return path
+
+
+def preview(ws: Any, upload_id: str, filename: str, mapping: dict[str, str] | None = None) -> dict[str, Any]:
+    """Headers, the detected (or given) mapping and the first rows of an uploaded file."""
+    ingest = ingest_api()
+    path = _temp_copy(ws, upload_id, filename)
+    try:
+        tables = ingest.read_table(path, display_name=safe_name(filename))
+        table = tables[0]
+        headers = list(table.headers)
+        rows = []
+        for _, (row_number, cells) in zip(range(PREVIEW_ROWS), table.rows):
+            rows.append({"row": row_number, "cells": [_text(c) for c in cells[:len(headers)]]
+                         + [""] * max(0, len(headers) - len(cells))})
+        detected = detect(headers, getattr(table, "hxl_tags", None))
+    except ImportFailed as exc:
+        raise ApiError(422, "unreadable_file", str(exc),
+                       [str(p) for p in getattr(exc, "problems", [])[:50]]) from exc
+    finally:
+        _cleanup(path)
+    chosen = {h: (mapping.get(h, IGNORE) if mapping is not None else detected.get(h, IGNORE)) for h in headers}
+    fields = target_fields()
+    bad = sorted({v for v in chosen.values() if v and v not in fields})
+    if bad:
+        raise ApiError(422, "invalid_request", f"Unknown target field(s) {bad}; choose from the list.")
+    return {"upload_id": upload_id, "filename": safe_name(filename), "headers": headers, "detected": detected,
+            "mapping": chosen, "rows": rows, "fields": fields,
+            "sheets": [getattr(t, "sheet", None) for t in tables]}
+
+
+def detect(headers: list[str], hxl_tags: Any = None) -> dict[str, str]:
+    try:
+        import uncounted.ingest as ingest
+        if hasattr(ingest, "detect_mapping"):
+            found = ingest.detect_mapping(headers)
+            return _mapping_dict(found)
+    except ImportError:
+        pass
+    from uncounted.ingest.headers import match_columns
+    return {m.column: m.field for m in match_columns(headers, hxl_tags) if m.field}
+
+
+def _mapping_dict(found: Any) -> dict[str, str]:
+    if hasattr(found, "to_dict"):
+        found = found.to_dict()
+    if isinstance(found, dict):
+        inner = found.get("columns") if isinstance(found.get("columns"), dict) else found
+        return {str(k): str(v) for k, v in inner.items() if v and isinstance(v, str)}
+    if isinstance(found, list):
+        return {m.column: m.field for m in found if getattr(m, "field", None)}
+    return {}
+
+
+def run_import(db: Session, principal: Principal, ws: Any, upload_id: str, filename: str, source_id: int,
+               mapping: dict[str, str], strict: bool = False) -> dict[str, Any]:
+    """Import an uploaded file into a source with the confirmed mapping; audit it."""
+    ingest = ingest_api()
+    src = db.get(Source, source_id)
+    if src is None:
+        raise not_found(f"Source {source_id}")
+    fields = set(target_fields())
+    mapping = {h: f for h, f in mapping.items() if f}
+    bad = sorted({f for f in mapping.values() if f not in fields})
+    if bad:
+        raise ApiError(422, "invalid_request", f"Unknown target field(s) {bad}; choose from the list.")
+    path = _temp_copy(ws, upload_id, filename)
+    rejects = path.with_name(path.stem + ".rejects.csv")
+    acting = copy.copy(ws)
+    acting.settings = {**ws.settings, "user": principal.username}
+    try:
+        result = ingest.import_file(acting, path, source=src.name, kind=src.kind, mapping=mapping or None,
+                                    strict=strict, dry_run=False, rejects_path=rejects)
+    except ImportFailed as exc:
+        raise ApiError(422, "import_failed", str(exc), [str(p) for p in exc.problems[:200]]) from exc
+    except UncountedError as exc:
+        raise ApiError(422, "import_failed", str(exc)) from exc
+    finally:
+        rejects_sha = None
+        if rejects.exists() and rejects.stat().st_size > 0:
+            rejects_sha, _ = ws.evidence.add_file(rejects)
+        _cleanup(path)
+    summary = result_summary(result)
+    entry = audit.append(db, actor=principal.username, action="import", object_type="document",
+                         object_id=summary.get("document_id"),
+                         details={"upload": upload_id, "file": safe_name(filename), "source_id": src.id,
+                                  "mapping": mapping, "rejects_sha256": rejects_sha,
+                                  "imported": summary.get("imported"), "rejected": summary.get("rejected")})
+    from uncounted.server import search
+    search.forget_indexes()
+    return {**summary, "import_id": entry.seq, "rejects_available": rejects_sha is not None}
+
+
+def result_summary(result: Any) -> dict[str, Any]:
+    data = result.to_dict() if hasattr(result, "to_dict") else dict(vars(result))
+    problems = data.get("problems") or getattr(result, "problems", None) or []
+    out = {k: v for k, v in data.items() if isinstance(v, (int, float, str, bool, type(None)))}
+    out["problems"] = [p if isinstance(p, dict) else _problem_dict(p) for p in problems[:500]]
+    out["problems_total"] = len(problems)
+    for name in ("document_id", "imported", "rejected", "rows_read"):
+        if name not in out and hasattr(result, name):
+            out[name] = getattr(result, name)
+    return out
+
+
+def _problem_dict(p: Any) -> dict[str, Any]:
+    return {"row": getattr(p, "row", None), "column": getattr(p, "column", None),
+            "value": getattr(p, "value", None), "expected": getattr(p, "expected", None),
+            "severity": getattr(p, "severity", None), "text": str(p)}
+
+
+def rejects_for_download(db: Session, principal: Principal, import_id: int) -> tuple[str, str]:
+    """(sha256, download name) of an import's rejects file; the download is audited."""
+    entry = db.execute(select(AuditEntry).where(AuditEntry.seq == import_id, AuditEntry.action == "import")
+                       ).scalar_one_or_none()
+    import json
+    details = json.loads(entry.details) if entry and entry.details else {}
+    sha = details.get("rejects_sha256")
+    if not sha:
+        raise not_found(f"A rejects file for import {import_id}")
+    from uncounted.server.services import get_visible_source
+    get_visible_source(db, principal, int(details.get("source_id")))
+    audit.append(db, actor=principal.username, action="rejects_download", object_type="import",
+                 object_id=import_id, details={"sha256": sha})
+    return sha, f"rejects-{Path(details.get('file') or 'import').stem}.csv"
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _cleanup(path: Path) -> None:
+    try:
+        for p in path.parent.iterdir():
+            p.unlink()
+        path.parent.rmdir()
+    except OSError:
+        pass

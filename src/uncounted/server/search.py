@@ -1,0 +1,195 @@
+"""Person search: an index of (person, report, name token) rows per linkage run.
+
+Searching goes through reports, not through the person's own summary, so that a user only ever
+matches on reports of sources they may see. Name tokens come from each report's romanisation-aware
+name key; a query is keyed the same way and each of its tokens matches as a prefix.
+
+The index is derived data. It is built on the first search of a linkage run (or by
+:func:`build_index` right after persons are stored) and can be dropped and rebuilt at any time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from uncounted.records.auth_models import PersonSearchRow
+from uncounted.records.models import LinkageRun, Person, PersonReport, Report
+
+_build_lock = threading.Lock()
+_indexed_runs: set[tuple[str, int]] = set()
+MAX_TOKENS = 6
+MAX_LIMIT = 200
+
+
+def name_key(text: str | None) -> str:
+    """The linkage name key of a text (romanisation-aware); a plain fold when it is unavailable."""
+    if not text:
+        return ""
+    try:  # the normalize module's key, shared with linkage
+        from uncounted.normalize.namekey import name_key as shared_key
+    except ImportError:
+        shared_key = None
+    if shared_key is not None:
+        return shared_key(text) or ""
+    return plain_fold(text)
+
+
+def plain_fold(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+    return " ".join(re.findall(r"[a-z0-9]+", folded))
+
+
+def tokens_of(key: str | None) -> list[str]:
+    return [t for t in (key or "").split() if t][:MAX_TOKENS * 4]
+
+
+def current_run_id(session: Session) -> int | None:
+    return session.execute(select(LinkageRun.id).where(LinkageRun.is_current.is_(True))
+                           .order_by(LinkageRun.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def build_index(session: Session, run_id: int) -> int:
+    """(Re)build the search rows of one linkage run; return the number of rows written."""
+    session.execute(delete(PersonSearchRow).where(PersonSearchRow.run_id == run_id))
+    stmt = (select(PersonReport.person_id, Report.report_key, Report.source_id, Report.name_key,
+                   Report.name_raw, Report.violation, Report.event_place, Report.event_date_start,
+                   Report.event_date_end)
+            .join(Report, and_(Report.report_key == PersonReport.report_key, Report.is_current.is_(True)))
+            .where(PersonReport.run_id == run_id, Report.withdrawn.is_(False)))
+    batch: list[dict[str, Any]] = []
+    written = 0
+    for row in session.execute(stmt):
+        key = row.name_key or name_key(row.name_raw)
+        tokens = sorted(set(tokens_of(key))) or [""]
+        for token in tokens:
+            batch.append({"run_id": run_id, "person_id": row.person_id, "report_key": row.report_key,
+                          "source_id": row.source_id, "token": token[:100], "violation": row.violation,
+                          "place": _fold_place(row.event_place), "date_start": row.event_date_start,
+                          "date_end": row.event_date_end or row.event_date_start})
+        if len(batch) >= 5000:
+            session.execute(insert(PersonSearchRow), batch)
+            written += len(batch)
+            batch = []
+    if batch:
+        session.execute(insert(PersonSearchRow), batch)
+        written += len(batch)
+    return written
+
+
+def ensure_index(session: Session, run_id: int, cache_key: str = "") -> None:
+    """Build the run's index once if it is missing (persons exist but no rows do)."""
+    if (cache_key, run_id) in _indexed_runs:
+        return
+    with _build_lock:
+        has_rows = session.execute(select(PersonSearchRow.id).where(PersonSearchRow.run_id == run_id)
+                                   .limit(1)).first()
+        if not has_rows:
+            has_persons = session.execute(select(PersonReport.id).where(PersonReport.run_id == run_id)
+                                          .limit(1)).first()
+            if has_persons:
+                build_index(session, run_id)
+                session.commit()
+            else:
+                return  # nothing to index yet; check again next time
+        _indexed_runs.add((cache_key, run_id))
+
+
+def forget_indexes() -> None:
+    _indexed_runs.clear()
+
+
+def _fold_place(place: str | None) -> str | None:
+    return place.strip().casefold() if place else None
+
+
+@dataclass
+class PersonQuery:
+    q: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    place: str | None = None
+    violation: str | None = None
+    source_id: int | None = None
+    limit: int = 50
+    offset: int = 0
+    tokens: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.limit = max(1, min(int(self.limit), MAX_LIMIT))
+        self.offset = max(0, int(self.offset))
+        self.tokens = tokens_of(name_key(self.q))[:MAX_TOKENS] if self.q else []
+
+
+def search_person_ids(session: Session, run_id: int, query: PersonQuery,
+                      visible_sources: set[int] | None) -> tuple[list[int], bool]:
+    """Ids of matching persons (ordered by id) and whether more exist beyond the page.
+
+    Every condition must hold on one and the same visible report, except that each name token
+    may match a different visible report of the person.
+    """
+    if visible_sources is not None and not visible_sources:
+        return [], False
+    base = [PersonSearchRow.run_id == run_id]
+    if visible_sources is not None:
+        base.append(PersonSearchRow.source_id.in_(sorted(visible_sources)))
+    filters = list(base)
+    if query.violation:
+        filters.append(PersonSearchRow.violation == query.violation)
+    if query.place:
+        filters.append(PersonSearchRow.place == _fold_place(query.place))
+    if query.source_id is not None:
+        filters.append(PersonSearchRow.source_id == query.source_id)
+    if query.date_from:
+        filters.append(func.coalesce(PersonSearchRow.date_end, PersonSearchRow.date_start) >= query.date_from)
+    if query.date_to:
+        filters.append(PersonSearchRow.date_start <= query.date_to)
+    if query.tokens:
+        filters.append(_prefix(query.tokens[0]))
+    stmt = select(PersonSearchRow.person_id).where(*filters)
+    for token in query.tokens[1:]:
+        stmt = stmt.where(PersonSearchRow.person_id.in_(
+            select(PersonSearchRow.person_id).where(*base, _prefix(token))))
+    stmt = (stmt.distinct().order_by(PersonSearchRow.person_id)
+            .offset(query.offset).limit(query.limit + 1))
+    ids = list(session.execute(stmt).scalars())
+    return ids[:query.limit], len(ids) > query.limit
+
+
+def _prefix(token: str) -> Any:
+    """token >= t AND token < t-with-last-character-incremented: an index range on any store."""
+    upper = token[:-1] + chr(ord(token[-1]) + 1)
+    return and_(PersonSearchRow.token >= token, PersonSearchRow.token < upper)
+
+
+def persons_by_ids(session: Session, ids: Sequence[int]) -> list[Person]:
+    if not ids:
+        return []
+    found = {p.id: p for p in session.execute(select(Person).where(Person.id.in_(list(ids)))).scalars()}
+    return [found[i] for i in ids if i in found]
+
+
+def visible_reports_of(session: Session, run_id: int, person_ids: Iterable[int],
+                       visible_sources: set[int] | None) -> dict[int, list[Report]]:
+    """The current, visible reports of each person, by person id."""
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    stmt = (select(PersonReport.person_id, Report)
+            .join(Report, and_(Report.report_key == PersonReport.report_key, Report.is_current.is_(True)))
+            .where(PersonReport.run_id == run_id, PersonReport.person_id.in_(ids),
+                   Report.withdrawn.is_(False)))
+    if visible_sources is not None:
+        stmt = stmt.where(Report.source_id.in_(sorted(visible_sources) or [-1]))
+    out: dict[int, list[Report]] = {}
+    for person_id, report in session.execute(stmt.order_by(Report.id)):
+        out.setdefault(person_id, []).append(report)
+    return out
