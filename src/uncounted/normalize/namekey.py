@@ -1,0 +1,586 @@
+"""A name model for romanised South-Asian and Arabic-origin names.
+
+The pieces, from small to large:
+
+- ``canonical_token(word)``: one spelling for the many ways a word is romanised. It applies
+  rules (equivalence classes), not a list of names: vowels fold into three classes
+  (a/e/ai/ay/ei -> a, i/ee -> i, u/o/oo/ou/au -> u), with a word-initial e/i -> i and o/u -> u;
+  consonants q->k, w->v, ph->f, c->k, dh->d (z at the start of a word), th->t, bh->b; doubled
+  letters fold; a final h after a vowel is dropped (Fatimah = Fatima); "qu" before a vowel is k.
+  Short forms (Mohd, Md, Syd, Ch.) come from a table; a short table of irregular spellings
+  (Yousuf/Yusuf, Uthman/Usman, Aisha/Ayesha, ...) covers what the rules cannot.
+- ``name_tokens(text)``: the canonical tokens of a person's own name (the part before "s/o",
+  "r/o", "alias"...), with Arabic compounds joined: Abdul Rehman = Abdur Rahman =
+  Abd-ur-Rehman = Abdurrehman -> "abdurrahman"; Salah-ud-Din = Salahuddin -> "salahuddin";
+  Rehmat Ullah = Rahmatullah -> "rahmatullah". Single letters stay as initials.
+- ``core_tokens(text)``: without optional tokens (leading honorifics and lineage words such as
+  Syed, Haji, Dr, Mst; the leading Muhammad; initials; courtesy words after the name such as
+  Sahib, Bibi, Begum), unless nothing would be left.
+- ``name_key(text)``: sorted core tokens joined by a space; equal keys = same name up to
+  spelling and order. Use it for blocking and search.
+- ``name_similarity(a, b)``: 0..1, a token-set comparison tolerant to order and missing tokens,
+  with string similarity on canonical forms and guards against names that differ by a
+  gendered ending (Zubair/Zubaida) or by a vowel that survives canonicalisation (Hasan/Husain).
+
+Everything is deterministic and cached, so linkage can precompute columns of keys.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from uncounted.normalize import lexicon
+
+__all__ = [
+    "canonical_token",
+    "name_tokens",
+    "core_tokens",
+    "optional_tokens",
+    "name_key",
+    "name_similarity",
+    "token_similarity",
+    "own_name_part",
+    "is_initial",
+]
+
+_VOWELS = frozenset("aeiou")
+_TWO_LETTER_VOWELS = {
+    "ee": "i", "ii": "i", "ie": "i", "oo": "u", "ou": "u", "uu": "u", "au": "u", "ao": "u",
+    "aa": "a", "ai": "a", "ay": "a", "ei": "a", "ey": "a", "ae": "a",
+}
+_ONE_LETTER_VOWELS = {"a": "a", "e": "a", "i": "i", "o": "u", "u": "u"}
+_INITIAL_VOWELS = {"e": "i", "i": "i", "o": "u", "u": "u", "a": "a"}
+_GLIDES = {("a", "i"): "ayi", ("a", "u"): "avu"}
+
+
+# ---------------------------------------------------------------------------------------------
+# One word
+
+
+def _ascii_letters(text: str) -> str:
+    """Lowercase ASCII letters only: accents stripped, apostrophes and marks dropped."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if "a" <= ch <= "z")
+
+
+def _consonant_rules(word: str) -> str:
+    word = re.sub(r"(?<=[a-z]{2})que$", "k", word)  # Farooque, Haque, Rafique
+    word = word.replace("ph", "f")
+    word = re.sub(r"qu(?=[aeio])", "k", word)
+    word = word.replace("ck", "k").replace("q", "k").replace("x", "ks").replace("w", "v")
+    word = re.sub(r"c(?!h)", "k", word)
+    if word.startswith("dh"):
+        word = "z" + word[2:]
+    word = word.replace("dh", "d").replace("th", "t").replace("bh", "b").replace("jh", "j").replace("zh", "z")
+    if len(word) > 3 and word.endswith("h") and word[-2] in _VOWELS:
+        word = word[:-1]
+    return word
+
+
+def _is_vowel_at(word: str, index: int) -> bool:
+    """a e i o u are vowels; y is a vowel unless a vowel follows it (Hyder, Aly vs Yusuf, Syed)."""
+    char = word[index]
+    if char in _VOWELS:
+        return True
+    if char != "y":
+        return False
+    return index + 1 >= len(word) or word[index + 1] not in _VOWELS
+
+
+def _vowel_units(run: str, initial: bool, final: bool) -> list[str]:
+    units: list[str] = []
+    i = 0
+    while i < len(run):
+        if run[i + 1:i + 3] in ("ee", "oo"):
+            units.append(_single_vowel(run[i], initial and i == 0, final))
+            i += 1
+            continue
+        pair = run[i:i + 2]
+        if len(pair) == 2 and pair in _TWO_LETTER_VOWELS:
+            unit = _TWO_LETTER_VOWELS[pair]
+            if initial and i == 0 and pair in ("ee", "ie"):
+                unit = "i"
+            units.append(unit)
+            i += 2
+            continue
+        units.append(_single_vowel(run[i], initial and i == 0, final and i == len(run) - 1))
+        i += 1
+    collapsed: list[str] = []
+    for unit in units:
+        if not collapsed or collapsed[-1] != unit:
+            collapsed.append(unit)
+    return collapsed
+
+
+def _single_vowel(char: str, initial: bool, final: bool) -> str:
+    if char == "y":
+        return "i" if final else "a"
+    if initial:
+        return _INITIAL_VOWELS[char]
+    return _ONE_LETTER_VOWELS[char]
+
+
+def _join_units(units: list[str]) -> str:
+    text = units[0]
+    for before, after in zip(units, units[1:]):
+        glide = _GLIDES.get((before, after))
+        text += glide[1:] if glide else after
+    return text
+
+
+def _skeleton(word: str) -> str:
+    """The rule-based canonical spelling of one plain word (no compounds, no tables)."""
+    word = _consonant_rules(word)
+    out: list[str] = []
+    i = 0
+    n = len(word)
+    while i < n:
+        if _is_vowel_at(word, i):
+            j = i
+            while j < n and _is_vowel_at(word, j):
+                j += 1
+            units = _vowel_units(word[i:j], initial=i == 0, final=j == n)
+            if i == 0 and j < n and word[j] == "v" and units[0] in ("a", "u"):
+                units[0] = "u"  # Awais / Owais / Uwais: the vowel before an initial w is uncertain
+            out.append(_join_units(units))
+            i = j
+        else:
+            out.append(word[i])
+            i += 1
+    text = "".join(out)
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def _build_variant_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """(written spelling -> canonical, rule skeleton -> canonical) for irregular spellings.
+
+    A skeleton shared by two different names (Sayyid and Sayeed both give "sayid") is left out of
+    the skeleton table, so only the exact written spellings decide those.
+    """
+    written: dict[str, str] = {}
+    by_skeleton: dict[str, set[str]] = {}
+    for canonical, variants in lexicon.IRREGULAR_VARIANTS.items():
+        target = _skeleton(canonical)
+        for variant in (canonical, *variants):
+            written[variant] = target
+            by_skeleton.setdefault(_skeleton(variant), set()).add(target)
+    skeletons = {skeleton: next(iter(targets)) for skeleton, targets in by_skeleton.items() if len(targets) == 1}
+    return written, skeletons
+
+
+_WRITTEN_VARIANTS, _VARIANTS = _build_variant_tables()
+_ABBREVIATIONS = dict(lexicon.ABBREVIATIONS)
+
+_SECOND_WORDS = sorted({s for s in lexicon.COMPOUND_SECONDS}, key=len, reverse=True)
+_JOINED_COMPOUND = re.compile(
+    r"^(?P<stem>[a-z]{2,}?)(?:[uaeio](?:sh|[lrsdztn])?)-?(?P<second>" + "|".join(_SECOND_WORDS) + r")$"
+)
+_JOINED_ALLAH = re.compile(r"^(?P<stem>[a-z]{3,}?)(?:ullah|ulla|ulah|allah|alla|ollah|ullha|ulllah)$")
+_JOINED_ABD = re.compile(r"^abd(?P<art>[uaeio](?:sh|[lrsdztn])?)?(?P<second>[a-z]{3,})$")
+_ABD_WORDS = frozenset({"abd", "abdu", "abdul", "abdur", "abdus", "abdun", "abduz", "abdut", "abdud", "abdush",
+                        "abdal", "abdel", "abdil", "abdool", "abdoul", "abdull", "abdl", "abadul"})
+_ALLAH_WORDS = frozenset({"ullah", "ulla", "ulah", "allah", "alla", "ollah", "ullha", "illah"})
+_SUN_SKELETONS = ("sh", "t", "d", "r", "z", "s", "n")
+
+
+def _plain(word: str) -> str:
+    """Canonical form of a plain word: abbreviations, rules, then the irregular-spelling table."""
+    word = _ABBREVIATIONS.get(word, word)
+    if word in _WRITTEN_VARIANTS:
+        return _WRITTEN_VARIANTS[word]
+    skeleton = _skeleton(word)
+    return _VARIANTS.get(skeleton, skeleton)
+
+
+def _article_for(second: str) -> str:
+    for letters in _SUN_SKELETONS:
+        if second.startswith(letters):
+            return "u" + letters
+    return "ul"
+
+
+def _compound(stem: str, second: str) -> str:
+    """One token for stem + article + second: abd + rahman -> abdurrahman, salah + din -> salahuddin."""
+    second_word = _plain(second) if second else ""
+    stem_word = "abd" if stem in _ABD_WORDS or stem == "abd" else _plain(stem)
+    if second_word in ("ala", "ula", "alah", "la"):
+        return stem_word + "ullah"
+    return stem_word + _article_for(second_word) + second_word
+
+
+def _split_abd(word: str) -> tuple[str, str] | None:
+    match = _JOINED_ABD.match(word)
+    if not match:
+        return None
+    article, second = match.group("art") or "", match.group("second")
+    consonant = article[1:]
+    if consonant and consonant != "l" and not second.startswith(consonant):
+        second = consonant + second  # Abdurahman: the r of the article is the r of rahman
+    return "abd", second
+
+
+def _split_joined(word: str) -> tuple[str, str] | None:
+    """Split a compound written as one word, or return None."""
+    if word.startswith("abd") and word not in _ABD_WORDS:
+        match = _JOINED_ALLAH.match(word)
+        if match and match.group("stem") in ("abd", "abdu"):
+            return "abd", "allah"
+        split = _split_abd(word)
+        if split is not None:
+            return split
+    if len(word) < 7:
+        return None
+    match = _JOINED_ALLAH.match(word)
+    if match:
+        return match.group("stem"), "allah"
+    match = _JOINED_COMPOUND.match(word)
+    if match:
+        return match.group("stem"), match.group("second")
+    return None
+
+
+@lru_cache(maxsize=200_000)
+def _canonical_word(word: str) -> str:
+    """Canonical form of one word of lowercase ASCII letters (compounds joined)."""
+    if not word:
+        return ""
+    if len(word) == 1:
+        return word
+    split = _split_joined(word)
+    if split is not None:
+        return _compound(*split)
+    return _plain(word)
+
+
+@lru_cache(maxsize=200_000)
+def canonical_token(token: str) -> str:
+    """The canonical spelling of one written word (Mohammed -> muhammad, Hussein -> husan).
+
+    Deterministic and idempotent (canonical_token(canonical_token(x)) == canonical_token(x)), so
+    it can precompute columns for a SQL engine. A single letter ("M.") stays an initial ("m").
+    Text with several words gives their canonical tokens joined by spaces.
+    """
+    words = _raw_words(token)
+    if len(words) == 1:
+        return _canonical_word(words[0])
+    return " ".join(_join_compounds(words))
+
+
+# ---------------------------------------------------------------------------------------------
+# A whole name
+
+_RELATION_WORDS = sorted(
+    {*lexicon.RELATION_MARKERS, *lexicon.RESIDENCE_MARKERS, *lexicon.ALIAS_MARKERS}, key=len, reverse=True
+)
+_OWN_NAME_END = re.compile(
+    r"@|(?<![\w/\\])(?:" + "|".join(re.escape(m) for m in _RELATION_WORDS if m != "@") + r")(?![\w/\\])",
+    re.IGNORECASE,
+)
+
+
+_BRACKETED = re.compile(r"\([^)]*\)?")
+
+
+def own_name_part(text: str) -> str:
+    """The person's own name: the text before "s/o", "d/o", "w/o", "bin", "r/o", "alias", "@"...
+
+    "bin"/"ibn"/"so" count only after at least one word (so "Bin Yamin" stays a name).
+    Bracketed text ("(Bablu)", "(late)") is left out.
+    """
+    text = _BRACKETED.sub(" ", text)
+    for match in _OWN_NAME_END.finditer(text):
+        before = text[:match.start()].strip(" ,;-(")
+        if before:
+            return before
+    return text
+
+
+_WORD_SPLIT = re.compile(r"[\s\-_.,;:/\\()\[\]{}\"'`’‘+*&]+")
+
+
+def _raw_words(text: str) -> list[str]:
+    words = []
+    for piece in _WORD_SPLIT.split(text):
+        letters = _ascii_letters(piece)
+        if letters:
+            words.append(letters)
+    return words
+
+
+def _join_compounds(words: list[str]) -> list[str]:
+    """Canonical tokens, joining compounds written as several words."""
+    tokens: list[str] = []
+    i = 0
+    n = len(words)
+    while i < n:
+        word = words[i]
+        nxt = words[i + 1] if i + 1 < n else None
+        if word in _ABD_WORDS or _ABBREVIATIONS.get(word) == "abdul":
+            if nxt is not None and nxt in lexicon.ARTICLES and i + 2 < n:
+                tokens.append(_compound("abd", words[i + 2]))
+                i += 3
+                continue
+            if nxt is not None and len(nxt) > 1:
+                tokens.append(_compound("abd", nxt))
+                i += 2
+                continue
+            tokens.append("abdul")
+            i += 1
+            continue
+        if word in lexicon.ARTICLES and nxt is not None:
+            if tokens and (word not in ("al", "el") or _is_compound_second(nxt)):
+                tokens[-1] = _compound(_uncompound_stem(tokens[-1]), nxt)
+            else:
+                tokens.append(_canonical_word(nxt))
+            i += 2
+            continue
+        if tokens and i > 0 and _is_article_second(word):
+            tokens[-1] = _compound(_uncompound_stem(tokens[-1]), _strip_article(word))
+            i += 1
+            continue
+        tokens.append(_canonical_word(word))
+        i += 1
+    return [t for t in tokens if t]
+
+
+def _uncompound_stem(token: str) -> str:
+    return token
+
+
+def _is_compound_second(word: str) -> bool:
+    return word in lexicon.COMPOUND_SECONDS or word in _ALLAH_WORDS
+
+
+_ARTICLE_SECOND = re.compile(
+    r"^(?:[uaeio](?:sh|[lrsdztn])?)-?(?P<second>" + "|".join(_SECOND_WORDS) + r")$"
+)
+
+
+def _is_article_second(word: str) -> bool:
+    """"Ullah", "Uddin", "Ulhaq" written as their own word after a stem."""
+    if word in _ALLAH_WORDS and word not in ("allah", "alla"):
+        return True
+    return bool(_ARTICLE_SECOND.match(word)) and word not in lexicon.COMPOUND_SECONDS
+
+
+def _strip_article(word: str) -> str:
+    if word in _ALLAH_WORDS:
+        return "allah"
+    match = _ARTICLE_SECOND.match(word)
+    return match.group("second") if match else word
+
+
+@lru_cache(maxsize=500_000)
+def _tokens_cached(text: str) -> tuple[str, ...]:
+    return tuple(_join_compounds(_raw_words(own_name_part(text))))
+
+
+def name_tokens(text: str) -> list[str]:
+    """Canonical tokens of the person's own name, in written order (compounds joined)."""
+    if not text:
+        return []
+    return list(_tokens_cached(text))
+
+
+def is_initial(token: str) -> bool:
+    return len(token) == 1
+
+
+def _canonical_set(words) -> frozenset[str]:
+    return frozenset(_canonical_word(_ascii_letters(w)) for w in words)
+
+
+_LEADING_OPTIONAL = _canonical_set(lexicon.LEADING_HONORIFICS) | _canonical_set(lexicon.ABBREVIATIONS.values())
+_LEADING_OPTIONAL = _LEADING_OPTIONAL - {_canonical_word("abdul"), _canonical_word("ghulam"), _canonical_word("malik")}
+_TRAILING_OPTIONAL = _canonical_set(lexicon.TRAILING_HONORIFICS) | _canonical_set(lexicon.FEMALE_SUFFIXES)
+_MUHAMMAD = _canonical_word("muhammad")
+
+
+@dataclass(frozen=True)
+class _Profile:
+    core: tuple[str, ...]
+    optional: tuple[str, ...]
+    initials: tuple[str, ...]
+
+
+@lru_cache(maxsize=500_000)
+def _profile(text: str) -> _Profile:
+    tokens = list(_tokens_cached(text))
+    initials = tuple(t for t in tokens if is_initial(t))
+    words = [t for t in tokens if not is_initial(t)]
+    optional: list[str] = []
+    while len(words) > 1 and (words[0] in _LEADING_OPTIONAL or words[0] == _MUHAMMAD):
+        optional.append(words.pop(0))
+    while len(words) > 1 and words[-1] in _TRAILING_OPTIONAL:
+        optional.append(words.pop())
+    if not words and initials:
+        return _Profile(initials, tuple(optional), ())
+    return _Profile(tuple(words), tuple(optional), initials)
+
+
+def core_tokens(text: str) -> list[str]:
+    """Canonical tokens that identify the name: no honorifics, leading Muhammad or initials.
+
+    Falls back to the optional tokens (or initials) if nothing else is written ("Muhammad").
+    """
+    if not text:
+        return []
+    return list(_profile(text).core)
+
+
+def optional_tokens(text: str) -> list[str]:
+    """The tokens core_tokens leaves out (honorifics, leading Muhammad), initials excluded."""
+    if not text:
+        return []
+    return list(_profile(text).optional)
+
+
+@lru_cache(maxsize=500_000)
+def _key(text: str) -> str:
+    return " ".join(sorted(_profile(text).core))
+
+
+def name_key(text: str) -> str:
+    """Sorted core tokens joined by a space: equal for spellings and orders of the same name."""
+    if not text:
+        return ""
+    return _key(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Similarity
+
+_CANONICAL_VOWELS = frozenset("aiu")
+
+
+def _consonants(token: str) -> str:
+    return "".join(ch for ch in token if ch not in _CANONICAL_VOWELS)
+
+
+def _ends_in_vowel(token: str) -> bool:
+    return token[-1] in _CANONICAL_VOWELS
+
+
+@lru_cache(maxsize=1_000_000)
+def token_similarity(a: str, b: str) -> float:
+    """Similarity of two canonical tokens in 0..1.
+
+    Equal tokens score 1; an initial scores 0.9 against a word with that first letter. Different
+    words score by edit distance only if they start alike, are at least 4 letters, differ in at
+    most a quarter of their letters, do not differ by a gendered ending (one ends in a vowel,
+    the other not: Shahid/Shahida, Zubair/Zubaida), and do not differ only by a swapped vowel
+    (Hasan/Husain): canonical forms already absorb spelling habits, so what is left is a
+    different name.
+    """
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    if len(a) == 1 or len(b) == 1:
+        return 0.9 if a[0] == b[0] else 0.0
+    if a[0] != b[0] or min(len(a), len(b)) < 4:
+        return 0.0
+    if _ends_in_vowel(a) != _ends_in_vowel(b):
+        return 0.0
+    similarity = Levenshtein.normalized_similarity(a, b)
+    if similarity < 0.75:
+        return 0.0
+    if len(a) == len(b) and _consonants(a) == _consonants(b):
+        return 0.3  # only a vowel changed: Hasan / Husain
+    return round(0.9 * similarity, 6)
+
+
+def _merge_joined(tokens: list[str], other: set[str]) -> list[str]:
+    """Join adjacent tokens whose concatenation is a token of the other name (Ghulam Hussain / Ghulamhussain)."""
+    if len(tokens) < 2:
+        return tokens
+    merged: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i + 1 < len(tokens):
+            joined = _canonical_word(tokens[i] + tokens[i + 1])
+            if joined in other and tokens[i] not in other:
+                merged.append(joined)
+                i += 2
+                continue
+        merged.append(tokens[i])
+        i += 1
+    return merged
+
+
+def _best_matches(left: list[str], right: list[str]) -> tuple[float, list[int], list[int]]:
+    """Greedy best one-to-one token matching; returns the summed score and unmatched indices."""
+    pairs = []
+    for i, x in enumerate(left):
+        for j, y in enumerate(right):
+            score = token_similarity(x, y)
+            if score > 0:
+                pairs.append((score, i, j))
+    pairs.sort(reverse=True)
+    used_left: set[int] = set()
+    used_right: set[int] = set()
+    total = 0.0
+    for score, i, j in pairs:
+        if i in used_left or j in used_right:
+            continue
+        used_left.add(i)
+        used_right.add(j)
+        total += score
+    return (
+        total,
+        [i for i in range(len(left)) if i not in used_left],
+        [j for j in range(len(right)) if j not in used_right],
+    )
+
+
+def _initials_credit(initials: tuple[str, ...], unmatched: list[str]) -> tuple[float, int]:
+    """Initials of one name that stand for unmatched words of the other: (credit, count used)."""
+    credit, used = 0.0, 0
+    remaining = list(unmatched)
+    for letter in initials:
+        for k, word in enumerate(remaining):
+            if word[0] == letter:
+                credit += 0.9
+                used += 1
+                del remaining[k]
+                break
+    return credit, used
+
+
+@lru_cache(maxsize=1_000_000)
+def _similarity(a: str, b: str) -> float:
+    pa, pb = _profile(a), _profile(b)
+    if not pa.core or not pb.core:
+        return 0.0
+    if sorted(pa.core) == sorted(pb.core):
+        return 1.0
+    left = _merge_joined(list(pa.core), set(pb.core))
+    right = _merge_joined(list(pb.core), set(left))
+    total, free_left, free_right = _best_matches(left, right)
+    credit_a, used_a = _initials_credit(pa.initials, [right[j] for j in free_right])
+    credit_b, used_b = _initials_credit(pb.initials, [left[i] for i in free_left])
+    matched = total + credit_a + credit_b
+    n_left, n_right = len(left) + used_a, len(right) + used_b
+    overlap = matched / min(n_left, n_right)
+    dice = 2 * matched / (n_left + n_right)
+    return round(min(1.0, 0.6 * overlap + 0.4 * dice), 6)
+
+
+def name_similarity(a: str, b: str) -> float:
+    """How alike two written names are, in 0..1 (1 = same name up to spelling and order).
+
+    Token-set comparison on core tokens: order does not matter; a missing token costs less than
+    a conflicting one ("Iqbal" vs "Iqbal Khan" 0.87, "Iqbal Khan" vs "Iqbal Ahmed" 0.5);
+    initials count for words starting with their letter; gendered and vowel-only differences
+    score low (see token_similarity).
+    """
+    if not a or not b:
+        return 0.0
+    if a <= b:
+        return _similarity(a, b)
+    return _similarity(b, a)

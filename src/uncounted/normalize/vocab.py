@@ -1,0 +1,243 @@
+"""Controlled vocabularies (violations, perpetrators, statuses, ...) and their synonyms.
+
+``VIOLATION_VOCAB.classify("shot dead by unknown persons")`` gives "killing"; unknown text gives
+None so that ingest can report it. Each source can add its own synonyms:
+``VIOLATION_VOCAB.with_overrides({"gunshot injuries": "killing"})`` for a morgue register.
+
+Matching: the text is folded (lowercase, ASCII digits, punctuation to spaces); an exact synonym
+wins; otherwise every synonym found as whole words inside the text is collected, and the label
+of the earliest-listed label among them (the vocabulary's priority order) is returned.
+Per-source overrides are matched before the defaults.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from uncounted.normalize.digits import to_ascii_digits
+
+__all__ = [
+    "VIOLATIONS", "PERPETRATORS", "VICTIM_STATUSES", "CERTAINTIES", "CUSTODY", "SEXES",
+    "Vocabulary", "VIOLATION_VOCAB", "PERPETRATOR_VOCAB", "STATUS_VOCAB", "CERTAINTY_VOCAB",
+    "CUSTODY_VOCAB", "SEX_VOCAB", "VOCABULARIES", "parse_sex", "fold_text",
+]
+
+VIOLATIONS = ("killing", "enforced_disappearance", "abduction", "arbitrary_detention", "torture", "death_in_custody", "other")
+PERPETRATORS = ("army", "paramilitary", "police", "intelligence_agency", "armed_group", "unknown")
+VICTIM_STATUSES = ("dead", "still_missing", "released", "found_dead", "unknown")
+CERTAINTIES = ("confirmed", "likely", "possible", "unknown")
+CUSTODY = ("acknowledged", "denied", "unknown")
+SEXES = ("male", "female", "unknown")
+
+
+def fold_text(text: str) -> str:
+    """Lowercase, ASCII digits, punctuation to spaces, single spaces."""
+    text = to_ascii_digits(str(text)).lower().replace("&", " and ")
+    text = re.sub(r"[^\w\s/]+", " ", text).replace("_", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A closed list of labels and the words that mean each one."""
+
+    name: str
+    labels: tuple[str, ...]
+    synonyms: Mapping[str, str]  # folded phrase -> label
+    overrides: Mapping[str, str] = field(default_factory=dict)  # per-source phrases, matched first
+    priority: tuple[str, ...] = ()  # which label wins when a text names several; default: label order
+
+    def __post_init__(self) -> None:
+        for table in (self.synonyms, self.overrides):
+            for phrase, label in table.items():
+                if label not in self.labels:
+                    raise ValueError(
+                        f"{self.name}: synonym {phrase!r} maps to {label!r}, which is not one of {', '.join(self.labels)}"
+                    )
+
+    def with_overrides(self, mapping: Mapping[str, str]) -> Vocabulary:
+        """A copy in which ``mapping`` (phrase -> label, e.g. from a source's mapping file) wins."""
+        merged = dict(self.overrides)
+        merged.update({fold_text(k): v for k, v in mapping.items()})
+        return Vocabulary(self.name, self.labels, self.synonyms, merged, self.priority)
+
+    def classify(self, text: object) -> str | None:
+        """The label for ``text``, or None if no synonym is recognised."""
+        found = self.classify_all(text)
+        if not found:
+            return None
+        order = self.priority or self.labels
+        return min(found, key=order.index)
+
+    def classify_all(self, text: object) -> list[str]:
+        """Every label named in ``text`` ("abducted and tortured" -> abduction, torture), in label order."""
+        if text is None:
+            return []
+        folded = fold_text(text)
+        if not folded:
+            return []
+        for table in (self.overrides, self.synonyms):
+            if folded in table:
+                return [table[folded]]
+        labels: set[str] = set()
+        for table in (self.overrides, self.synonyms):
+            for phrase, label in table.items():
+                if _contains_phrase(folded, phrase):
+                    labels.add(label)
+            if labels:
+                break
+        for label in self.labels:
+            if folded == label.replace("_", " "):
+                labels.add(label)
+        return [label for label in self.labels if label in labels]
+
+
+def _contains_phrase(text: str, phrase: str) -> bool:
+    if phrase not in text:
+        return False
+    return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text) is not None
+
+
+def _vocabulary(name: str, labels: tuple[str, ...], groups: Mapping[str, tuple[str, ...]], priority: tuple[str, ...] = ()) -> Vocabulary:
+    synonyms: dict[str, str] = {}
+    for label, phrases in groups.items():
+        synonyms[fold_text(label)] = label
+        for phrase in phrases:
+            synonyms[fold_text(phrase)] = label
+    return Vocabulary(name, labels, synonyms, {}, priority)
+
+
+VIOLATION_VOCAB = _vocabulary(
+    "violation",
+    VIOLATIONS,
+    {
+        "killing": (
+            "killed", "kill", "killing", "murder", "murdered", "shot dead", "shot and killed", "gunned down",
+            "extra judicial killing", "extrajudicial killing", "extra judicial execution", "extrajudicial execution",
+            "extra-judicial killing", "target killing", "targeted killing", "target killed", "fake encounter",
+            "encounter killing", "killed in encounter", "killed in a police encounter", "executed", "execution",
+            "assassinated", "assassination", "slain", "dead body found", "body found", "found dead",
+            "bullet riddled body", "mutilated body", "kill and dump", "killed and dumped", "death", "died",
+            "qatl", "قتل", "ہلاک", "مارا گیا",
+        ),
+        "enforced_disappearance": (
+            "enforced disappearance", "enforced disappeared", "disappeared", "disappearance", "missing",
+            "missing person", "went missing", "whereabouts unknown", "picked up", "picked up by agencies",
+            "taken away", "taken by", "forcibly disappeared", "involuntary disappearance", "ed", "lapata",
+            "لاپتہ", "جبری گمشدگی", "گمشدہ",
+        ),
+        "abduction": ("abduction", "abducted", "kidnapped", "kidnapping", "kidnap", "abduct", "hostage", "اغوا"),
+        "arbitrary_detention": (
+            "arrested", "arrest", "detained", "detention", "arbitrary arrest", "arbitrary detention",
+            "illegal detention", "illegally detained", "in custody", "held", "imprisoned", "jailed",
+            "taken into custody", "preventive detention", "remand", "گرفتار", "گرفتاری",
+        ),
+        "torture": ("torture", "tortured", "beaten", "beating", "ill treatment", "ill-treated", "cruel treatment", "تشدد"),
+        "death_in_custody": (
+            "death in custody", "died in custody", "custodial death", "killed in custody", "died in detention",
+            "death in detention", "tortured to death", "died under torture", "custodial killing",
+        ),
+        "other": ("other", "others", "misc", "miscellaneous"),
+    },
+    priority=("death_in_custody", "killing", "enforced_disappearance", "abduction", "torture", "arbitrary_detention", "other"),
+)
+
+PERPETRATOR_VOCAB = _vocabulary(
+    "perpetrator",
+    PERPETRATORS,
+    {
+        "army": ("army", "military", "pak army", "pakistan army", "soldiers", "troops", "armed forces", "fauj", "فوج"),
+        "paramilitary": (
+            "rangers", "ranger", "sindh rangers", "punjab rangers", "pakistan rangers", "fc", "f c", "frontier corps",
+            "frontier constabulary", "levies", "paramilitary", "para military", "para-military", "رینجرز", "ایف سی",
+        ),
+        "police": (
+            "police", "policemen", "policeman", "cops", "ctd", "counter terrorism department", "cia",
+            "crime investigation agency", "cid", "sho", "police station", "thana", "elite force", "elite police",
+            "special branch", "پولیس",
+        ),
+        "intelligence_agency": (
+            "isi", "inter services intelligence", "mi", "military intelligence", "ib", "intelligence bureau",
+            "agencies", "agency", "intelligence agencies", "intelligence agency", "intelligence", "secret agencies",
+            "sensitive institutions", "khufia", "ایجنسیاں", "ایجنسی",
+        ),
+        "armed_group": (
+            "militants", "militant", "armed group", "armed men", "terrorists", "taliban", "ttp", "party workers",
+            "workers of", "political party", "gang", "gangsters", "lyari gang", "peace committee", "death squad",
+            "armed opposition", "insurgents", "separatists", "bla", "blf", "lashkar", "sipah", "mqm", "target killers",
+        ),
+        "unknown": (
+            "unknown", "unknown persons", "unknown people", "unidentified", "unidentified persons", "unidentified men",
+            "unknown gunmen", "gunmen", "not known", "nk", "unknown armed men", "نامعلوم", "نامعلوم افراد",
+        ),
+    },
+    priority=("army", "paramilitary", "intelligence_agency", "police", "armed_group", "unknown"),
+)
+
+STATUS_VOCAB = _vocabulary(
+    "victim status",
+    VICTIM_STATUSES,
+    {
+        "dead": ("dead", "killed", "died", "deceased", "death", "murdered", "late", "expired"),
+        "still_missing": ("missing", "still missing", "disappeared", "whereabouts unknown", "not traced", "untraced", "lapata"),
+        "released": ("released", "returned", "came back", "freed", "set free", "back home", "traced alive", "reappeared", "surfaced"),
+        "found_dead": ("found dead", "body found", "dead body found", "body recovered", "recovered dead", "dumped body"),
+        "unknown": ("unknown", "not known", "nk", "unclear"),
+    },
+    priority=("found_dead", "dead", "released", "still_missing", "unknown"),
+)
+
+CERTAINTY_VOCAB = _vocabulary(
+    "certainty",
+    CERTAINTIES,
+    {
+        "confirmed": ("confirmed", "verified", "certain", "yes", "high", "established", "corroborated"),
+        "likely": ("likely", "probable", "probably", "medium", "credible"),
+        "possible": ("possible", "possibly", "unverified", "low", "alleged", "reported", "unconfirmed"),
+        "unknown": ("unknown", "not known", "nk", "unclear"),
+    },
+)
+
+CUSTODY_VOCAB = _vocabulary(
+    "custody",
+    CUSTODY,
+    {
+        "acknowledged": ("acknowledged", "admitted", "custody acknowledged", "arrest shown", "produced in court", "fir registered against victim"),
+        "denied": ("denied", "not acknowledged", "custody denied", "refused", "unacknowledged", "denial"),
+        "unknown": ("unknown", "not known", "nk", "unclear"),
+    },
+)
+
+SEX_VOCAB = _vocabulary(
+    "sex",
+    SEXES,
+    {
+        "male": ("m", "male", "man", "men", "boy", "he", "son", "husband", "father", "brother", "mr", "mard", "مرد", "لڑکا"),
+        "female": ("f", "female", "woman", "women", "girl", "she", "daughter", "wife", "mother", "sister", "mrs", "mst", "aurat", "عورت", "لڑکی", "w"),
+        "unknown": ("unknown", "u", "not known", "nk", "x", "?"),
+    },
+)
+
+VOCABULARIES = {
+    "violation": VIOLATION_VOCAB,
+    "perpetrator": PERPETRATOR_VOCAB,
+    "victim_status": STATUS_VOCAB,
+    "certainty": CERTAINTY_VOCAB,
+    "custody": CUSTODY_VOCAB,
+    "sex": SEX_VOCAB,
+}
+
+
+def parse_sex(text: object) -> str | None:
+    """"male", "female" or "unknown" from m/male/man/boy, f/female/woman/girl...; None if not recognised."""
+    if text is None:
+        return None
+    folded = fold_text(text)
+    if not folded:
+        return None
+    if folded in SEX_VOCAB.synonyms:
+        return SEX_VOCAB.synonyms[folded]
+    found = SEX_VOCAB.classify_all(folded)
+    return found[0] if len(found) == 1 else None
