@@ -1,0 +1,636 @@
+"""``import_file``: one spreadsheet into the record, in one transaction, with every problem reported.
+
+    from uncounted.ingest import import_file
+    result = import_file(ws, "register.csv", source="Families Association", kind="ngo_list")
+    result.imported, result.rejected, result.problems[:5]
+
+What it does, in order: copies the file into the evidence store (by its SHA-256); stops if the same
+bytes were already imported for this source; reads every sheet; maps the columns (detected, or from
+a mapping file); then, in one transaction, creates the source on first use, the document (a new
+version when the source already has a file of the same name), one report per good row, new report
+versions for changed rows, withdrawn versions for rows that are gone, and one audit entry.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from uncounted.errors import ImportFailed, ImportProblem
+from uncounted.ingest.mapping import Mapping, detect_mapping
+from uncounted.ingest.normal import Normalisers
+from uncounted.ingest.readers import Table, read_table
+from uncounted.ingest.rows import BuiltRow, RowBuilder, problem_dict
+from uncounted.ingest.store import (PreviousReport, ReportWriter, canonical_raw, previous_reports, raw_fingerprint,
+                                    report_key)
+from uncounted.normalize.dates import detect_date_order
+from uncounted.records import audit
+from uncounted.records.evidence import sha256_file
+from uncounted.records.models import SOURCE_KINDS, Document, Source
+
+PREVIEW_ROWS = 5
+LOOKAHEAD_ROWS = 2000
+MAX_PROBLEMS_KEPT = 2000
+KIND_ALIASES = {"ngo": "ngo_list", "list": "ngo_list", "family": "ngo_list", "families": "ngo_list",
+                "morgue": "morgue_or_hospital", "hospital": "morgue_or_hospital", "newspaper": "press",
+                "media": "press", "news": "press", "government": "official", "commission": "official",
+                "interview": "testimony", "witness": "testimony"}
+MEDIA_TYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@dataclass
+class ImportResult:
+    """What an import did. ``problems`` keeps the first 2,000; ``problem_counts`` counts them all."""
+
+    file: str
+    source: str
+    sha256: str
+    document_id: int | None = None
+    version: int | None = None
+    previous_document_id: int | None = None
+    source_id: int | None = None
+    source_created: bool = False
+    rows_read: int = 0
+    imported: int = 0  # reports written: added + changed
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    rejected: int = 0
+    rows_with_warnings: int = 0
+    blank_rows: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+    problem_counts: dict[str, int] = field(default_factory=dict)
+    problem_groups: list[dict[str, Any]] = field(default_factory=list)  # same problem and value, counted
+    mapping: Mapping | None = None
+    mappings: dict[str, Mapping] = field(default_factory=dict)  # by sheet ("" for CSV / JSONL)
+    already_imported: bool = False
+    already_imported_as: str | None = None
+    dry_run: bool = False
+    strict: bool = False
+    rejects_path: str | None = None
+    preview: list[dict[str, Any]] = field(default_factory=list)
+    tables: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> int:
+        return self.problem_counts.get("error", 0)
+
+    @property
+    def warnings(self) -> int:
+        return self.problem_counts.get("warning", 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "source": self.source, "sha256": self.sha256, "document_id": self.document_id,
+            "version": self.version, "previous_document_id": self.previous_document_id,
+            "source_id": self.source_id, "source_created": self.source_created, "rows_read": self.rows_read,
+            "imported": self.imported, "added": self.added, "changed": self.changed, "unchanged": self.unchanged,
+            "withdrawn": self.withdrawn, "rejected": self.rejected, "rows_with_warnings": self.rows_with_warnings,
+            "blank_rows": self.blank_rows, "already_imported": self.already_imported,
+            "already_imported_as": self.already_imported_as, "dry_run": self.dry_run, "strict": self.strict,
+            "rejects_path": self.rejects_path, "seconds": round(self.seconds, 3),
+            "problem_counts": self.problem_counts, "problem_groups": self.problem_groups,
+            "problems": [_problem_json(p) for p in self.problems],
+            "mappings": {k: m.to_dict() for k, m in self.mappings.items()},
+            "tables": self.tables, "preview": self.preview,
+        }
+
+
+def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = None,
+                mapping: Mapping | str | Path | None = None, strict: bool = False, dry_run: bool = False,
+                rejects_path: str | Path | None = None, progress: bool = True, encoding: str | None = None,
+                delimiter: str | None = None, date_order: str | None = None,
+                two_digit_year_pivot: int | None = None) -> ImportResult:
+    """Import one CSV, XLSX or JSON Lines file as a document of ``source``; see docs/importing.md.
+
+    ``strict``: any problem (error or warning) fails the whole import and nothing is written.
+    Otherwise rows with errors are left out and written, with their reasons, to ``rejects_path``
+    (default: ``<file>.rejects.csv`` beside the file); rows with warnings are imported.
+    ``dry_run``: read and check everything, write nothing.
+    Raises ImportFailed when nothing can be imported (and nothing was written).
+    """
+    started = time.perf_counter()
+    path = Path(path)
+    source = _clean_source_name(source)
+    kind = _clean_kind(kind)
+    explicit = Mapping.load(mapping) if isinstance(mapping, (str, Path)) else mapping
+    original_name = path.name
+    if not path.is_file():
+        raise ImportFailed(f"{path}: no such file. Check the path and try again.")
+    if dry_run:
+        sha, size = sha256_file(path)
+        stored = path
+    else:
+        sha, size = ws.evidence.add_file(path)
+        stored = ws.evidence.path_for(sha)
+    result = ImportResult(file=original_name, source=source, sha256=sha, dry_run=dry_run, strict=strict)
+
+    with ws.session() as session:
+        src = session.execute(select(Source).where(Source.name == source)).scalar_one_or_none()
+        if src is not None and kind is not None and src.kind != kind:
+            raise ImportFailed(f"Source {source!r} already exists with kind {src.kind!r}, not {kind!r}. Leave out "
+                               "--kind, or use another source name if this is a different source.")
+        if src is not None:
+            done = session.execute(select(Document).where(Document.source_id == src.id,
+                                                          Document.sha256 == sha)).scalar_one_or_none()
+            if done is not None:
+                result.already_imported, result.already_imported_as = True, done.original_name
+                result.document_id, result.version, result.source_id = done.id, done.version, src.id
+                result.seconds = time.perf_counter() - started
+                if not dry_run:
+                    return result
+
+    enc = encoding or (explicit.encoding if explicit else None)
+    delim = delimiter or (explicit.delimiter if explicit else None)
+    tables = read_table(stored, encoding=enc, delimiter=delim, display_name=original_name)
+    settings = ws.settings
+    order_explicit = date_order or (explicit.date_order if explicit else None)
+    pivot = two_digit_year_pivot if two_digit_year_pivot is not None else (
+        explicit.two_digit_year_pivot if explicit and explicit.two_digit_year_pivot is not None
+        else int(settings.get("two_digit_year_pivot") or 30))
+    gazetteer = (explicit.gazetteer if explicit else None) or settings.get("gazetteer")
+    vocabulary = explicit.vocabulary if explicit else {}
+
+    file_problems: list[ImportProblem] = []
+    plans = []
+    for table in tables:
+        table_mapping = detect_mapping(table.headers, table.hxl_tags, base=explicit)
+        file_problems.extend(table.problems)
+        file_problems.extend(_mapping_problems(table, table_mapping, explicit))
+        head = _lookahead(table)
+        order, order_problem = _choose_date_order(table, table_mapping, head, order_explicit,
+                                                  settings.get("date_order") or "dmy")
+        if order_problem:
+            file_problems.append(order_problem)
+        table_mapping.date_order = order
+        table_mapping.two_digit_year_pivot = pivot
+        plans.append((table, table_mapping, head, order))
+        result.mappings[table.sheet or ""] = table_mapping
+    result.mapping = _merged_mapping([m for _, m, _, _ in plans], explicit, gazetteer, vocabulary)
+
+    normalisers: dict[str, Normalisers] = {}
+    rejects = RejectsWriter(rejects_path or _default_rejects_path(path), dry_run)
+    counts: Counter[str] = Counter()
+    kept: list[ImportProblem] = []
+    groups = ProblemGroups()
+
+    def note(problem: ImportProblem) -> None:
+        counts[problem.severity] += 1
+        groups.add(problem)
+        if len(kept) < MAX_PROBLEMS_KEPT:
+            kept.append(problem)
+
+    for problem in file_problems:
+        note(problem)
+    try:
+        with ws.session() as session:
+            writer = None if dry_run else ReportWriter(session)
+            src, created = _source(session, source, kind, ws.actor, dry_run)
+            result.source_id, result.source_created = (src.id if src else None), created
+            previous = _latest_document(session, src.id, original_name) if src and src.id else None
+            doc = None
+            if not dry_run:
+                doc = Document(source_id=src.id, sha256=sha, size=size, original_name=original_name,
+                               media_type=MEDIA_TYPES.get(tables[0].format), added_by=ws.actor,
+                               version=(previous.version + 1) if previous else 1,
+                               previous_id=previous.id if previous else None, mapping=result.mapping.to_dict())
+                session.add(doc)
+                session.flush()
+                result.document_id, result.version = doc.id, doc.version
+            result.previous_document_id = previous.id if previous else None
+            old = previous_reports(session, src.id, original_name) if (previous and src) else {}
+            seen: set[str] = set()
+            changed_old_ids: list[int] = []
+            bar = _progress_bar(tables, stored, progress)
+            for table, table_mapping, head, order in plans:
+                key = f"{order}|{pivot}"
+                if key not in normalisers:
+                    normalisers[key] = Normalisers(date_order=order, pivot=pivot, gazetteer=gazetteer,
+                                                   vocabulary=vocabulary)
+                builder = RowBuilder(table, table_mapping.columns, normalisers[key])
+                rejects.start_table(table)
+                stats = _import_rows(table, builder, head, writer, doc, src, source, original_name, old, seen,
+                                     changed_old_ids, result, rejects, note, ws.actor, bar)
+                result.tables.append(stats)
+            if bar is not None:
+                bar.close()
+            gone = [(p.id, p.version) for k, p in old.items() if k not in seen and not p.withdrawn]
+            result.withdrawn = len(gone)
+            if writer is not None:
+                writer.flush()
+                reason = f"row no longer in {original_name} (document version {result.version})"
+                writer.copy_as_withdrawn(gone, doc.id, ws.actor, reason)
+                writer.mark_not_current(changed_old_ids + [g[0] for g in gone])
+            result.problem_counts = dict(counts)
+            result.problems = kept
+            result.problem_groups = groups.summary()
+            result.rejects_path = rejects.final_path
+            if strict and (counts["error"] or counts["warning"]):
+                raise ImportFailed(_strict_message(result), kept)
+            if result.rows_read and result.imported + result.unchanged == 0 and result.rejected:
+                raise ImportFailed(f"No row of {original_name} could be imported: all {result.rejected:,} rows "
+                                   "have errors (listed below, and in the rejects file). Nothing was written.",
+                                   kept)
+            if doc is not None:
+                doc.summary = _summary(result, tables)
+                audit.append(session, actor=ws.actor, action="import", object_type="document", object_id=doc.id,
+                             details={"file": original_name, "sha256": sha, "size": size, "source": source,
+                                      "source_created": created, "version": doc.version,
+                                      "previous_document_id": result.previous_document_id,
+                                      **{k: getattr(result, k) for k in ("rows_read", "imported", "added", "changed",
+                                                                         "unchanged", "withdrawn", "rejected")}})
+            if dry_run:
+                session.rollback()
+    except IntegrityError as exc:
+        rejects.discard()
+        raise ImportFailed(f"{original_name} could not be imported because the store refused a write ({exc.orig}). "
+                           "If another import of the same file or source was running at the same time, wait for "
+                           "it and try again; nothing was written.") from exc
+    except BaseException:
+        rejects.finish()
+        raise
+    rejects.finish()
+    result.rejects_path = rejects.final_path
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# ---- the row loop ---------------------------------------------------------------------------------
+
+def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[Any]]], writer: ReportWriter | None,
+                 doc: Document | None, src: Source | None, source_name: str, lineage: str,
+                 old: dict[str, PreviousReport], seen: set[str], changed_old_ids: list[int], result: ImportResult,
+                 rejects: "RejectsWriter", note: Any, actor: str, bar: Any) -> dict[str, Any]:
+    """Build, check and write every row of one table; returns the table's own counts."""
+    sheet = table.sheet
+    ids_seen: dict[str, int] = {}
+    source_id = src.id if src else None
+    doc_id = doc.id if doc else None
+    is_sqlite = writer.is_sqlite if writer else True
+    created_at = writer.created_at if writer else None
+    true, false = (writer.true, writer.false) if writer else (True, False)
+    versioning = bool(old)
+    rows = read = 0
+    start_rejected, start_imported = result.rejected, result.imported
+    progress_every = 5000
+    for row_number, cells in _chain(head, table.rows):
+        rows += 1
+        if bar is not None and rows % progress_every == 0:
+            _advance(bar, table, progress_every)
+        if _blank(cells):
+            result.blank_rows += 1
+            continue
+        read += 1
+        built = builder.build(row_number, cells)
+        record_id = built.record_id
+        if record_id is not None and not built.rejected:
+            first = ids_seen.get(record_id)
+            if first is not None:
+                built.problems.append(ImportProblem(
+                    builder.label, row_number, builder.col.get("record_id"), record_id,
+                    f"a record id used once; {record_id!r} is already used at row {first}. Give each row its own "
+                    "id (if this is the same person reported twice, keep both rows with different ids)"))
+                built.rejected = True
+            else:
+                ids_seen[record_id] = row_number
+        for problem in built.problems:
+            note(problem)
+        key = report_key(source_name, lineage, sheet, record_id, row_number)
+        if built.rejected:
+            result.rejected += 1
+            if key in old:
+                seen.add(key)  # a row that is still in the list is not withdrawn because it is now unreadable
+            rejects.add(built)
+            continue
+        if built.problems:
+            result.rows_with_warnings += 1
+        raw_json = canonical_raw(built.raw)
+        supersedes = None
+        version = 1
+        if versioning:
+            seen.add(key)
+            before = old.get(key)
+            if before is not None:
+                if not before.withdrawn and before.fingerprint == raw_fingerprint(raw_json):
+                    result.unchanged += 1
+                    continue
+                supersedes, version = before.id, before.version + 1
+                changed_old_ids.append(before.id)
+                result.changed += 1
+            else:
+                result.added += 1
+        else:
+            result.added += 1
+        result.imported += 1
+        values = built.values
+        if len(result.preview) < PREVIEW_ROWS:
+            result.preview.append(_preview(table, built))
+        if writer is None:
+            continue
+        if is_sqlite:
+            for i in DATE_INDEXES:
+                if values[i] is not None:
+                    values[i] = values[i].isoformat()
+        problems = json.dumps([problem_dict(p) for p in built.problems], ensure_ascii=False) if built.problems else None
+        writer.add([key, version, true, false, source_id, doc_id, row_number, sheet, *values, raw_json, problems,
+                    created_at, actor, "changed in the new version of the file" if supersedes else None, supersedes])
+    if bar is not None:
+        _advance(bar, table, rows % progress_every)
+    result.rows_read += read
+    return {"sheet": sheet, "header_row": table.header_row, "rows_read": read, "format": table.format,
+            "encoding": table.encoding, "delimiter": table.delimiter, "preamble": table.preamble,
+            "imported": result.imported - start_imported, "rejected": result.rejected - start_rejected}
+
+
+from uncounted.ingest.store import VALUE_COLUMNS  # noqa: E402  (kept next to its one use)
+
+DATE_INDEXES = (VALUE_COLUMNS.index("event_date_start"), VALUE_COLUMNS.index("event_date_end"))
+
+
+def _chain(head: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    yield from head
+    yield from rest
+
+
+def _blank(cells: list[Any]) -> bool:
+    for cell in cells:
+        if isinstance(cell, str):
+            if cell and not cell.isspace():
+                return False
+        elif cell is not None:
+            return False
+    return True
+
+
+def _lookahead(table: Table) -> list[tuple[int, list[Any]]]:
+    head = []
+    for item in table.rows:
+        head.append(item)
+        if len(head) >= LOOKAHEAD_ROWS:
+            break
+    return head
+
+
+def _preview(table: Table, built: BuiltRow) -> dict[str, Any]:
+    from uncounted.ingest.store import VALUE_COLUMNS as cols
+
+    values = {c: (v.isoformat() if isinstance(v, dt.date) else v) for c, v in zip(cols, built.values or [])
+              if v is not None}
+    return {"sheet": table.sheet, "row": built.row_number, "values": values,
+            "problems": [str(p) for p in built.problems]}
+
+
+# ---- settings, mapping and source ---------------------------------------------------------------
+
+def _clean_source_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ImportFailed("A source name is needed (--source NAME): the organisation or list the file comes from.")
+    if len(name) > 200:
+        raise ImportFailed(f"The source name is {len(name)} characters long; use at most 200.")
+    return name
+
+
+def _clean_kind(kind: str | None) -> str | None:
+    if kind is None:
+        return None
+    value = kind.strip().lower().replace("-", "_").replace(" ", "_")
+    value = KIND_ALIASES.get(value, value)
+    if value not in SOURCE_KINDS:
+        raise ImportFailed(f"Unknown source kind {kind!r}; use one of {', '.join(SOURCE_KINDS)}.")
+    return value
+
+
+def _source(session: Any, name: str, kind: str | None, actor: str, dry_run: bool) -> tuple[Source | None, bool]:
+    src = session.execute(select(Source).where(Source.name == name)).scalar_one_or_none()
+    if src is not None:
+        return src, False
+    if dry_run:
+        return None, True
+    src = Source(name=name, kind=kind or "other", created_by=actor)
+    session.add(src)
+    session.flush()
+    return src, True
+
+
+def _latest_document(session: Any, source_id: int, original_name: str) -> Document | None:
+    return session.execute(select(Document).where(Document.source_id == source_id,
+                                                  Document.original_name == original_name)
+                           .order_by(Document.version.desc(), Document.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def _mapping_problems(table: Table, mapping: Mapping, explicit: Mapping | None) -> list[ImportProblem]:
+    problems = []
+    label = table.label
+    if explicit is not None:
+        missing = [h for h, f in explicit.columns.items() if f and h not in table.headers]
+        for header in missing:
+            problems.append(ImportProblem(label, table.header_row, header, None,
+                                          f"a column named {header!r}, which the mapping file maps to "
+                                          f"{explicit.columns[header]!r}; this file has no such column", "warning"))
+    mapped = {f for f in mapping.columns.values() if f}
+    if "name" not in mapped and explicit is None:
+        found = ", ".join(repr(h) for h in table.headers[:30])
+        detected = "; ".join(f"{h!r} -> {f}" for h, f in mapping.columns.items() if f) or "none"
+        raise ImportFailed(
+            f"{label}: no column was recognised as the victim's name, so the header row was probably not "
+            f"understood. The header (row {table.header_row}) has the columns {found}. Columns recognised: {detected}. "
+            "Write a mapping file that names the columns (run with --dry-run --save-mapping mapping.toml, edit "
+            "it, then import with --mapping mapping.toml).",
+            [ImportProblem(label, table.header_row, None, None, "a column with the victim's name")])
+    return problems
+
+
+def _choose_date_order(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]], explicit: str | None,
+                       default: str) -> tuple[str, ImportProblem | None]:
+    """The date order for a table: as set, or proved by its dates (e.g. 6/22/1992 can only be month-first)."""
+    column = mapping.column_for("event_date")
+    if column is None:
+        return explicit or default, None
+    i = table.headers.index(column)
+    values = [cells[i] for _, cells in head if i < len(cells) and isinstance(cells[i], str)]
+    proved = detect_date_order(values)
+    names = {"dmy": "day-first (14/10/1992)", "mdy": "month-first (10/14/1992)", "ymd": "year-first"}
+    if proved is None or proved == (explicit or default) or (explicit or default) in ("ymd", "auto"):
+        return explicit or default, None
+    example = next((v for v in values if detect_date_order([v]) == proved), "")
+    if explicit:
+        return explicit, ImportProblem(
+            table.label, None, column, example,
+            f"dates in the order you set ({names[explicit]}); some dates such as {example!r} can only be "
+            f"{names[proved]}: those rows get a warning and no date", "warning")
+    return proved, ImportProblem(
+        table.label, None, column, example,
+        f"dates in the workspace's order ({names[default]}), but dates such as {example!r} can only be "
+        f"{names[proved]}, so every date in this column was read {names[proved]}. If that is wrong, give "
+        f"--date-order or date_order in a mapping file", "warning")
+
+
+def _merged_mapping(mappings: list[Mapping], explicit: Mapping | None, gazetteer: Any, vocabulary: dict) -> Mapping:
+    merged = Mapping(gazetteer=str(gazetteer) if gazetteer else None, vocabulary=vocabulary,
+                     encoding=explicit.encoding if explicit else None,
+                     delimiter=explicit.delimiter if explicit else None)
+    for m in mappings:
+        for header, field_name in m.columns.items():
+            if header not in merged.columns:
+                merged.columns[header] = field_name
+                merged.confidence[header] = m.confidence.get(header, 0.0)
+                merged.origin[header] = m.origin.get(header, "")
+                if header in m.alternatives:
+                    merged.alternatives[header] = m.alternatives[header]
+        merged.date_order = merged.date_order or m.date_order
+        merged.two_digit_year_pivot = m.two_digit_year_pivot
+    return merged
+
+
+def _summary(result: ImportResult, tables: list[Table]) -> dict[str, Any]:
+    return {k: getattr(result, k) for k in ("rows_read", "imported", "added", "changed", "unchanged", "withdrawn",
+                                             "rejected", "rows_with_warnings", "blank_rows", "problem_counts")} | {
+        "tables": result.tables, "strict": result.strict}
+
+
+def _strict_message(result: ImportResult) -> str:
+    return (f"--strict: {result.file} has {result.problem_counts.get('error', 0):,} errors and "
+            f"{result.problem_counts.get('warning', 0):,} warnings, so nothing was imported. Fix them (or run "
+            "without --strict to import the good rows) and import again.")
+
+
+def _problem_json(problem: ImportProblem) -> dict[str, Any]:
+    return {"file": problem.file, "row": problem.row, "column": problem.column, "value": problem_dict(problem)["value"],
+            "expected": problem.expected, "severity": problem.severity, "message": str(problem)}
+
+
+def _default_rejects_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".rejects.csv")
+
+
+class ProblemGroups:
+    """Problems counted by (severity, file, column, value, expected), with their first rows."""
+
+    LIMIT = 5000
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[Any, ...], list[Any]] = {}
+        self.overflow = 0
+
+    def add(self, problem: ImportProblem) -> None:
+        value = problem.value if problem.value is None or len(problem.value) <= 200 else problem.value[:200]
+        key = (problem.severity, problem.file, problem.column, value, problem.expected)
+        group = self.groups.get(key)
+        if group is None:
+            if len(self.groups) >= self.LIMIT:
+                self.overflow += 1
+                return
+            group = self.groups[key] = [0, [], problem]
+        group[0] += 1
+        if len(group[1]) < 5 and problem.row is not None:
+            group[1].append(problem.row)
+
+    def summary(self) -> list[dict[str, Any]]:
+        out = []
+        for (severity, file, column, _value, expected), (count, rows, first) in sorted(
+                self.groups.items(), key=lambda kv: (kv[0][0] != "error", -kv[1][0])):
+            where = f"{count:,} rows" if count > 1 else "1 row"
+            if rows:
+                where += " (row" + ("s " if len(rows) > 1 else " ") + ", ".join(map(str, rows)) + (
+                    ", ..." if count > len(rows) else "") + ")"
+            shown = str(ImportProblem(file, None, column, first.value, expected, severity))
+            out.append({"severity": severity, "file": file, "column": column, "value": first.value,
+                        "expected": expected, "count": count, "rows": rows,
+                        "message": f"{severity}: {where}: {shown}"})
+        return out
+
+
+# ---- progress ------------------------------------------------------------------------------------
+
+def _progress_bar(tables: list[Table], stored: Path, enabled: bool) -> Any:
+    if not enabled or stored.stat().st_size < 2_000_000:
+        return None
+    from tqdm import tqdm
+
+    if tables[0].progress is not None:
+        return tqdm(total=stored.stat().st_size, unit="B", unit_scale=True, desc="import", file=sys.stderr,
+                    leave=False)
+    return tqdm(unit=" rows", desc="import", file=sys.stderr, leave=False)
+
+
+def _advance(bar: Any, table: Table, rows: int) -> None:
+    if table.progress is not None:
+        bar.update(table.progress() - bar.n)
+    else:
+        bar.update(rows)
+
+
+# ---- rejects --------------------------------------------------------------------------------------
+
+class RejectsWriter:
+    """The rejected rows, as read, plus _row and _problems: written beside the file, UTF-8 with BOM."""
+
+    def __init__(self, path: str | Path, disabled: bool):
+        self.path = Path(path)
+        self.disabled = disabled
+        self.handle: Any = None
+        self.writer: Any = None
+        self.tmp: str | None = None
+        self.table: Table | None = None
+        self.final_path: str | None = None
+        self.rows = 0
+
+    def start_table(self, table: Table) -> None:
+        self.table = table
+        self._header_written_for: Any = None
+
+    def add(self, built: BuiltRow) -> None:
+        if self.disabled:
+            return
+        if self.handle is None:
+            fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".rejects-", suffix=".csv")
+            self.handle = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
+            self.writer = csv.writer(self.handle)
+        assert self.table is not None
+        if self._header_written_for is not self.table:
+            extra = ["_sheet"] if self.table.sheet is not None else []
+            self.writer.writerow(list(self.table.headers) + ["_row", "_problems"] + extra)
+            self._header_written_for = self.table
+        cells = [c if isinstance(c, str) else json.dumps(c, ensure_ascii=False) for c in built.cells]
+        n = len(self.table.headers)
+        main, extra_cells = cells[:n] + [""] * (n - len(cells[:n])), cells[n:]
+        reasons = "; ".join(_reason(p) for p in built.problems)
+        sheet = [self.table.sheet] if self.table.sheet is not None else []
+        self.writer.writerow(main + [str(built.row_number), reasons] + sheet + extra_cells)
+        self.rows += 1
+
+    def finish(self) -> None:
+        if self.handle is None:
+            return
+        self.handle.close()
+        os.replace(self.tmp, self.path)
+        self.handle = None
+        self.final_path = str(self.path)
+
+    def discard(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            os.unlink(self.tmp)
+            self.handle = None
+
+
+def _reason(problem: ImportProblem) -> str:
+    column = f"column {problem.column!r}: " if problem.column else ""
+    kind = "" if problem.severity == "error" else f"({problem.severity}) "
+    return f"{kind}{column}expected {problem.expected}"
