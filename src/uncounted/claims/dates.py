@@ -1,0 +1,201 @@
+"""Dates and periods in news text, resolved against the statement date.
+
+Rules, not a model: wire copy writes dates in a handful of shapes ("19 June 1992",
+"June 19, 1992", "June 1992", "1992", "Tuesday", "last year"). A period is returned
+as ISO start and end days; an open end ("since 1992") ends on the statement date
+when it is known.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTH_NUM = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTH_NUM.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTH_NUM["sept"] = 9
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_MON = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR = r"(?:19|20)\d\d"
+# One date expression; the named groups say which shape matched.
+DATE_EXPR = (
+    rf"(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MON})(?:,?\s+(?P<y1>{_YEAR}))?"
+    rf"|(?P<m2>{_MON})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y2>{_YEAR}))?"
+    rf"|(?P<m3>{_MON}),?\s+(?P<y3>{_YEAR})"
+    rf"|(?P<dd>\d{{1,2}})[/.-](?P<mm>\d{{1,2}})[/.-](?P<yy>{_YEAR})"
+    rf"|(?P<iso>{_YEAR}-\d\d-\d\d)"
+    rf"|(?P<decade>(?:19|20)\d0)'?s"
+    rf"|(?P<y4>{_YEAR})"
+    rf"|(?P<wd>{_WD})"
+    rf"|(?P<rel>yesterday|today|last\s+night|this\s+morning))"
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A resolved stretch of days (start and end inclusive)."""
+
+    start: date | None
+    end: date | None
+
+    def to_dict(self) -> dict:
+        return {"start": self.start.isoformat() if self.start else None,
+                "end": self.end.isoformat() if self.end else None}
+
+
+def _rename(expr: str, suffix: str) -> str:
+    return re.sub(r"\(\?P<(\w+)>", lambda m: f"(?P<{m.group(1)}{suffix}>", expr)
+
+
+DATE_RE = re.compile(DATE_EXPR, re.IGNORECASE)
+_NUMWORD = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
+PERIOD_RE = re.compile(
+    rf"\b(?:(?P<between>between|from)\s+(?P<a>{_rename(DATE_EXPR, '_a')})\s+(?:and|to|until|till|through)\s+(?P<b>{_rename(DATE_EXPR, '_b')})"
+    rf"|(?P<since>since|from)\s+(?:(?:early|late|mid)[- ])?(?P<s>{_rename(DATE_EXPR, '_s')})"
+    rf"|(?P<yrange>{_YEAR})\s*(?:-|–|to)\s*(?P<yend>{_YEAR}|\d\d)\b"
+    rf"|(?:over|in|during|for|within)\s+the\s+(?:past|last|previous)\s+(?P<n>{_NUMWORD}|few|several)?\s*(?P<unit>years?|months?|weeks?|days?|decades?)"
+    rf"|(?P<rel>last|this|past|previous)\s+(?P<runit>year|month|week)"
+    rf"|(?:(?P<prep>in|during|on|of|throughout)\s+(?:the\s+)?)?(?:(?:early|late|mid)[- ])?(?P<one>{_rename(DATE_EXPR, '_o')}))\b",
+    re.IGNORECASE,
+)
+_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+          "thirty": 30, "few": 3, "several": 3}
+
+
+def _group(m: re.Match, name: str, suffix: str) -> str | None:
+    return m.groupdict().get(name + suffix)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def resolve_date(m: re.Match, suffix: str, ref: date | None) -> Span | None:
+    """The days one DATE_EXPR match covers; `ref` fills a missing year or a weekday."""
+    g = lambda n: _group(m, n, suffix)  # noqa: E731
+    try:
+        if g("iso"):
+            d = date.fromisoformat(g("iso"))
+            return Span(d, d)
+        if g("dd"):
+            d = date(int(g("yy")), int(g("mm")), int(g("dd")))  # day first, as in South Asia
+            return Span(d, d)
+        for dk, mk, yk in (("d1", "m1", "y1"), ("d2", "m2", "y2")):
+            if g(mk) and g(dk):
+                month = MONTH_NUM[g(mk).lower().rstrip(".")]
+                day = int(g(dk))
+                if g(yk):
+                    d = date(int(g(yk)), month, day)
+                elif ref is not None:
+                    d = date(ref.year, month, day)
+                    if d > ref:
+                        d = date(ref.year - 1, month, day)
+                else:
+                    return None
+                return Span(d, d)
+        if g("m3"):
+            year, month = int(g("y3")), MONTH_NUM[g("m3").lower().rstrip(".")]
+            return Span(date(year, month, 1), _month_end(year, month))
+        if g("decade"):
+            y = int(g("decade"))
+            return Span(date(y, 1, 1), date(y + 9, 12, 31))
+        if g("y4"):
+            y = int(g("y4"))
+            return Span(date(y, 1, 1), date(y, 12, 31))
+        if g("wd") and ref is not None:
+            back = (ref.weekday() - WEEKDAYS[g("wd").lower()]) % 7
+            d = ref - timedelta(days=back)
+            return Span(d, d)
+        if g("rel") and ref is not None:
+            word = " ".join(g("rel").lower().split())
+            d = ref - timedelta(days=1) if word in ("yesterday", "last night") else ref
+            return Span(d, d)
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def parse_date(text: str, ref: date | None = None) -> date | None:
+    """The first single day named in `text` (for datelines and statement dates)."""
+    for m in DATE_RE.finditer(text):
+        span = resolve_date(m, "", ref)
+        if span and span.start == span.end and span.start is not None:
+            return span.start
+    return None
+
+
+@dataclass(frozen=True)
+class PeriodMatch:
+    span: Span
+    start: int
+    end: int
+    text: str
+
+
+def find_periods(text: str, ref: date | None) -> list[PeriodMatch]:
+    """Every period expression in `text`, resolved against the statement date `ref`."""
+    found = []
+    for m in PERIOD_RE.finditer(text):
+        span = _resolve_period(m, ref)
+        if span is not None:
+            found.append(PeriodMatch(span, m.start(), m.end(), m.group(0)))
+    return found
+
+
+def _resolve_period(m: re.Match, ref: date | None) -> Span | None:
+    if m.group("between"):
+        a, b = resolve_date(m, "_a", ref), resolve_date(m, "_b", ref)
+        if a and b:
+            return Span(a.start, b.end)
+        return None
+    if m.group("since"):
+        s = resolve_date(m, "_s", ref)
+        return Span(s.start, ref) if s else None
+    if m.group("yrange"):
+        y0 = int(m.group("yrange"))
+        tail = m.group("yend")
+        y1 = int(tail) if len(tail) == 4 else (y0 // 100) * 100 + int(tail)
+        return Span(date(y0, 1, 1), date(y1, 12, 31)) if y1 >= y0 else None
+    if m.group("unit"):
+        if ref is None:
+            return None
+        n = m.group("n")
+        count = 1 if not n else (int(n) if n.isdigit() else _SMALL[n.lower()])
+        unit = m.group("unit").lower().rstrip("s")
+        days = {"year": 365 * count, "month": 30 * count, "week": 7 * count, "day": count,
+                "decade": 3652 * count}[unit]
+        return Span(ref - timedelta(days=days), ref)
+    if m.group("rel"):
+        return _relative_unit(m.group("rel").lower(), m.group("runit").lower(), ref)
+    if m.group("one"):
+        return resolve_date(m, "_o", ref)
+    return None
+
+
+def _relative_unit(rel: str, unit: str, ref: date | None) -> Span | None:
+    """'last year', 'this month', 'past week' against the statement date."""
+    if ref is None:
+        return None
+    if unit == "year":
+        if rel in ("last", "previous"):
+            return Span(date(ref.year - 1, 1, 1), date(ref.year - 1, 12, 31))
+        if rel == "past":
+            return Span(ref - timedelta(days=365), ref)
+        return Span(date(ref.year, 1, 1), ref)
+    if unit == "month":
+        if rel in ("last", "previous"):
+            first = date(ref.year, ref.month, 1) - timedelta(days=1)
+            return Span(date(first.year, first.month, 1), first)
+        if rel == "past":
+            return Span(ref - timedelta(days=30), ref)
+        return Span(date(ref.year, ref.month, 1), ref)
+    if rel in ("last", "previous"):
+        monday = ref - timedelta(days=ref.weekday())
+        return Span(monday - timedelta(days=7), monday - timedelta(days=1))
+    if rel == "past":
+        return Span(ref - timedelta(days=7), ref)
+    return Span(ref - timedelta(days=ref.weekday()), ref)

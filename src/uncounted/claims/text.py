@@ -1,0 +1,158 @@
+"""Reading reports: HTML to text, paragraphs, the dateline and the closing relay line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+from uncounted.errors import ClaimsError
+
+from .dates import parse_date
+from .lexicon import AGENCY_RE
+
+_BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "article",
+               "section", "blockquote", "header", "footer", "title", "time"}
+_SKIP_TAGS = {"script", "style", "noscript", "nav", "aside", "form", "svg", "head"}
+
+
+class _TextOfHTML(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS and self._skip:
+            self._skip -= 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page, one paragraph per block element."""
+    parser = _TextOfHTML()
+    parser.feed(html)
+    text = "".join(parser.parts)
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    return re.sub(r"\n\s*\n+", "\n\n", text).strip()
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(re.search(r"<(?:html|body|p|div|article|br)\b", text[:5000], re.IGNORECASE))
+
+
+def read_report(path: Path) -> str:
+    """The text of one report file (plain text or HTML, UTF-8 or close to it)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ClaimsError(f"Cannot read report {path}: {exc.strerror}. Check the path.") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    if path.suffix.lower() in (".html", ".htm") or looks_like_html(text):
+        text = html_to_text(text)
+    return text
+
+
+def report_files(paths: list[Path]) -> list[Path]:
+    """The report files named, with folders expanded to their .txt/.html files (sorted)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*")
+                              if q.is_file() and q.suffix.lower() in (".txt", ".html", ".htm")))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise ClaimsError(f"No such report file or folder: {p}. Give a .txt or .html file "
+                              "or a folder of them.")
+    return out
+
+
+_DATELINE_RE = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Za-z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.'\- ]{1,30})?)"
+    r"(?:,\s*(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Za-z]{3,9}\.?(?:\s+\d{4})?))?"
+    r"\s*(?:\((?P<agency>[^)]{1,40})\))?\s*(?:-|–|—|:)\s+"
+)
+_CLOSING_RELAY_RE = re.compile(
+    r"(?:based on (?:an? |the )?(?P<a>[A-Z][\w.&' -]{1,40}?) (?:report|dispatch|story)s?"
+    r"|with (?:inputs|input|reporting) from (?P<b>[A-Z][\w.&' -]{1,40}?)"
+    r"|(?:source|courtesy|via)\s*:\s*(?P<c>[A-Z][\w.&' -]{1,40}?)"
+    r"|this (?:story|report|article) (?:was|has been) (?:sourced|taken) from (?:an? )?(?P<d>[A-Z][\w.&' -]{1,40}?)(?: report| feed)?)"
+    r"\s*[.)]?\s*$",
+    re.IGNORECASE,
+)
+_PUBLISHED_RE = re.compile(r"^\s*(?:published|posted|date|dated|updated)\s*:?\s*(?P<d>.{6,40})$",
+                           re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass
+class Report:
+    """A report split for extraction: paragraphs (dateline removed) and what frames them."""
+
+    paragraphs: list[str]
+    dateline_place: str | None = None
+    dateline_date: date | None = None
+    doc_relays: list[str] = field(default_factory=list)
+    statement_date: date | None = None
+
+
+def split_report(text: str, statement_date: date | None = None) -> Report:
+    """Paragraphs of a report, with its dateline, publication date and closing relay line."""
+    paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\r\n\s*\r\n", text) if p.strip()]
+    if len(paras) == 1 and "\n" in text.strip():
+        paras = [" ".join(p.split()) for p in text.splitlines() if p.strip()]
+    report = Report(paragraphs=[])
+    relays: list[str] = []
+    published: date | None = None
+    kept: list[str] = []
+    for i, para in enumerate(paras):
+        pm = _PUBLISHED_RE.match(para)
+        if pm and len(para) < 60 and parse_date(pm.group("d")):
+            published = published or parse_date(pm.group("d"))
+            continue
+        cm = _CLOSING_RELAY_RE.search(para) if i >= len(paras) - 2 else None
+        if cm and len(para) < 120:
+            name = next(g for g in cm.groups() if g)
+            relays.append(_clean_relay(name))
+            rest = para[:cm.start()].strip(" -–—()")
+            if len(rest) < 3:
+                continue
+            para = rest
+        if re.fullmatch(r"\(?\s*(?:[-–—]+\s*)?(?:%s)\s*\)?\.?" % AGENCY_RE.pattern, para):
+            relays.append(para.strip("()-–—. "))  # a closing "-- Reuters" line
+            continue
+        kept.append(para)
+    if kept:
+        dm = _DATELINE_RE.match(kept[0])
+        if dm and (dm.group("agency") or dm.group("date") or dm.group("place").isupper()):
+            report.dateline_place = dm.group("place").strip().title()
+            if dm.group("agency"):
+                relays.insert(0, dm.group("agency").strip())
+            if dm.group("date"):
+                report.dateline_date = parse_date(dm.group("date"), published or statement_date)
+            kept[0] = kept[0][dm.end():]
+    report.paragraphs = kept
+    report.doc_relays = list(dict.fromkeys(r for r in relays if r))
+    report.statement_date = statement_date or report.dateline_date or published
+    return report
+
+
+def _clean_relay(name: str) -> str:
+    name = name.strip(" .")
+    return re.sub(r"^(?:the|an?)\s+", "", name, flags=re.IGNORECASE)
