@@ -98,7 +98,7 @@ def estimate(patterns_path: Path, method: str, lists: str | None, by: str | None
                                 "interval": interval_kind}
     settings = {k: v for k, v in settings.items() if v is not None}
     if method == "lcmcr":
-        settings.update(seed=seed, progress=not as_json)
+        settings.update(progress=not as_json)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UncountedWarning)  # they are in the result and printed with it
         result = estimate_from_pattern_file(patterns_path, method=method, lists=_split(lists), by=_split(by),

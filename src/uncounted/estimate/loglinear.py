@@ -78,9 +78,11 @@ class ModelSpec:
     def generators(self) -> list[int]:
         """The maximal interaction terms (the model's generating class without main effects)."""
         ts = set(self.terms)
-        return sorted((t for t in ts if not any(o != t and (o & t) == t for o in ts)), key=lambda t: (-_popcount(t), -t))
+        k = self.k
+        gens = [t for t in ts if not any((t | (1 << b)) in ts for b in range(k) if not t >> b & 1)]
+        return sorted(gens, key=lambda t: (-_popcount(t), -t))
 
-    def name(self, lists: Sequence[str]) -> str:
+    def name(self, lists: Sequence[str], gens: list[int] | None = None) -> str:
         """Readable name: e.g. ``[EXH·ABA·OSCE, EXH·HRW, OSCE·HRW]`` or ``Mth Darroch``."""
         if not self.main_effects:
             base = "M0" if self.heterogeneity is None else "Mh"
@@ -89,17 +91,18 @@ class ModelSpec:
         elif not self.terms:
             return "[] (independence, Mt)"
         else:
-            base = "[" + ", ".join("·".join(_term_lists(t, lists)) for t in self.generators()) + "]"
+            gens = self.generators() if gens is None else gens
+            base = "[" + ", ".join("·".join(_term_lists(t, lists)) for t in gens) + "]"
         if self.heterogeneity is None:
             return base
         return f"{base} {_HET_LABEL[self.heterogeneity]}"
 
-    def formula(self, lists: Sequence[str]) -> str:
+    def formula(self, lists: Sequence[str], gens: list[int] | None = None) -> str:
         """The model as a ``--model`` string (``A*B*C + A*D``; ``+ h:darroch`` for heterogeneity)."""
         if not self.main_effects:
-            out = "m0"
-            return out if self.heterogeneity is None else f"mh_{self.heterogeneity}"
-        parts = ["*".join(_term_lists(t, lists)) for t in self.generators()]
+            return "m0" if self.heterogeneity is None else f"mh_{self.heterogeneity}"
+        gens = self.generators() if gens is None else gens
+        parts = ["*".join(_term_lists(t, lists)) for t in gens]
         if not parts:
             parts = ["independence"]
         if self.heterogeneity is not None:
@@ -212,16 +215,16 @@ def hierarchical_models(k: int, order: int | None = None, heterogeneity: str | N
     order = k - 1 if order is None else int(order)
     if not 1 <= order <= k - 1:
         raise EstimationError(f"order must be between 1 and {k - 1} for {k} lists; got {order}.")
-    pool = [t for r in range(2, order + 1) for t in _terms_of_order(k, r)]
+    pool = [t for r in range(2, order + 1) for t in sorted(_terms_of_order(k, r), reverse=True)]
     models: list[tuple[int, ...]] = []
 
     # Walk the terms in order of size; a term may enter only if all its sub-terms of one order
     # lower are already in (hierarchy). Each leaf of this walk is one model.
-    stack: list[tuple[int, frozenset[int]]] = [(0, frozenset())]
+    stack: list[tuple[int, tuple[int, ...], frozenset[int]]] = [(0, (), frozenset())]
     while stack:
-        i, chosen = stack.pop()
+        i, chosen, chosen_set = stack.pop()
         if i == len(pool):
-            models.append(tuple(sorted(chosen, key=lambda t: (_popcount(t), -t))))
+            models.append(chosen)
             if len(models) > _MAX_MODELS:
                 raise EstimationError(
                     f"more than {_MAX_MODELS:,} hierarchical models for {k} lists up to order {order}; "
@@ -229,10 +232,10 @@ def hierarchical_models(k: int, order: int | None = None, heterogeneity: str | N
                 )
             continue
         t = pool[i]
-        stack.append((i + 1, chosen))
-        if _popcount(t) == 2 or all((t & ~(1 << b)) in chosen for b in range(k) if t >> b & 1):
-            stack.append((i + 1, chosen | {t}))
-    models.sort(key=lambda ts: (len(ts), [(-_popcount(t), -t) for t in ts]))
+        stack.append((i + 1, chosen, chosen_set))
+        if _popcount(t) == 2 or all((t & ~(1 << b)) in chosen_set for b in range(k) if t >> b & 1):
+            stack.append((i + 1, chosen + (t,), chosen_set | {t}))
+    models.sort(key=len)
     return [ModelSpec(k=k, terms=ts, heterogeneity=heterogeneity) for ts in models]
 
 
@@ -260,6 +263,16 @@ class DesignCache:
         self.nbcap = self.cells.sum(axis=1).astype(float)
         # term_columns[t] = 1 where the cell contains every list of term t
         self.term_columns = ((cell_ids[:, None] & cell_ids[None, :]) == cell_ids[None, :]).astype(float)
+
+    def batch(self, specs: Sequence[ModelSpec]) -> np.ndarray:
+        """Designs of many same-size models as one (M, C, p) array, by fancy indexing."""
+        if any(s.heterogeneity is not None or not s.main_effects for s in specs):
+            return np.stack([self.matrix(s) for s in specs])
+        if not hasattr(self, "_full"):
+            self._full = np.hstack([np.ones((len(self.nbcap), 1)), self.term_columns])
+        mains = [1 << (self.k - 1 - j) for j in range(self.k)]
+        idx = np.array([[0, *mains, *s.terms] for s in specs], dtype=np.int64)
+        return np.ascontiguousarray(np.transpose(self._full[:, idx], (1, 0, 2)))
 
     def term(self, mask: int) -> np.ndarray:
         return self.term_columns[:, mask - 1]
@@ -377,6 +390,95 @@ def fit_poisson(X: np.ndarray, y: np.ndarray, *, maxit: int = 25, tol: float = 1
         loglik = np.sum(np.where(y > 0, y * np.log(mu), 0.0) - mu - special.gammaln(y + 1), axis=1)
     fit = PoissonFit(beta, mu, dev, loglik, cov00, converged, it, hessian_ok)
     return fit
+
+
+def _superset_sums(A: np.ndarray, k: int) -> np.ndarray:
+    """S[m, t] = sum of A[m, c] over cells c containing every bit of t (fast zeta transform)."""
+    S = A.copy()
+    M = S.shape[0]
+    for b in range(k):
+        v = S.reshape(M, -1, 2, 2**b)
+        v[:, :, 0, :] += v[:, :, 1, :]
+    return S
+
+
+def _subset_sums(A: np.ndarray, k: int) -> np.ndarray:
+    """E[m, c] = sum of A[m, t] over terms t contained in c (the linear predictor from coefficients)."""
+    E = A.copy()
+    M = E.shape[0]
+    for b in range(k):
+        v = E.reshape(M, -1, 2, 2**b)
+        v[:, :, 1, :] += v[:, :, 0, :]
+    return E
+
+
+def fit_hierarchical_batch(masks: np.ndarray, y: np.ndarray, k: int, *, maxit: int = 25,
+                           tol: float = 1e-8) -> PoissonFit:
+    """Newton/IRLS for many hierarchical models at once, without building design matrices.
+
+    ``masks`` (M, p): each model's terms as bitmasks over the lists (0 = intercept). Every design
+    column is the indicator "cell contains term t", so X'WX[i, j] is the sum of the weights over
+    cells containing t_i | t_j and X beta is a subset sum: both come from O(k 2^k) transforms.
+    Same start (mu = y + 0.1) and stopping rule as :func:`fit_poisson`; results are identical.
+    """
+    M, p = masks.shape
+    full_y = np.zeros(2**k)
+    full_y[1:] = y
+    OR = masks[:, :, None] | masks[:, None, :]
+    rows = np.arange(M)[:, None]
+    mu = np.broadcast_to(full_y + 0.1, (M, 2**k)).copy()
+    mu[:, 0] = 0.0
+    eta = np.log(np.where(mu > 0, mu, 1.0))
+    beta = np.zeros((M, p))
+    dev_old = np.full(M, np.inf)
+    converged = np.zeros(M, dtype=bool)
+    active = np.arange(M)
+    it = 0
+
+    def hessian(mu_a: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        S = _superset_sums(mu_a, k)
+        return np.take_along_axis(S, OR[idx].reshape(len(idx), -1), axis=1).reshape(len(idx), p, p)
+
+    for it in range(1, maxit + 1):
+        a = active
+        mu_a = mu[a]
+        z = eta[a] + (full_y - mu_a) / np.where(mu_a > 0, mu_a, 1.0)
+        wz = mu_a * z
+        wz[:, 0] = 0.0
+        H = hessian(mu_a, a)
+        rhs = np.take_along_axis(_superset_sums(wz, k), masks[a], axis=1)
+        try:
+            b_new = np.linalg.solve(H, rhs[:, :, None])[:, :, 0]
+        except np.linalg.LinAlgError:
+            b_new = np.stack([np.linalg.lstsq(H[i], rhs[i], rcond=None)[0] for i in range(len(a))])
+        beta[a] = b_new
+        coef = np.zeros((len(a), 2**k))
+        np.put_along_axis(coef, masks[a], b_new, axis=1)
+        eta_a = np.clip(_subset_sums(coef, k), -700, 700)
+        mu_new = np.exp(eta_a)
+        mu_new[:, 0] = 0.0
+        eta[a], mu[a] = eta_a, mu_new
+        dev = _deviance(y, mu_new[:, 1:])
+        done = np.abs(dev - dev_old[a]) / (np.abs(dev) + 0.1) < tol
+        dev_old[a] = dev
+        converged[a[done]] = True
+        active = a[~done]
+        if active.size == 0:
+            break
+    H = hessian(mu, np.arange(M))
+    e0 = np.zeros((M, p, 1))
+    e0[:, 0, 0] = 1.0
+    hessian_ok = np.ones(M, dtype=bool)
+    try:
+        cov00 = np.linalg.solve(H, e0)[:, 0, 0]
+    except np.linalg.LinAlgError:
+        cov00 = np.full(M, np.nan)
+        hessian_ok[:] = False
+    mu_c = mu[:, 1:]
+    dev = _deviance(y, mu_c)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loglik = np.sum(np.where(y > 0, y * np.log(mu_c), 0.0) - mu_c - special.gammaln(y + 1), axis=1)
+    return PoissonFit(beta, mu_c, dev, loglik, cov00, converged, it, hessian_ok)
 
 
 # =========================================================================== existence (LP)
@@ -800,8 +902,13 @@ def fit_models(specs: Sequence[ModelSpec], y: np.ndarray, cache: DesignCache, li
                 dev[i], ll[i], conv[i], npar[i] = fc.deviance[0], fc.loglik[0], fc.converged[0], Xc.shape[1]
             if not chunk:
                 continue
-            Xb = np.stack([cache.matrix(specs[i]) for i in chunk])
-            fit = fit_poisson(Xb, y)
+            chunk_specs = [specs[i] for i in chunk]
+            if all(sp.main_effects and sp.heterogeneity is None for sp in chunk_specs):
+                mains = [1 << (cache.k - 1 - j) for j in range(cache.k)]
+                masks = np.array([[0, *mains, *sp.terms] for sp in chunk_specs], dtype=np.int64)
+                fit = fit_hierarchical_batch(masks, y, cache.k)
+            else:
+                fit = fit_poisson(cache.batch(chunk_specs), y)
             b0 = fit.beta[:, 0]
             with np.errstate(over="ignore", invalid="ignore"):
                 f0 = np.exp(np.minimum(b0, 700))
@@ -812,9 +919,10 @@ def fit_models(specs: Sequence[ModelSpec], y: np.ndarray, cache: DesignCache, li
             conv[chunk] = fit.converged
     aic = -2 * ll + 2 * npar
     bic = -2 * ll + math.log(max(n, 1)) * npar
+    gens = [s.generators() for s in specs]
     frame = pd.DataFrame({
-        "model": [s.name(lists) for s in specs],
-        "formula": [s.formula(lists) for s in specs],
+        "model": [s.name(lists, g) for s, g in zip(specs, gens)],
+        "formula": [s.formula(lists, g) for s, g in zip(specs, gens)],
         "n_params": npar,
         "estimate": est,
         "std_error": se,

@@ -221,9 +221,9 @@ def _lists_to_drop(table: PatternTable, structural_zeros: Mapping[str, Iterable[
 
 # --------------------------------------------------------------------------- main entry points
 def make_estimator(method: str, **settings: Any) -> Any:
-    """``get_estimator`` with settings the method does not take dropped if they are None or the
-    interval ``level`` (which every result accepts at ``interval(level)``); other unknown settings
-    raise a clear error."""
+    """``get_estimator`` with settings the method does not take dropped if they are None, the
+    interval ``level`` (every result accepts ``interval(level)``) or ``seed`` (deterministic
+    methods need none); other unknown settings raise a clear error."""
     import inspect
 
     from uncounted.estimate.base import ESTIMATORS, available_estimators
@@ -239,7 +239,7 @@ def make_estimator(method: str, **settings: Any) -> Any:
     for key, value in settings.items():
         if key in accepted:
             use[key] = value
-        elif value is not None and key != "level":
+        elif value is not None and key not in ("level", "seed"):
             raise EstimationError(f"setting {key!r} does not apply to method {method!r}; it takes {sorted(accepted)}.")
     try:
         return cls(**use)
@@ -256,7 +256,7 @@ def estimate_strata(tables: Sequence[PatternTable], *, method: str = "loglinear"
     level = check_level(level)
     if not tables:
         raise EstimationError("no strata to estimate: the tables list is empty.")
-    estimator = make_estimator(method, level=level, **settings)
+    estimator = make_estimator(method, level=level, seed=seed, **settings)
     # overall share of the observed persons that each list recorded (for judging zeros)
     totals: dict[str, int] = {}
     grand = 0

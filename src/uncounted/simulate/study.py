@@ -161,8 +161,6 @@ def _fit_one(method: str, tables: list[PatternTable], settings: dict[str, Any], 
     s = dict(settings)
     if method == "chapman":
         tables = [t.subset(["A", "B"]) for t in tables]
-    if method == "lcmcr":
-        s.setdefault("seed", seed)
     res = estimate_strata(tables, method=method, level=level, seed=seed, bootstrap=200, **s)
     lo, hi = res.interval()
     return res.estimate, lo, hi
