@@ -102,7 +102,12 @@ def _run_study(out_dir: str | None, seed: int, replicates: int | None, scenarios
         kwargs["scenarios"] = [s.strip() for s in scenarios.split(",") if s.strip()]
     if methods:
         kwargs["methods"] = [m.strip() for m in methods.split(",") if m.strip()]
-    result = run_study(**kwargs)
+    from uncounted.errors import UncountedError
+
+    try:
+        result = run_study(**kwargs)
+    except UncountedError as exc:
+        raise click.ClickException(str(exc)) from exc
     if out_dir:
         from pathlib import Path
 

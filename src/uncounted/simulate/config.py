@@ -45,6 +45,10 @@ class ListHabits:
     uppercase: bool = False
     typo_rate: float = 0.02  # per name field
     missing_father: float = 0.1
+    husband_for_women: float = 0.3  # a married woman's relative column holds her husband (w/o)
+    late_father: float = 0.03  # "Late Abdul Ghafoor"
+    mst_prefix: float = 0.0  # "Mst." before women's names (police, court and hospital habit)
+    resident_in_name: float = 0.0  # "... r/o Lyari" appended to the name column
     date_precision: tuple[float, float, float] = (1.0, 0.0, 0.0)  # day, month-only, year-only
     date_jitter: float = 0.05  # share of dates off by a few days
     jitter_days: int = 3
@@ -90,6 +94,7 @@ def default_lists() -> list[ListSpec]:
                       "arbitrary_detention": 0.15, "torture": 0.12, "death_in_custody": 0.35},
             visibility_loading=0.8,
             habits=ListHabits(house_style=0.55, drop_muhammad=0.1, drop_family=0.15, father_in_name=0.25,
+                              mst_prefix=0.15, late_father=0.06,
                               missing_father=0.08, date_precision=(0.55, 0.33, 0.12), date_jitter=0.15,
                               jitter_days=5, age_round5=0.35, age_noise=0.2, duplicate_rate=0.04,
                               typo_rate=0.03,
@@ -103,7 +108,8 @@ def default_lists() -> list[ListSpec]:
             blind_to_status=("still_missing", "released"),
             visibility_loading=0.4,
             habits=ListHabits(house_style=0.7, drop_muhammad=0.2, drop_family=0.35, drop_honorific=0.5,
-                              uppercase=True, typo_rate=0.05, missing_father=0.3,
+                              uppercase=True, typo_rate=0.05, missing_father=0.3, mst_prefix=0.7,
+                              resident_in_name=0.1, husband_for_women=0.5,
                               date_precision=(1.0, 0.0, 0.0), date_jitter=0.2, jitter_days=1,
                               age_missing=0.02, age_round5=0.5, age_noise=0.35, duplicate_rate=0.01,
                               muhammad_spellings={"Muhammad": 0.4, "Mohammad": 0.3, "Mohd": 0.2, "Md.": 0.1}),
@@ -154,6 +160,7 @@ def default_lists() -> list[ListSpec]:
             visibility_loading=0.7,
             dependence={"families_association": 0.5},
             habits=ListHabits(house_style=0.7, drop_family=0.1, father_in_name=0.5, missing_father=0.02,
+                              mst_prefix=0.6, resident_in_name=0.3, late_father=0.08,
                               date_precision=(0.9, 0.1, 0.0), age_missing=0.2, duplicate_rate=0.05,
                               muhammad_spellings={"Muhammad": 0.9, "M.": 0.1}),
         ),
@@ -276,6 +283,7 @@ def scenario_config(name: str = "demo", *, victims: int | None = None, lists: in
                                   typo_rate=0.0, missing_father=0.0, date_jitter=0.0, age_missing=0.0,
                                   age_round5=0.0, age_noise=0.0, duplicate_rate=0.0, place_house_style=1.0,
                                   muhammad_spellings={"Muhammad": 1.0}, uppercase=s.habits.uppercase,
+                                  husband_for_women=0.0, late_father=0.0,
                                   spelling_variation=False)
     if victims is not None:
         cfg.victims = victims

@@ -96,7 +96,6 @@ IRREGULAR: dict[str, dict[str, float]] = {
     "Siddiqui": {"Siddiqi": 0.5, "Sadiqi": 0.05},
     "Chaudhry": {"Chaudhary": 0.5, "Choudhry": 0.3, "Chaudhri": 0.2},
     "Khawaja": {"Khwaja": 0.5, "Khuwaja": 0.1},
-    "Mirza": {"Mirzah": 0.02},
     "Sheikh": {"Shaikh": 0.5, "Sh.": 0.1},
     "Jafri": {"Jafferi": 0.2, "Jaffri": 0.4, "Jafery": 0.1},
     "Qutub|uddin": {"Qutbuddin": 0.5},
@@ -113,7 +112,7 @@ PHONETIC_RULES: list[tuple[str, str, float, float]] = [
     (r"ou", "u", 0.3, 1.0),  # Younus / Yunus
     (r"aa", "a", 0.4, 0.8),  # Aamir / Amir
     (r"eh", "ah", 0.45, 1.5),  # Rehman / Rahman
-    (rf"ah(?={_C})", "eh", 0.2, 0.0),  # Rahmat / Rehmat
+    (rf"(?<=[a-z])ah(?={_C})", "eh", 0.2, 0.0),  # Rahmat / Rehmat
     (r"ai", "ay", 0.08, 0.6),  # Hussain / Hussayn
     (r"ai", "ei", 0.12, 0.0),  # Hussain / Hussein
     (r"au", "o", 0.3, 0.1),  # Gauhar / Gohar

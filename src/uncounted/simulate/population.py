@@ -132,9 +132,15 @@ def _draw_names(cfg: ScenarioConfig, kinds: dict[str, np.ndarray], rng: np.rando
     own_family = np.where(rng.random(n) < 0.4, family[rng.choice(len(family), size=n, p=zipf_weights(len(family), 0.9, 2.0))], -1)
     f_fam = np.where((fam >= 0) & keep_family, fam, np.where(fam >= 0, -1, own_family))
     f_hon = np.where(syed | mirza, np.where(syed, hon_m[0], vocab.index["Mirza"]), -1)
+    # Married women are often identified by their husband (w/o) rather than their father.
+    married = female & (rng.random(n) < 0.7)
+    h_given = np.where(married, male_given[rng.choice(len(male_given), size=n, p=zipf_weights(len(male_given), z))], -1)
+    h_muh = married & (rng.random(n) < cfg.p_muhammad)
+    h_fam = np.where(married & (fam >= 0), fam, -1)
     return {
         "honorific_id": hon, "muhammad": muh, "given_id": given, "family_id": fam,
         "father_honorific_id": f_hon, "father_muhammad": f_muh, "father_given_id": f_given, "father_family_id": f_fam,
+        "husband_given_id": h_given, "husband_muhammad": h_muh, "husband_family_id": h_fam,
     }
 
 

@@ -30,8 +30,8 @@ class DateStyle:
     day: tuple[tuple[str, float], ...]  # (format code, weight)
     month: str
     year: str
-    order: str  # DMY, MDY, YMD or "text" (month names)
-    two_digit_pivot: int | None = None  # yy < pivot -> 20yy, else 19yy
+    order: str  # how all-numeric dates read: "dmy", "mdy" or "ymd" (as normalize.parse_date's order)
+    two_digit_pivot: int | None = None  # yy <= pivot -> 20yy, else 19yy (as normalize.expand_two_digit_year)
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Layout:
     violation_labels: dict[str, str]
     status_labels: dict[str, str]
     perpetrator_labels: dict[str, str]
-    so_connectors: tuple[str, ...] = ("s/o", "S/O", "son of")
+    so_connectors: tuple[str, ...] = ("s/o", "S/O", "son of")  # male forms; see _RELATION_FORMS
 
     @property
     def id_column(self) -> str:
@@ -61,7 +61,7 @@ LAYOUTS: dict[str, Layout] = {
                  ("Date of Incident", "date"), ("Area", "place"), ("Incident Type", "violation"),
                  ("Status", "status"), ("Remarks", "remarks")),
         id_style="serial",
-        date_style=DateStyle(day=(("%d/%m/%Y", 1.0),), month="%m/%Y", year="%Y", order="DMY"),
+        date_style=DateStyle(day=(("%d/%m/%Y", 1.0),), month="%m/%Y", year="%Y", order="dmy"),
         date_basis="incident",
         violation_labels={"killing": "Killed", "enforced_disappearance": "Missing", "abduction": "Kidnapped",
                           "arbitrary_detention": "Arrested", "torture": "Tortured", "death_in_custody": "Died in custody"},
@@ -74,14 +74,14 @@ LAYOUTS: dict[str, Layout] = {
                  ("Date Received", "date"), ("Cause of Death", "cause_of_death"), ("Brought From", "place"),
                  ("Remarks", "remarks")),
         id_style="yearly",
-        date_style=DateStyle(day=(("%d-%m-%y", 1.0),), month="%m-%Y", year="%Y", order="DMY", two_digit_pivot=50),
+        date_style=DateStyle(day=(("%d-%m-%y", 1.0),), month="%m-%Y", year="%Y", order="dmy", two_digit_pivot=30),
         date_basis="death",
         violation_labels={"killing": "FIREARM INJURIES", "enforced_disappearance": "FIREARM INJURIES, TORTURE MARKS",
                           "abduction": "FIREARM INJURIES, TORTURE MARKS", "arbitrary_detention": "MULTIPLE INJURIES",
                           "torture": "MULTIPLE INJURIES", "death_in_custody": "INJURIES (BROUGHT BY POLICE)"},
         status_labels={s: s for s in STATUSES},
         perpetrator_labels=_PERP_PLAIN,
-        so_connectors=("S/O", "S/O", "D/O"),
+        so_connectors=("S/O",),
     ),
     "press_archive": Layout(
         file_stem="press_archive",
@@ -89,7 +89,7 @@ LAYOUTS: dict[str, Layout] = {
                  ("place", "place"), ("event", "violation"), ("perpetrator", "perpetrator"),
                  ("newspaper", "newspaper"), ("notes", "remarks")),
         id_style="press",
-        date_style=DateStyle(day=(("%Y-%m-%d", 0.6), ("%d %B %Y", 0.4)), month="%B %Y", year="%Y", order="YMD"),
+        date_style=DateStyle(day=(("%Y-%m-%d", 0.6), ("%d %B %Y", 0.4)), month="%B %Y", year="%Y", order="ymd"),
         date_basis="report",
         violation_labels={"killing": "killed", "enforced_disappearance": "picked up", "abduction": "abducted",
                           "arbitrary_detention": "arrested", "torture": "tortured", "death_in_custody": "died in custody"},
@@ -104,7 +104,7 @@ LAYOUTS: dict[str, Layout] = {
                  ("violation_type", "violation"), ("alleged_perpetrator", "perpetrator"),
                  ("custody_acknowledged", "custody_acknowledged"), ("certainty", "certainty"), ("remarks", "remarks")),
         id_style="case",
-        date_style=DateStyle(day=(("%m/%d/%Y-nopad", 1.0),), month="%m/%Y-nopad", year="%Y", order="MDY"),
+        date_style=DateStyle(day=(("%m/%d/%Y-nopad", 1.0),), month="%m/%Y-nopad", year="%Y", order="mdy"),
         date_basis="incident",
         violation_labels={"killing": "extra-judicial execution", "enforced_disappearance": "enforced disappearance",
                           "abduction": "abduction", "arbitrary_detention": "arbitrary detention", "torture": "torture",
@@ -119,7 +119,7 @@ LAYOUTS: dict[str, Layout] = {
                  ("Age at the time", "age"), ("When", "date"), ("Where", "place"), ("What happened", "violation"),
                  ("Who did it", "perpetrator"), ("Notes", "remarks")),
         id_style="testimony",
-        date_style=DateStyle(day=(("%d %B %Y", 1.0),), month="%B %Y", year="%Y", order="text"),
+        date_style=DateStyle(day=(("%d %B %Y", 1.0),), month="%B %Y", year="%Y", order="dmy"),
         date_basis="incident",
         violation_labels={"killing": "killed", "enforced_disappearance": "taken away, never returned",
                           "abduction": "kidnapped", "arbitrary_detention": "detained", "torture": "tortured",
@@ -134,13 +134,18 @@ LAYOUTS: dict[str, Layout] = {
                  ("Date of Arrest", "date"), ("Police Station", "place"), ("Arrested By", "perpetrator"),
                  ("Outcome", "status"), ("Remarks", "remarks")),
         id_style="petition",
-        date_style=DateStyle(day=(("%d.%m.%Y", 1.0),), month="%m.%Y", year="%Y", order="DMY"),
+        date_style=DateStyle(day=(("%d.%m.%Y", 1.0),), month="%m.%Y", year="%Y", order="dmy"),
         date_basis="incident",
         violation_labels={v: v for v in VIOLATIONS},
         status_labels={"dead": "Dismissed (detenue dead)", "still_missing": "Pending (not traced)",
                        "released": "Released", "found_dead": "Dismissed (body found)"},
         perpetrator_labels=_PERP_PLAIN,
     ),
+}
+
+# How a connector changes for a daughter and for a wife.
+_RELATION_FORMS = {
+    "s/o": ("d/o", "w/o"), "S/O": ("D/O", "W/O"), "son of": ("daughter of", "wife of"), "bin": ("bint", "w/o"),
 }
 
 NEWSPAPERS = ("The Morning Courier", "Daily Sada", "Evening Bulletin", "The Karachi Ledger", "Daily Awaaz")
@@ -194,8 +199,23 @@ class NameRenderer:
         return out
 
 
-def _join(*parts: np.ndarray) -> list[str]:
-    return [" ".join(p for p in t if p) for t in zip(*parts)]
+def join_parts(*parts: np.ndarray) -> np.ndarray:
+    """Join name parts with single spaces, skipping empty ones.
+
+    Names repeat heavily, so the distinct combinations are joined once and mapped back
+    (several times faster than joining a million rows).
+    """
+    parts = tuple(np.asarray(p, dtype=object) for p in parts)
+    n = len(parts[0])
+    if n < 2000:
+        return np.array([" ".join(q for q in t if q) for t in zip(*parts)], dtype=object)
+    key = np.zeros(n, dtype=np.int64)
+    for p in parts:
+        codes, uniques = pd.factorize(p)
+        key = pd.factorize(key * (len(uniques) + 1) + codes)[0].astype(np.int64)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    joined = np.array([" ".join(q for q in t if q) for t in zip(*(p[first] for p in parts))], dtype=object)
+    return joined[inverse.ravel()]
 
 
 def render_names(renderer: NameRenderer, hon: np.ndarray, muh: np.ndarray, given: np.ndarray, fam: np.ndarray,
@@ -210,14 +230,14 @@ def render_names(renderer: NameRenderer, hon: np.ndarray, muh: np.ndarray, given
     if h.initial_given > 0:
         ini = (rng.random(n) < h.initial_given) & ((muh_ids >= 0) | (fam >= 0))
         s_given[ini] = [g[0] + "." for g in s_given[ini]]
-    names = np.array(_join(s_hon, s_muh, s_given), dtype=object)
+    names = join_parts(s_hon, s_muh, s_given)
     if family_first > 0:
         first = (rng.random(n) < family_first) & (fam >= 0)
         names[first] = [f"{f}, {g}" for f, g in zip(s_fam[first], names[first])]
         rest = ~first
-        names[rest] = _join(names[rest], s_fam[rest])
+        names[rest] = join_parts(names[rest], s_fam[rest])
     else:
-        names = np.array(_join(names, s_fam), dtype=object)
+        names = join_parts(names, s_fam)
     return names
 
 
@@ -328,8 +348,7 @@ def render_list(spec: ListSpec, persons: np.ndarray, pop: pd.DataFrame, vocab: V
     dup = persons[rng.random(len(persons)) < h.duplicate_rate]
     rows = np.concatenate([persons, dup])
     n = len(rows)
-    f = pop.iloc[rows] if n else pop.iloc[:0]
-    g = {c: f[c].to_numpy() for c in f.columns}
+    g = {c: pop[c].to_numpy()[rows] for c in pop.columns}
 
     renderer = NameRenderer(vocab, spec, rng)
     muhammad_id = int(kinds["muhammad"][0])
@@ -338,15 +357,32 @@ def render_list(spec: ListSpec, persons: np.ndarray, pop: pd.DataFrame, vocab: V
                         rng, h.family_first)
     father = render_names(renderer, g["father_honorific_id"], g["father_muhammad"], g["father_given_id"],
                           g["father_family_id"], muhammad_id, rng, 0.0)
+    # A married woman may be identified by her husband instead of her father.
+    by_husband = female & (g["husband_given_id"] >= 0) & (rng.random(n) < h.husband_for_women)
+    if by_husband.any():
+        none = np.full(by_husband.sum(), -1)
+        father[by_husband] = render_names(renderer, none, g["husband_muhammad"][by_husband],
+                                          g["husband_given_id"][by_husband], g["husband_family_id"][by_husband],
+                                          muhammad_id, rng, 0.0)
     name = _apply_typos(name, h.typo_rate, rng)
     father = _apply_typos(father, h.typo_rate, rng)
     father[rng.random(n) < h.missing_father] = ""
+    late = (father != "") & ~by_husband & (rng.random(n) < h.late_father)
+    father[late] = ["Late " + f for f in father[late]]
+    mst = female & (rng.random(n) < h.mst_prefix)
+    name[mst] = ["Mst. " + x for x in name[mst]]
     in_name = (rng.random(n) < h.father_in_name) & (father != "")
     if in_name.any():
-        conn = np.array(layout.so_connectors, dtype=object)[rng.integers(len(layout.so_connectors), size=n)]
-        conn = np.where(female & np.isin(conn, ["s/o", "S/O", "son of"]), np.where(conn == "son of", "daughter of", "d/o"), conn)
+        son = np.array(layout.so_connectors, dtype=object)
+        daughter = np.array([_RELATION_FORMS.get(c, (c, c))[0] for c in layout.so_connectors], dtype=object)
+        wife = np.array([_RELATION_FORMS.get(c, (c, c))[1] for c in layout.so_connectors], dtype=object)
+        idx = rng.integers(len(son), size=n)
+        conn = np.where(by_husband, wife[idx], np.where(female, daughter[idx], son[idx]))
         name[in_name] = [f"{a} {c} {b}" for a, c, b in zip(name[in_name], conn[in_name], father[in_name])]
         father[in_name & (rng.random(n) < 0.7)] = ""
+    if h.resident_in_name > 0:
+        where = rng.random(n) < h.resident_in_name
+        name[where] = [f"{x} r/o {p}" for x, p in zip(name[where], np.array(places.names, dtype=object)[g["place"][where]])]
 
     status = np.array(STATUSES, dtype=object)[g["status"]]
     if layout.date_basis == "death":

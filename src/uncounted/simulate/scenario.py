@@ -14,7 +14,7 @@ from uncounted.simulate.config import PERPETRATORS, STATUSES, VIOLATIONS, Scenar
 from uncounted.simulate.names import Vocabulary, build_vocabulary
 from uncounted.simulate.places import Places, karachi_places
 from uncounted.simulate.population import draw_captures, draw_population, stream
-from uncounted.simulate.render import SYNTHETIC, RenderedList, render_list
+from uncounted.simulate.render import SYNTHETIC, RenderedList, join_parts, render_list
 
 NOTICE = ("SYNTHETIC DATA made by `uncounted simulate`: invented people, invented events. "
           "Not a record of any real person or event.")
@@ -154,9 +154,10 @@ def _readable_population(pop: pd.DataFrame, vocab: Vocabulary, places: Places, c
 
     muh = np.where(pop["muhammad"].to_numpy(), "Muhammad", "")
     f_muh = np.where(pop["father_muhammad"].to_numpy(), "Muhammad", "")
-    name = [" ".join(p for p in t if p) for t in zip(parts("honorific_id"), muh, parts("given_id"), parts("family_id"))]
-    father = [" ".join(p for p in t if p) for t in zip(parts("father_honorific_id"), f_muh, parts("father_given_id"),
-                                                        parts("father_family_id"))]
+    name = join_parts(parts("honorific_id"), muh, parts("given_id"), parts("family_id"))
+    father = join_parts(parts("father_honorific_id"), f_muh, parts("father_given_id"), parts("father_family_id"))
+    h_muh = np.where(pop["husband_muhammad"].to_numpy(), "Muhammad", "")
+    husband = join_parts(h_muh, parts("husband_given_id"), parts("husband_family_id"))
     base = np.datetime64("1970-01-01", "D")
     incident = (base + pop["incident_day"].to_numpy()).astype(str)
     death_days = pop["death_day"].to_numpy()
@@ -169,6 +170,7 @@ def _readable_population(pop: pd.DataFrame, vocab: Vocabulary, places: Places, c
         "given_name": parts("given_id"),
         "family_name": parts("family_id"),
         "father_name": father,
+        "husband_name": husband,
         "birth_year": pop["birth_year"],
         "age": pop["age"],
         "incident_date": incident,
