@@ -1,9 +1,214 @@
-"""CLI commands: server."""
+"""CLI commands: serve, user (add, role, grant, revoke, list, unlock, totp), audit verify, key generate."""
 
 from __future__ import annotations
 
+import base64
+import sys
+from pathlib import Path
+
 import click
+
+from uncounted.cli.common import echo_json, handle_errors, json_option, open_workspace, print_table, workspace_option
 
 
 def register(cli: click.Group) -> None:
     """Add this module's commands to the top-level group."""
+    for command in (serve, user, audit, key):
+        cli.add_command(command)
+
+
+@click.command()
+@workspace_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Keep 127.0.0.1 unless a TLS proxy sits in front.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--open", "open_browser", is_flag=True, help="Open the app in a browser.")
+@click.option("--secure-cookies/--insecure-cookies", default=None,
+              help="Mark cookies Secure (https only). Default: Secure unless listening on 127.0.0.1/localhost, "
+                   "where plain http is allowed for local use.")
+@handle_errors
+def serve(workspace_path: Path | None, host: str, port: int, open_browser: bool, secure_cookies: bool | None) -> None:
+    """Run the web app and JSON API (described at /api/openapi.json) on the workspace."""
+    from uncounted.server import serve as run
+
+    ws = open_workspace(workspace_path)
+    ws.upgrade()
+    click.echo(f"uncounted on http://{host}:{port}/ (workspace {ws.path}); stop with Ctrl+C", err=True)
+    run(ws, host, port, open_browser, secure_cookies=secure_cookies)
+
+
+# ---- users ------------------------------------------------------------------------------------------
+
+@click.group()
+def user() -> None:
+    """Manage accounts: roles are admin, documenter, reviewer, analyst, viewer."""
+
+
+@user.command("add")
+@workspace_option
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["admin", "documenter", "reviewer", "analyst", "viewer"]))
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of generating one.")
+@json_option
+@handle_errors
+def user_add(workspace_path: Path | None, username: str, role: str, password_stdin: bool, as_json: bool) -> None:
+    """Add a user. A generated password is printed once: pass it on privately."""
+    from uncounted.records.accounts import create_user
+
+    ws = open_workspace(workspace_path)
+    given = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    password = create_user(ws, username, role, given)
+    if as_json:
+        echo_json({"username": username, "role": role, "password": None if given else password})
+    elif given:
+        click.echo(f"Added {username} ({role}).")
+    else:
+        click.echo(f"Added {username} ({role}). Password (shown once): {password}")
+
+
+@user.command("role")
+@workspace_option
+@click.argument("username")
+@click.argument("role", type=click.Choice(["admin", "documenter", "reviewer", "analyst", "viewer"]))
+@handle_errors
+def user_role(workspace_path: Path | None, username: str, role: str) -> None:
+    """Change a user's role."""
+    from uncounted.records.accounts import set_role
+
+    set_role(open_workspace(workspace_path), username, role)
+    click.echo(f"{username} is now {role}.")
+
+
+@user.command("grant")
+@workspace_option
+@click.argument("username")
+@click.argument("source")
+@handle_errors
+def user_grant(workspace_path: Path | None, username: str, source: str) -> None:
+    """Let USERNAME see the reports of SOURCE (its name or number)."""
+    from uncounted.records.accounts import grant
+
+    grant(open_workspace(workspace_path), username, source)
+    click.echo(f"{username} may now see {source}.")
+
+
+@user.command("revoke")
+@workspace_option
+@click.argument("username")
+@click.argument("source")
+@handle_errors
+def user_revoke(workspace_path: Path | None, username: str, source: str) -> None:
+    """Take away USERNAME's access to SOURCE."""
+    from uncounted.records.accounts import revoke
+
+    revoke(open_workspace(workspace_path), username, source)
+    click.echo(f"{username} may no longer see {source}.")
+
+
+@user.command("list")
+@workspace_option
+@json_option
+@handle_errors
+def user_list(workspace_path: Path | None, as_json: bool) -> None:
+    """List users with role, state and granted sources."""
+    from uncounted.records.accounts import list_users
+
+    users = list_users(open_workspace(workspace_path))
+    if as_json:
+        echo_json(users)
+        return
+    print_table([{**u, "grants": ", ".join(u["grants"])} for u in users],
+                ["username", "role", "active", "locked", "totp", "grants"])
+
+
+@user.command("unlock")
+@workspace_option
+@click.argument("username")
+@handle_errors
+def user_unlock(workspace_path: Path | None, username: str) -> None:
+    """Unlock an account locked after failed logins."""
+    from uncounted.records.accounts import unlock
+
+    ws = open_workspace(workspace_path)
+    with ws.session() as session:
+        unlock(session, username, actor=ws.actor)
+    click.echo(f"{username} is unlocked.")
+
+
+@user.command("totp")
+@workspace_option
+@click.argument("username")
+@click.option("--off", is_flag=True, help="Turn two-step login off instead.")
+@handle_errors
+def user_totp(workspace_path: Path | None, username: str, off: bool) -> None:
+    """Turn on two-step login (TOTP) for a user; prints the secret once."""
+    from uncounted.records import accounts
+    from uncounted.records.crypto import load_key
+
+    ws = open_workspace(workspace_path)
+    with ws.session() as session:
+        if off:
+            accounts.disable_totp(session, username, actor=ws.actor)
+            click.echo(f"Two-step login is off for {username}.")
+            return
+        secret, uri = accounts.enable_totp(session, username, load_key(ws), actor=ws.actor)
+    click.echo(f"Secret for {username} (shown once; add it to an authenticator app): {secret}")
+    click.echo(f"otpauth link: {uri}")
+
+
+# ---- audit ---------------------------------------------------------------------------------------
+
+@click.group()
+def audit() -> None:
+    """The append-only, hash-chained audit log."""
+
+
+@audit.command("verify")
+@workspace_option
+@json_option
+@handle_errors
+def audit_verify(workspace_path: Path | None, as_json: bool) -> None:
+    """Recompute the chain; name the first entry altered, removed or reordered. Exit 1 if broken."""
+    from uncounted.records.audit import verify
+
+    ws = open_workspace(workspace_path)
+    with ws.session() as session:
+        check = verify(session)
+    if as_json:
+        echo_json({"ok": check.ok, "entries": check.entries, "first_bad_seq": check.first_bad_seq,
+                   "problem": check.problem})
+    elif check.ok:
+        click.echo(f"OK: the chain of {check.entries} entries is intact.")
+    else:
+        click.echo(f"BROKEN at entry {check.first_bad_seq}: {check.problem}", err=True)
+    if not check.ok:
+        sys.exit(1)
+
+
+# ---- keys ----------------------------------------------------------------------------------------
+
+@click.group()
+def key() -> None:
+    """The key that encrypts sensitive fields (kept outside the database)."""
+
+
+@key.command("generate")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the new key to this file (readable by you only). Keep it off the database server's "
+                   "backups, and keep a copy somewhere safe: without it the sensitive fields are lost.")
+@click.option("--print", "print_env", is_flag=True,
+              help="Print the key as base64 for the UNCOUNTED_KEY environment variable instead.")
+@handle_errors
+def key_generate(out: Path | None, print_env: bool) -> None:
+    """Make a new random 32-byte key."""
+    from uncounted.records.crypto import generate_key, write_key_file
+
+    if not out and not print_env:
+        raise click.UsageError("give --out PATH (a key file) or --print (for UNCOUNTED_KEY).")
+    new = generate_key()
+    if out:
+        path = write_key_file(out, new)
+        click.echo(f"Wrote {path}. Now set key_file = \"{path.resolve()}\" in uncounted.toml "
+                   "(or UNCOUNTED_KEY_FILE).", err=True)
+    if print_env:
+        click.echo(base64.b64encode(new).decode("ascii"))

@@ -155,7 +155,7 @@ def api_change_password(body: PasswordBody, principal: Principal = Depends(requi
                         db: Session = Depends(get_db)) -> dict[str, Any]:
     user = acc.get_user(db, principal.username)
     if not acc.verify_password(user.password_hash, body.current_password):
-        raise ApiError(403, "forbidden", "The current password is wrong.")
+        raise ApiError(403, "wrong_password", "The current password is wrong.")
     try:
         acc.change_password(db, principal.username, body.new_password, actor=principal.username)
     except acc.AccountError as exc:

@@ -74,7 +74,8 @@ def create_app(ws: Any, *, secret_key: bytes | None = None, secure_cookies: bool
     server restarts). ``secure_cookies=False`` allows plain http, for 127.0.0.1 only.
     ``key`` overrides the encryption key (default: :func:`uncounted.records.crypto.load_key`).
     """
-    app = FastAPI(title="uncounted", version="0.1.0", docs_url="/api/docs", redoc_url=None,
+    app = FastAPI(title="uncounted", version="0.1.0", docs_url=None, redoc_url=None,
+                  swagger_ui_oauth2_redirect_url=None,
                   openapi_url="/api/openapi.json",
                   description="The uncounted web API. Log in with POST /api/login (JSON), keep the cookie, and "
                               "send the returned csrf_token as the X-CSRF-Token header on every POST, PATCH and "

@@ -215,9 +215,9 @@ def persons_page(request: Request, principal: Principal = Depends(require(acc.PE
     searched = any(params.get(k) for k in ("q", "date_from", "date_to", "place", "violation", "source_id"))
     found = in_db(request, services.search_persons, principal, query, request.app.state.index_key)
     sources = in_db(request, services.list_sources, principal)
-    stats = in_db(request, services.aggregates, principal)
+    violations = in_db(request, services.violation_values)
     return render(request, "persons.html", principal, found=found, params=params, sources=sources,
-                  violations=[v for v in stats["by_violation"] if v != "unrecognised"], searched=searched)
+                  violations=violations, searched=searched)
 
 
 @router.get("/persons/{person_id}")
@@ -333,7 +333,7 @@ async def account_password(request: Request, principal: Principal = Depends(requ
     def change(db: Any) -> None:
         user = acc.get_user(db, principal.username)
         if not acc.verify_password(user.password_hash, str(form.get("current_password") or "")):
-            raise ApiError(403, "forbidden", "The current password is wrong.")
+            raise ApiError(403, "wrong_password", "The current password is wrong.")
         try:
             acc.change_password(db, principal.username, str(form.get("new_password") or ""), actor=principal.username)
         except acc.AccountError as exc:

@@ -117,6 +117,12 @@ def aggregates(db: Session, principal: Principal) -> dict[str, Any]:
     }
 
 
+def violation_values(db: Session) -> list[str]:
+    """The violation words in use (a small controlled vocabulary, not names)."""
+    return sorted(v for v in db.execute(select(Report.violation).where(Report.violation.is_not(None))
+                                        .distinct()).scalars())
+
+
 def _cell(n: int, suppress: bool) -> int | str:
     return f"<{SMALL_CELL}" if suppress and 0 < n < SMALL_CELL else int(n)
 
