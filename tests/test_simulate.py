@@ -326,3 +326,17 @@ def test_dates_read_back_with_the_manifest_order_and_pivot():
             hits += parsed is not None and parsed.contains(true_day)
         jitter = rendered.spec.habits.date_jitter
         assert hits / len(rendered.table) > 1 - jitter - 0.05, item["source"]
+
+
+def test_stratum_patterns_add_up_and_show_structural_zeros(demo_dir, manifest):
+    overall = read_csv(demo_dir / "capture_patterns.csv")
+    strata = read_csv(demo_dir / "capture_patterns_by_stratum.csv")
+    sources = [item["source"] for item in manifest["lists"]]
+    assert list(strata.columns) == ["violation", "status", *sources, "count"]
+    summed = strata.astype({"count": int}).groupby(sources)["count"].sum()
+    assert summed.to_dict() == overall.astype({"count": int}).set_index(sources)["count"].to_dict()
+    missing = strata[strata["status"] == "still_missing"]
+    assert len(missing) > 0 and (missing["morgue_register"] == "0").all()
+    totals = manifest["truth"]["by_violation_and_status"]
+    for (v, s), group in strata.astype({"count": int}).groupby(["violation", "status"]):
+        assert group["count"].sum() <= totals[f"{v}|{s}"]

@@ -32,6 +32,7 @@ class DateStyle:
     year: str
     order: str  # how all-numeric dates read: "dmy", "mdy" or "ymd" (as normalize.parse_date's order)
     two_digit_pivot: int | None = None  # yy <= pivot -> 20yy, else 19yy (as normalize.expand_two_digit_year)
+    iso_from_year: int | None = None  # full dates from this year on are written yyyy-mm-dd (a newer database)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ LAYOUTS: dict[str, Layout] = {
                  ("violation_type", "violation"), ("alleged_perpetrator", "perpetrator"),
                  ("custody_acknowledged", "custody_acknowledged"), ("certainty", "certainty"), ("remarks", "remarks")),
         id_style="case",
-        date_style=DateStyle(day=(("%m/%d/%Y-nopad", 1.0),), month="%m/%Y-nopad", year="%Y", order="mdy"),
+        date_style=DateStyle(day=(("%m/%d/%Y-nopad", 1.0),), month="%m/%Y-nopad", year="%Y", order="mdy",
+                             iso_from_year=2003),
         date_basis="incident",
         violation_labels={"killing": "extra-judicial execution", "enforced_disappearance": "enforced disappearance",
                           "abduction": "abduction", "arbitrary_detention": "arbitrary detention", "torture": "torture",
@@ -286,6 +288,10 @@ def render_dates(days: np.ndarray, style: DateStyle, spec: ListSpec, rng: np.ran
     for i, fmt in enumerate(fmts):
         sel = (precision == 0) & (which == i)
         out[sel] = _format_days(days[sel], fmt)
+    if style.iso_from_year is not None:
+        first = (np.datetime64(f"{style.iso_from_year}-01-01", "D") - np.datetime64("1970-01-01", "D")).astype(np.int64)
+        sel = (precision == 0) & (days >= first)
+        out[sel] = _format_days(days[sel], "%Y-%m-%d")
     sel = precision == 1
     out[sel] = _format_days(days[sel], style.month)
     sel = precision == 2

@@ -49,6 +49,15 @@ class Scenario:
         table = hist.value_counts().rename("count").reset_index()
         return table.sort_values(self.sources, ascending=False, kind="stable").reset_index(drop=True)
 
+    def capture_patterns_by_stratum(self, by: tuple[str, ...] = ("violation", "status")) -> pd.DataFrame:
+        """Observed capture histories within strata of true attributes (columns of ``population``)."""
+        seen = self.captured.any(axis=1)
+        hist = pd.DataFrame(self.captured[seen].astype(np.int8), columns=self.sources)
+        keys = self.population.loc[seen, list(by)].reset_index(drop=True)
+        table = pd.concat([keys, hist], axis=1).value_counts().rename("count").reset_index()
+        return table.sort_values([*by, *self.sources], ascending=[True] * len(by) + [False] * len(self.sources),
+                                 kind="stable").reset_index(drop=True)
+
     def summary(self) -> dict:
         """True totals, per-list counts and the share of victims no list recorded."""
         pop = self.population
@@ -88,7 +97,8 @@ class Scenario:
                 "name_column": roles.get("name"),
                 "father_column": roles.get("father"),
                 "date_column": roles.get("date"),
-                "date_formats": [_public_format(f) for f, _ in ds.day],
+                "date_formats": [_public_format(f) for f, _ in ds.day] + (["%Y-%m-%d"] if ds.iso_from_year else []),
+                "iso_dates_from_year": ds.iso_from_year,
                 "date_formats_partial": {"month": _public_format(ds.month), "year": ds.year},
                 "date_order": ds.order,
                 "two_digit_year_pivot": ds.two_digit_pivot,
@@ -117,7 +127,8 @@ class Scenario:
             "scenario": self.config.name,
             "config": self.config.to_dict(),
             "files": {"truth": "truth.csv", "population": "population.csv",
-                      "capture_patterns": "capture_patterns.csv", "readme": "README.txt"},
+                      "capture_patterns": "capture_patterns.csv",
+                      "capture_patterns_by_stratum": "capture_patterns_by_stratum.csv", "readme": "README.txt"},
             "lists": lists,
             "truth": {
                 **self.summary(),
@@ -247,6 +258,8 @@ Files
   truth.csv             source, record_id, person_id: which synthetic person each record is.
   population.csv        every synthetic victim (listed or not) with true attributes.
   capture_patterns.csv  one 0/1 column per list and a count: observed persons by capture pattern.
+  capture_patterns_by_stratum.csv  the same within true strata (violation, status); the
+                        morgue's structural zero shows as status still_missing/released.
   manifest.json         seed, settings, and per list: file, source, kind, id column, date
                         format and order, two-digit-year pivot, true totals.
 
@@ -273,6 +286,7 @@ def write_scenario(scenario: Scenario, out_dir: str | Path) -> list[Path]:
     csv(scenario.truth(), "truth.csv")
     csv(scenario.population, "population.csv")
     csv(scenario.capture_patterns(), "capture_patterns.csv")
+    csv(scenario.capture_patterns_by_stratum(), "capture_patterns_by_stratum.csv")
     manifest = scenario.manifest()
     path = out / "manifest.json"
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
