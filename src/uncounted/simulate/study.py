@@ -60,8 +60,8 @@ def _independent(rng: np.random.Generator, n: int, p: tuple[float, ...]) -> np.n
 
 
 def _table(h: np.ndarray, stratum: dict | None = None) -> PatternTable:
-    df = pd.DataFrame(h, columns=list(LISTS))
-    return PatternTable.from_histories(df, list(LISTS), stratum=stratum or {})
+    names = [chr(ord("A") + j) for j in range(h.shape[1])]
+    return PatternTable.from_histories(pd.DataFrame(h, columns=names), names, stratum=stratum or {})
 
 
 def _homogeneous(rng: np.random.Generator) -> list[PatternTable]:
@@ -72,6 +72,13 @@ def _heterogeneous(rng: np.random.Generator) -> list[PatternTable]:
     n_vis = rng.binomial(2000, 0.4)
     h = np.vstack([_independent(rng, n_vis, (0.45, 0.40, 0.50, 0.35)),
                    _independent(rng, 2000 - n_vis, (0.15, 0.12, 0.20, 0.10))])
+    return [_table(h)]
+
+
+def _heterogeneous5(rng: np.random.Generator) -> list[PatternTable]:
+    n_vis = rng.binomial(2000, 0.4)
+    h = np.vstack([_independent(rng, n_vis, (0.45, 0.40, 0.50, 0.35, 0.40)),
+                   _independent(rng, 2000 - n_vis, (0.15, 0.12, 0.20, 0.10, 0.15))])
     return [_table(h)]
 
 
@@ -97,6 +104,7 @@ def _sparse(rng: np.random.Generator) -> list[PatternTable]:
 SCENARIOS: dict[str, Scenario] = {
     "homogeneous": Scenario("homogeneous", 2000, _homogeneous, "independent lists, equal capture chances"),
     "heterogeneous": Scenario("heterogeneous", 2000, _heterogeneous, "two hidden groups with different chances"),
+    "heterogeneous5": Scenario("heterogeneous5", 2000, _heterogeneous5, "as heterogeneous, with a fifth list"),
     "dependence": Scenario("dependence", 2000, _dependence, "list B depends on list A"),
     "structural_zeros": Scenario("structural_zeros", 2000, _structural, "list D cannot record stratum 2"),
     "sparse": Scenario("sparse", 300, _sparse, "small population, low chances, many empty cells"),
