@@ -29,7 +29,8 @@ DATE_EXPR = (
     rf"|(?P<iso>{_YEAR}-\d\d-\d\d)"
     rf"|(?P<decade>(?:19|20)\d0)'?s"
     rf"|(?P<y4>{_YEAR})"
-    rf"|(?P<wd>{_WD})"
+    rf"|(?P<m4>{_MON})(?![\w.]*\s+\d)"
+    rf"|(?P<wd>{_WD})(?!['’]s)"
     rf"|(?P<rel>yesterday|today|last\s+night|this\s+morning))"
 )
 
@@ -53,7 +54,9 @@ def _rename(expr: str, suffix: str) -> str:
 DATE_RE = re.compile(DATE_EXPR, re.IGNORECASE)
 _NUMWORD = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
 PERIOD_RE = re.compile(
-    rf"\b(?:(?P<between>between|from)\s+(?P<a>{_rename(DATE_EXPR, '_a')})\s+(?:and|to|until|till|through)\s+(?P<b>{_rename(DATE_EXPR, '_b')})"
+    rf"\b(?:(?P<yand>(?:in|during)\s+)(?P<ya>{_YEAR})\s+and\s+(?P<yb>{_YEAR})"
+    rf"|(?P<sincein>since)\s+(?:the|its|their)\s+[^,.;]{{3,50}}?\s+in\s+(?P<si>{_rename(DATE_EXPR, '_i')})"
+    rf"|(?P<between>between|from)\s+(?P<a>{_rename(DATE_EXPR, '_a')})\s+(?:and|to|until|till|through)\s+(?P<b>{_rename(DATE_EXPR, '_b')})"
     rf"|(?P<since>since|from)\s+(?:(?:early|late|mid)[- ])?(?P<s>{_rename(DATE_EXPR, '_s')})"
     rf"|(?P<yrange>{_YEAR})\s*(?:-|–|to)\s*(?P<yend>{_YEAR}|\d\d)\b"
     rf"|(?:over|in|during|for|within)\s+the\s+(?:past|last|previous)\s+(?P<n>{_NUMWORD}|few|several)?\s*(?P<unit>years?|months?|weeks?|days?|decades?)"
@@ -97,6 +100,10 @@ def resolve_date(m: re.Match, suffix: str, ref: date | None) -> Span | None:
                 else:
                     return None
                 return Span(d, d)
+        if g("m4") and ref is not None and not g("m4")[0].islower():
+            month = MONTH_NUM[g("m4").lower().rstrip(".")]
+            year = ref.year if month <= ref.month else ref.year - 1
+            return Span(date(year, month, 1), _month_end(year, month))
         if g("m3"):
             year, month = int(g("y3")), MONTH_NUM[g("m3").lower().rstrip(".")]
             return Span(date(year, month, 1), _month_end(year, month))
@@ -147,6 +154,12 @@ def find_periods(text: str, ref: date | None) -> list[PeriodMatch]:
 
 
 def _resolve_period(m: re.Match, ref: date | None) -> Span | None:
+    if m.group("yand"):
+        y0, y1 = int(m.group("ya")), int(m.group("yb"))
+        return Span(date(y0, 1, 1), date(y1, 12, 31)) if y1 >= y0 else None
+    if m.group("sincein"):
+        s = resolve_date(m, "_i", ref)
+        return Span(s.start, ref) if s else None
     if m.group("between"):
         a, b = resolve_date(m, "_a", ref), resolve_date(m, "_b", ref)
         if a and b:
@@ -166,14 +179,27 @@ def _resolve_period(m: re.Match, ref: date | None) -> Span | None:
         n = m.group("n")
         count = 1 if not n else (int(n) if n.isdigit() else _SMALL[n.lower()])
         unit = m.group("unit").lower().rstrip("s")
-        days = {"year": 365 * count, "month": 30 * count, "week": 7 * count, "day": count,
-                "decade": 3652 * count}[unit]
-        return Span(ref - timedelta(days=days), ref)
+        return Span(_back(ref, unit, count), ref)
     if m.group("rel"):
         return _relative_unit(m.group("rel").lower(), m.group("runit").lower(), ref)
     if m.group("one"):
         return resolve_date(m, "_o", ref)
     return None
+
+
+def _back(ref: date, unit: str, count: int) -> date:
+    """The same calendar day `count` units before `ref` (clamped to the month's end)."""
+    if unit in ("year", "decade"):
+        years = count * (10 if unit == "decade" else 1)
+        return _safe_day(ref.year - years, ref.month, ref.day)
+    if unit == "month":
+        months = ref.year * 12 + ref.month - 1 - count
+        return _safe_day(months // 12, months % 12 + 1, ref.day)
+    return ref - timedelta(days=count * (7 if unit == "week" else 1))
+
+
+def _safe_day(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
 def _relative_unit(rel: str, unit: str, ref: date | None) -> Span | None:
@@ -184,14 +210,14 @@ def _relative_unit(rel: str, unit: str, ref: date | None) -> Span | None:
         if rel in ("last", "previous"):
             return Span(date(ref.year - 1, 1, 1), date(ref.year - 1, 12, 31))
         if rel == "past":
-            return Span(ref - timedelta(days=365), ref)
+            return Span(_back(ref, "year", 1), ref)
         return Span(date(ref.year, 1, 1), ref)
     if unit == "month":
         if rel in ("last", "previous"):
             first = date(ref.year, ref.month, 1) - timedelta(days=1)
             return Span(date(first.year, first.month, 1), first)
         if rel == "past":
-            return Span(ref - timedelta(days=30), ref)
+            return Span(_back(ref, "month", 1), ref)
         return Span(date(ref.year, ref.month, 1), ref)
     if rel in ("last", "previous"):
         monday = ref - timedelta(days=ref.weekday())

@@ -32,6 +32,10 @@ LINK_VERBS = {
     "claimed", "alleged", "documented", "recorded", "registered", "counted", "listed",
     "verified", "compiled", "showed", "shows", "did", "do", "does", "according", "lost",
     "claiming", "claims", "feared", "presumed", "declared", "buried", "exhumed", "identified",
+    "involved", "involve", "involving", "concerned", "related", "subjected", "forced", "force",
+    "forcing", "driven", "drove", "compelled", "amount", "amounts", "amounted", "made",
+    "accounted", "received", "receive", "receives", "filed", "lodged", "saw", "seen",
+    "witnessed", "watched", "called", "termed", "described",
 }
 NON_PERSON_PLURALS = {
     "houses", "homes", "vehicles", "shops", "buildings", "villages", "districts", "schools",
@@ -40,8 +44,17 @@ NON_PERSON_PLURALS = {
     "rupees", "dollars", "acres", "trucks", "cars", "tents", "schools", "petitions",
     "hearings", "meetings", "protests", "rallies", "raids", "operations", "attacks", "bombs",
     "camps", "checkpoints", "posts", "mosques", "churches", "temples", "hospitals", "weapons",
-    "guns", "rifles", "grenades", "members",
+    "guns", "rifles", "grenades", "neighbourhoods", "neighborhoods", "areas", "towns",
+    "provinces", "cities", "regions", "countries", "states", "localities", "hamlets",
+    "streets", "roads", "bridges", "universities", "colleges", "factories", "offices",
+    "posts", "stations", "units", "companies", "steps", "charges", "laws", "petitions",
 }
+PLACE_NOUNS = {"town", "village", "city", "district", "province", "state", "region",
+               "department", "hamlet", "area", "outskirts", "mountains", "hills", "suburbs",
+               "neighbourhood", "neighborhood", "neighbourhoods", "neighborhoods", "parts",
+               "capital", "county", "valley", "division", "tehsil", "municipality", "governorate",
+               "island", "camp", "locality", "township", "colony", "sector", "block", "market",
+               "areas", "districts", "provinces", "towns", "villages"}
 
 
 @dataclass
@@ -195,23 +208,56 @@ class Speaker:
         return {"name": self.name, "role": self.role}
 
 
+DEFINITE_ORG_NOUNS = {
+    "group", "forum", "office", "court", "council", "monitor", "association", "commission",
+    "network", "organisation", "organization", "party", "committee", "coalition", "alliance",
+    "institute", "tribunal", "agency", "movement", "watchdog", "observatory", "collective",
+    "front", "union", "league", "society", "centre", "center", "body", "panel", "mission",
+}
+
+
+def _merge_roles(parts: list[str]) -> str | None:
+    """One role string from the parts a text gives, dropping parts another part contains."""
+    kept: list[str] = []
+    for part in parts:
+        words = set(part.lower().split())
+        if any(words <= set(k.lower().split()) for k in kept):
+            continue
+        kept = [k for k in kept if not set(k.lower().split()) <= words]
+        kept.append(part)
+    return ", ".join(kept) or None
+
+
 class Context:
     """What a report has said so far: people named, the last speakers, media per speaker."""
 
     def __init__(self) -> None:
-        self.persons: dict[str, str | None] = {}  # full name -> role
+        self.roles: dict[str, list[str]] = {}  # speaker name -> role parts, in order seen
+        self.persons: list[str] = []
         self.last_person: Speaker | None = None
         self.last_org: Speaker | None = None
         self.last_speaker: Speaker | None = None
         self.medium_of: dict[str, str] = {}
+        self.orgs: list[str] = []
+
+    def note_role(self, name: str, role: str | None) -> None:
+        parts = self.roles.setdefault(name, [])
+        if role:
+            for part in role.split(", "):
+                if part and part not in parts:
+                    parts.append(part)
 
     def note_person(self, name: str, role: str | None) -> None:
-        if name not in self.persons or (role and not self.persons[name]):
-            self.persons[name] = role
+        if name not in self.persons:
+            self.persons.append(name)
+        self.note_role(name, role)
+
+    def role_of(self, name: str) -> str | None:
+        return _merge_roles(self.roles.get(name, []))
 
     def full_name(self, token_text: str) -> str | None:
         """Full name of a person named earlier by surname or first name."""
-        for full in reversed(list(self.persons)):
+        for full in reversed(self.persons):
             parts = full.split()
             if len(parts) > 1 and token_text in (parts[-1], parts[0]):
                 return full
@@ -224,6 +270,22 @@ class Context:
         if p in ("it", "its"):
             return self.last_org or self.last_speaker
         return self.last_speaker
+
+    def set_org(self, sp: Speaker) -> Speaker:
+        self.last_org = sp
+        self.note_role(sp.name, sp.role)
+        if sp.name in self.orgs:
+            self.orgs.remove(sp.name)
+        self.orgs.append(sp.name)
+        return sp
+
+    def org_for(self, noun: str) -> str | None:
+        """The latest organisation whose name or role holds the noun ("the group")."""
+        for name in reversed(self.orgs):
+            words = set(name.lower().split()) | set((self.role_of(name) or "").lower().split())
+            if noun in words:
+                return name
+        return self.last_org.name if self.last_org else None
 
 
 def _is_person_ent(tok) -> bool:
@@ -255,13 +317,13 @@ def compact_subtree(tok) -> list:
     """The token's subtree without appositions, relative clauses and punctuation."""
     out = [tok]
     for child in tok.children:
-        if child.dep_ not in _LOOSE_DEPS:
+        if child.dep_ not in _LOOSE_DEPS or (child.text == "-" and not child.whitespace_):
             out.extend(compact_subtree(child))
     return out
 
 
-def _np_tokens(head, stop_preps=("of", "for", "from", "in", "at", "on", "with")) -> list:
-    """Head with its compounds, modifiers and (for 'of'/'for') prepositional complements."""
+def _np_tokens(head) -> list:
+    """Head with its compounds, modifiers and 'of'/'for' complements, as one contiguous run."""
     toks = [head]
     for child in head.children:
         if child.dep_ in ("compound", "amod", "nmod", "poss", "det", "nummod", "quantmod",
@@ -271,17 +333,26 @@ def _np_tokens(head, stop_preps=("of", "for", "from", "in", "at", "on", "with"))
             toks.extend(compact_subtree(child))
         elif child.dep_ == "case":
             toks.append(child)
-    toks = sorted(set(toks), key=lambda t: t.i)
-    # keep only the contiguous run around the head
-    run = [head]
     ids = {t.i for t in toks}
+    run = [head]
     i = head.i - 1
     while i in ids:
-        run.insert(0, head.doc[i]); i -= 1
+        run.insert(0, head.doc[i])
+        i -= 1
     i = head.i + 1
     while i in ids:
-        run.append(head.doc[i]); i += 1
+        run.append(head.doc[i])
+        i += 1
     return run
+
+
+def _modifiers_text(head) -> str | None:
+    """The descriptive words before a noun ("Britain-based" in "the Britain-based monitor")."""
+    mods = [t for t in head.lefts if t.dep_ in ("amod", "compound", "nmod", "poss")]
+    if not mods:
+        return None
+    return strip_det(span_text(sorted({x for m in mods for x in compact_subtree(m)} | {head},
+                                      key=lambda t: t.i)))
 
 
 def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
@@ -295,10 +366,31 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
         person_tok = head
     if person_tok is None:
         for child in head.children:
-            if child.dep_ in ("compound", "appos") and _is_person_ent(child):
+            if child.dep_ == "compound" and _is_person_ent(child):
                 person_tok = child
     if person_tok is not None:
         return _person_speaker(person_tok, head, ctx)
+    appos = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+    if head.pos_ == "NOUN" and appos:
+        # "The association's patron, Firdous Rather," / "The Dhaka-based monitor, X Forum,"
+        desc = strip_det(span_text(_np_tokens(head)))
+        if _is_person_ent(appos[0]) or ctx.full_name(appos[0].text):
+            sp = _person_speaker(appos[0], appos[0], ctx, extra_role=desc)
+            return sp
+        org_ent = _ent_span(appos[0])
+        name = strip_det(org_ent.text if org_ent is not None else span_text(_np_tokens(appos[0])))
+        return ctx.set_org(Speaker(name, desc, "org"))
+    # "the group", "The Britain-based monitor": a reference back to the last organisation
+    if head.lower_ in DEFINITE_ORG_NOUNS and head.pos_ == "NOUN" and head.text[0].islower() and \
+            any(c.lower_ == "the" for c in head.lefts) and ctx.last_org is not None and \
+            not any(t.pos_ == "PROPN" for t in head.lefts):
+        desc = _modifiers_text(head)
+        org = ctx.org_for(head.lower_)
+        org_words = set(org.lower().split()) | set((ctx.role_of(org) or "").lower().split())
+        if desc is None or head.lower_ in org_words:
+            ctx.note_role(org, desc)
+            ctx.last_org = Speaker(org, ctx.role_of(org), "org")
+            return ctx.last_org
     # "a spokesman for the X Party", "the chairman of the X Commission"
     if head.lower_ in lx.TITLE_WORDS:
         for child in head.children:
@@ -307,61 +399,89 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
                 if objs and (objs[0].pos_ == "PROPN" or objs[0].ent_type_ in ("ORG", "GPE", "NORP")
                              or objs[0].lower_ in lx.ORG_WORDS):
                     org = strip_det(span_text(_np_tokens(objs[0])))
-                    role_toks = [t for t in _np_tokens(head, stop_preps=()) if t.i < child.i]
-                    role = strip_det(span_text([t for t in role_toks if t.dep_ != "det"] or [head]))
-                    sp = Speaker(org, role, "org")
-                    ctx.last_org = sp
-                    return sp
-        for child in head.children:
-            if child.dep_ == "appos" and child.ent_type_ == "PERSON":
-                return _person_speaker(child, head, ctx)
+                    role_toks = [t for t in head.subtree if t.i < child.i and t.dep_ != "det"
+                                 and t.i >= min(x.i for x in _np_tokens(head))]
+                    role = strip_det(span_text(role_toks or [head]))
+                    ctx.set_org(Speaker(org, None, "org"))
+                    return Speaker(org, role, "org")
     toks = _np_tokens(head)
-    name = strip_det(span_text([t for t in toks if t.dep_ not in ("det",) or t.i != toks[0].i]))
-    if ent is not None and ent.label_ in ("ORG", "NORP", "GPE") and len(ent.text) > len(name):
-        name = strip_det(ent.text)
+    name = strip_det(span_text(toks))
+    lead_role = None
+    if ent is not None and ent.label_ in ("ORG", "NORP", "GPE", "FAC"):
+        ent_name = strip_det(ent.text)
+        outside = [t for t in toks if t.i < ent.start and t.dep_ in ("compound", "amod", "nmod")
+                   and t.pos_ != "PROPN"]
+        if outside:
+            lead_role = strip_det(span_text(outside))
+        if len(ent_name) >= len(name) or outside:
+            name = ent_name
+    name = re.sub(r"^\d+-year-old\s+", "", name)
     if not name:
         return None
     kind = "org" if (ent is not None and ent.label_ == "ORG") or head.pos_ == "PROPN" or \
-        head.lower_ in lx.ORG_WORDS else "generic"
-    role = None
+        head.lower_ in lx.ORG_WORDS or head.lower_ in DEFINITE_ORG_NOUNS else "generic"
+    roles = [lead_role] if lead_role else []
     for tok in toks:
         for child in tok.children:
             if child.dep_ == "appos" and child.ent_type_ != "PERSON":
-                role = strip_det(span_text(compact_subtree(child)))
-    sp = Speaker(name, role, kind)
+                roles.append(strip_det(span_text(sorted(compact_subtree(child), key=lambda t: t.i))))
+    sp = Speaker(name, _clean_role(roles), kind)
     if kind == "org":
-        ctx.last_org = sp
+        ctx.set_org(sp)
+        sp = Speaker(name, ctx.role_of(name), kind)
     return sp
 
 
-def _person_speaker(person_tok, head, ctx: Context) -> Speaker:
+def _person_speaker(person_tok, head, ctx: Context, extra_role: str | None = None) -> Speaker:
     ent = _ent_span(person_tok)
     name = ent.text if ent is not None and ent.label_ == "PERSON" else person_tok.text
-    name = re.sub(r"'s$|’s$", "", name).strip()
+    name = re.sub(r"['’]s$", "", name).strip()
+    name = re.sub(r"^(?:Mr|Mrs|Ms|Dr|Prof|Professor|Col|Lt|Gen|Capt|Maj|Sen|Senator)\.?\s+", "", name)
     if len(name.split()) == 1:
         name = ctx.full_name(name) or name
-    roles: list[str] = []
+    roles: list[str] = [extra_role] if extra_role else []
+    start = ent.start if ent is not None and ent.label_ == "PERSON" else person_tok.i
     # titles before the name inside the same noun phrase: "Opposition leader Tariq Mehboob"
-    lead = [t for t in head.subtree if t.i < (ent.start if ent is not None else person_tok.i)
-            and t.dep_ in ("compound", "amod", "nmod", "poss", "case") and t.ent_type_ != "PERSON"]
+    lead = [t for t in head.subtree if t.i < start and t.dep_ in ("compound", "amod", "nmod",
+                                                                    "poss", "case")
+            and t.ent_type_ != "PERSON"]
     if lead:
         roles.append(span_text(lead))
+    if ent is not None:
+        titles = [t for t in ent if t.text.rstrip(".").lower() in lx.TITLE_WORDS | {
+            "professor", "prof", "dr", "col", "lt", "gen", "capt", "colonel", "lieutenant"}]
+        if titles and titles[0].i == ent.start:
+            roles.append(ent[: titles[-1].i - ent.start + 1].text)
     if head is not person_tok and head.lower_ in lx.TITLE_WORDS:
         roles.append(span_text([t for t in _np_tokens(head) if not (
             ent is not None and ent.start <= t.i < ent.end)]))
-    for tok in (person_tok, head):
+    for tok in {person_tok, head}:
         for child in tok.children:
             if child.dep_ == "appos" and child.ent_type_ != "PERSON":
-                roles.append(span_text(sorted(compact_subtree(child), key=lambda t: t.i)))
+                sub = sorted(compact_subtree(child), key=lambda t: t.i)
+                roles.append(span_text(sub))
+                _note_org_in(sub, ctx)
             elif child.dep_ == "prep" and child.lower_ in ("of", "from") and child.i > tok.i:
-                roles.append(span_text(sorted(compact_subtree(child), key=lambda t: t.i)[1:]))
+                sub = sorted(compact_subtree(child), key=lambda t: t.i)
+                roles.append(span_text(sub[1:]))
+                _note_org_in(sub, ctx)
     role = _clean_role(roles)
-    if role is None:
-        role = ctx.persons.get(name)
     ctx.note_person(name, role)
-    sp = Speaker(name, role, "person")
+    sp = Speaker(name, ctx.role_of(name), "person")
     ctx.last_person = sp
     return sp
+
+
+def _note_org_in(tokens: list, ctx: Context) -> None:
+    """Remember an organisation named in a person's role ("chairperson of the X Forum")."""
+    for t in tokens:
+        if t.dep_ == "pobj" and (t.ent_type_ == "ORG" or (t.pos_ == "PROPN" and any(
+                w.lower_ in lx.ORG_WORDS | DEFINITE_ORG_NOUNS for w in t.subtree))):
+            ent = _ent_span(t)
+            name = strip_det(ent.text if ent is not None and ent.label_ == "ORG"
+                             else span_text(_np_tokens(t)))
+            ctx.set_org(Speaker(name, None, "org"))
+            return
 
 
 def reporting_verbs(sent) -> list:
@@ -369,30 +489,34 @@ def reporting_verbs(sent) -> list:
             and t.lower_ != "according"]
 
 
-def speaker_of_verb(verb, ctx: Context, sent) -> Speaker | None:
-    """The speaker of a reporting verb: its subject, or the agent of a passive."""
+def _subject_of(verb):
     subj = None
     for child in verb.children:
-        if child.dep_ in ("nsubj",) and child.lower_ not in ("it", "that", "which", "who"):
-            subj = child
-        elif child.dep_ == "nsubj" and child.lower_ == "it" and ctx.last_org:
+        if child.dep_ == "nsubj" and child.lower_ not in ("that", "which", "who"):
             subj = child
         elif child.dep_ == "agent":
             objs = [c for c in child.children if c.dep_ == "pobj"]
             if objs:
                 subj = objs[0]
+    return subj
+
+
+def speaker_of_verb(verb, ctx: Context, sent) -> Speaker | None:
+    """The speaker of a reporting verb: its subject, or the agent of a passive."""
+    subj = _subject_of(verb)
     if subj is None and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
-        return speaker_of_verb(verb.head, ctx, sent) if verb.head.lower_ in lx.REPORTING_VERBS \
-            else None
-    if subj is None and verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
-        subj = verb.head if verb.dep_ == "acl" else None
-    if subj is None:
+        subj = _subject_of(verb.head)  # "..., saying", "said ... and added"
+    if subj is None or subj.lower_ in ("who", "which", "that"):
         return None
-    if subj.lower_ in ("who",):
+    if subj.lower_ == "it" and ctx.last_org is None:
         return None
+    if lx.AGENCY_RE.fullmatch(subj.text) or lx.AGENCY_RE.fullmatch(
+            strip_det(span_text(_np_tokens(subj)))):
+        return None  # "AFP reported": the agency relays, it does not claim
     # "A report by the X Commission", "the X Commission's report"
     if subj.lower_ in ("report", "statement", "study", "survey", "figures", "data", "tally",
-                       "count", "record", "records", "letter", "document", "list", "dossier"):
+                       "count", "record", "records", "letter", "document", "list", "dossier",
+                       "review"):
         for child in subj.children:
             if child.dep_ == "poss":
                 return speaker_from_token(child, ctx, sent)
@@ -437,6 +561,26 @@ def according_to(sent, ctx: Context) -> list[tuple[object, Speaker]]:
 # Violations, groups, places, perpetrators, periods
 
 
+SEVERITY = {"killing": 0, "enforced disappearance": 1, "abduction": 2, "torture": 3,
+            "arbitrary detention": 4, "injury": 5, "displacement": 6}
+DISPLACING_VERBS = {"forced", "force", "forcing", "forces", "driven", "drove", "drive", "fled",
+                    "flee", "fleeing", "chased", "uprooted", "evicted", "expelled", "displaced",
+                    "pushed", "flushed"}
+RELEASE_VERBS = {"freed", "released", "rescued", "returned", "traced", "reunited", "acquitted",
+                 "resettled", "repatriated", "ransomed", "free", "release", "rescue", "bailed",
+                 "recovered alive", "produced", "located"}
+PERPETRATING_VERBS = {"fired", "shot", "opened", "attacked", "raided", "stormed", "shelled",
+                      "bombed", "ambushed", "targeted", "beat", "beaten", "struck", "hit"}
+MEANS_NOUNS = {"encounter", "encounters", "custody", "raid", "raids", "firing", "operation",
+               "operations", "crackdown", "action", "airstrike", "airstrikes", "strikes",
+               "attack", "attacks", "bombing", "bombings", "shelling", "offensive", "cells",
+               "cell", "prisons", "prison", "torture", "detention", "camps", "fire", "bullets"}
+ACCUSING_VERBS = {"accused", "accuses", "accusing", "alleged", "alleges", "alleging", "blamed",
+                  "blames", "blaming", "charged", "charges", "claimed", "claims", "claiming"}
+NEGATIONS = {"not", "no", "never", "none", "denied", "denies", "deny", "denying", "rejected",
+             "rejects", "dismissed", "dismisses", "n't", "nobody", "neither"}
+
+
 def violation_cues(sent) -> list[tuple[object, str]]:
     """(token, violation) for every violation cue word in the sentence."""
     cues: list[tuple[object, str]] = []
@@ -448,41 +592,68 @@ def violation_cues(sent) -> list[tuple[object, str]]:
             span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(),
                                       alignment_mode="expand")
             if span is not None and len(span):
-                cues.append((span[0], violation))
+                head = span.root if span.root.pos_ == "VERB" else span[0]
+                cues.append((head, violation))
                 taken.update(t.i for t in span)
     for tok in sent:
         if tok.i in taken:
             continue
+        if tok.lower_ in ("homes", "home", "villages", "lands") and tok.head.lower_ in (
+                "from", "out", "of") and tok.head.head.lower_ in DISPLACING_VERBS:
+            cues.append((tok, "displacement"))
+            continue
         violation = lx.WORD_TO_VIOLATION.get(tok.lower_)
         if violation is None:
             continue
+        rel = tok.idx - sent.start_char
         if tok.lower_ in lx.NOT_VIOLATION_CONTEXT:
-            around = low[max(0, tok.idx - sent.start_char - 6): tok.idx - sent.start_char + 16]
+            around = low[max(0, rel - 6): rel + 16]
             if any(p in around for p in lx.NOT_VIOLATION_CONTEXT[tok.lower_]):
                 continue
             if tok.lower_ == "held" and not re.search(
                     r"held (?:in |incommunicado|without|captive|hostage|illegally|secretly|at )",
-                    low[tok.idx - sent.start_char:]):
+                    low[rel:]):
                 continue
         if tok.lower_ in ("death", "deaths") and tok.i + 1 < len(tok.doc) and \
                 tok.doc[tok.i + 1].lower_ in ("squad", "squads", "penalty", "sentence", "threats",
-                                              "anniversary"):
+                                              "anniversary", "certificate", "certificates"):
             continue
         if tok.lower_ == "lives" and not re.search(r"\b(?:lost|claimed|claiming|cost)\b", low):
             continue
-        if tok.lower_ in ("custody",) and re.search(r"\bdied in custody\b|\bcustodial death", low):
+        if tok.lower_ == "custody" and re.search(r"\bdied in (?:\w+ )?custody\b", low):
             violation = "killing"
-        if tok.lower_ in ("missing",) and tok.dep_ == "amod" and tok.head.lower_ in ("link",):
+        if tok.lower_ == "missing" and tok.head.lower_ in ("link", "piece", "data"):
+            continue
+        if tok.lower_ in ("held",) and tok.dep_ == "amod":
             continue
         cues.append((tok, violation))
     return cues
 
 
+_QUANTITY_WORDS = {"dozens", "hundreds", "thousands", "scores", "tens", "millions", "number",
+                   "total", "lot", "lots", "several", "few", "handful", "some", "many", "dozen",
+                   "hundred", "thousand", "lakh", "million", "crore"}
+
+
 def _blocking_verb(path: list, cue_tok) -> bool:
-    """True when the path from figure to cue passes a verb that is neither a cue nor a link."""
+    """True when the path from figure to cue leaves the figure's own clause.
+
+    It does so through a verb that is neither a violation cue, a reporting verb nor a
+    linking verb ("rose", "were", "included"), or by going down from a noun into one of its
+    prepositional complements ("families of people who disappeared").
+    """
     for t in path[1:-1]:
-        if t.pos_ == "VERB" and t.lower_ not in LINK_VERBS and \
-                lx.WORD_TO_VIOLATION.get(t.lower_) is None and t.lower_ not in lx.REPORTING_VERBS:
+        if t.pos_ == "VERB" and t.lower_ not in LINK_VERBS and t.lower_ not in PERPETRATING_VERBS \
+                and lx.WORD_TO_VIOLATION.get(t.lower_) is None and t.lower_ not in lx.REPORTING_VERBS:
+            return True
+    for a, b in zip(path, path[1:]):
+        lower, upper = (b, a) if b.head.i == a.i else (a, b)
+        if lower.dep_ == "conj" and lower.head.i == upper.i and lower.pos_ in ("VERB", "AUX") \
+                and upper.pos_ in ("VERB", "AUX"):
+            return True  # from one coordinated clause into another
+        if b.head.i == a.i and b.dep_ == "prep" and a.pos_ in ("NOUN", "PROPN") and \
+                a.lower_ not in lx.EVENT_NOUNS and a.lower_ not in _QUANTITY_WORDS and \
+                not a.like_num and lx.WORD_TO_VIOLATION.get(a.lower_) is None:
             return True
     return False
 
@@ -503,10 +674,8 @@ def counted_noun(anchor):
 
 
 def _through_of(tok):
-    """Follow "X of Y" when X is a quantity word or a container ("members of the party")."""
-    if tok.lower_ in ("dozens", "hundreds", "thousands", "scores", "tens", "millions", "number",
-                      "total", "lot", "lots", "several", "few", "handful", "some", "many") or \
-            tok.like_num or tok.lower_ in ("dozen", "hundred", "thousand", "lakh", "million"):
+    """Follow "X of Y" when X is a quantity word or a number ("dozens of activists")."""
+    if tok.lower_ in _QUANTITY_WORDS or tok.like_num:
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 objs = [c for c in child.children if c.dep_ == "pobj"]
@@ -517,13 +686,17 @@ def _through_of(tok):
 
 def victim_group_text(noun, cue_words: set[str]) -> str | None:
     """The counted group as the text names it, without the figure or the violation word."""
-    if noun is None:
+    if noun is None or noun.pos_ in ("PRON", "DET") or noun.lower_ in (
+            "them", "those", "these", "they", "whom", "us", "which"):
         return None
-    if noun.lower_ in lx.EVENT_NOUNS:
+    if noun.lower_ in lx.EVENT_NOUNS or lx.WORD_TO_VIOLATION.get(noun.lower_) in (
+            "killing",) and noun.lower_ in ("dead", "bodies", "body", "remains"):
         for child in noun.children:
             if child.dep_ == "prep" and child.lower_ in ("of", "among"):
                 objs = [c for c in child.children if c.dep_ == "pobj"]
-                if objs and objs[0].lower_ not in lx.EVENT_NOUNS and objs[0].pos_ in ("NOUN", "PROPN"):
+                if objs and objs[0].lower_ not in lx.EVENT_NOUNS and objs[0].pos_ in (
+                        "NOUN", "PROPN") and lx.WORD_TO_VIOLATION.get(objs[0].lower_) is None \
+                        and objs[0].lower_ not in ("disappearance", "torture", "detention"):
                     return victim_group_text(objs[0], cue_words)
         return None
     toks = [noun]
@@ -531,67 +704,108 @@ def victim_group_text(noun, cue_words: set[str]) -> str | None:
         if child.i < noun.i and child.dep_ in ("compound", "amod", "nmod", "poss", "case") and \
                 not child.like_num and child.lower_ not in cue_words and \
                 lx.WORD_TO_VIOLATION.get(child.lower_) is None and \
-                child.lower_ not in ("other", "more", "innocent", "unarmed", "least", "many"):
-            toks.extend(t for t in child.subtree if not t.like_num)
+                child.lower_ not in ("other", "more", "innocent", "unarmed", "least", "many",
+                                     "another", "further", "additional") and \
+                not re.fullmatch(r"\d[\d,]*|\w+-year-old", child.text):
+            toks.extend(t for t in compact_subtree(child) if not t.like_num)
         elif child.dep_ == "prep" and child.lower_ in ("of", "from", "belonging") and child.i > noun.i:
-            sub = list(child.subtree)
+            sub = compact_subtree(child)
             if not any(lx.WORD_TO_VIOLATION.get(t.lower_) for t in sub) and len(sub) <= 8:
                 toks.extend(sub)
+        elif child.dep_ in ("conj", "cc") and child.i > noun.i and (
+                child.dep_ == "cc" or child.pos_ in ("NOUN", "PROPN")):
+            toks.extend(compact_subtree(child))
+            for grand in child.children:
+                if grand.dep_ in ("conj", "cc"):
+                    toks.extend(compact_subtree(grand))
     toks = sorted(set(toks), key=lambda t: t.i)
-    # keep the run contiguous from the first kept modifier to the end
     text = span_text(toks)
-    text = re.sub(r"^(?:the|a|an|some|of|at least|more than)\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(?:the|a|an|some|of|at least|more than|other)\s+", "", text, flags=re.IGNORECASE)
     return strip_det(text) or None
 
 
+def _residence(tok) -> bool:
+    """True for "residents of X", "a native of X": where a person lives, not where it happened."""
+    for anc in list(tok.ancestors)[:3]:
+        if anc.lower_ in ("resident", "residents", "native", "natives", "hailing", "belonging",
+                          "hails", "home"):
+            return True
+    return False
+
+
 def _place_candidates(sent, excluded: set[int]) -> list:
-    """Tokens heading place names in the sentence (entities, and 'in X' proper nouns)."""
+    """Spans naming places in the sentence (entities, 'in X' proper nouns, 'X district')."""
     out = []
     seen = set()
     for ent in sent.ents:
-        if any(t.i in excluded for t in ent):
+        if any(t.i in excluded for t in ent) or _residence(ent.root):
             continue
         ok = ent.label_ in ("GPE", "LOC", "FAC")
-        if not ok and ent.label_ in ("ORG", "PERSON", "NORP", "DATE"):
+        if not ok and ent.label_ in ("ORG", "PERSON", "DATE", "NORP"):
             head = ent.root
             prep = head.head if head.dep_ == "pobj" else None
-            ok = prep is not None and prep.lower_ in ("in", "across", "near", "around") and \
-                not any(t.lower_ in lx.ORG_WORDS for t in ent) and head.pos_ == "PROPN" and \
-                ent.label_ != "DATE" or (ent.label_ == "DATE" and prep is not None and
-                                        prep.lower_ in ("in", "across") and head.pos_ == "PROPN"
-                                        and not DATE_RE.fullmatch(ent.text))
+            ok = prep is not None and head.pos_ == "PROPN" and (
+                prep.lower_ in ("in", "across", "near", "around") or (
+                    prep.lower_ == "of" and prep.head.lower_ in PLACE_NOUNS)) and \
+                not any(t.lower_ in lx.ORG_WORDS for t in ent) and not DATE_RE.fullmatch(ent.text)
         if ok:
             out.append(ent)
             seen.update(t.i for t in ent)
     for tok in sent:
-        if tok.i in seen or tok.i in excluded:
+        if tok.i in seen or tok.i in excluded or _residence(tok):
             continue
-        if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.head.lower_ in ("in", "across") \
-                and not tok.ent_type_ and not DATE_RE.fullmatch(tok.text):
+        if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and not tok.ent_type_ and \
+                not DATE_RE.fullmatch(tok.text) and (tok.head.lower_ in ("in", "across") or (
+                    tok.head.lower_ == "of" and tok.head.head.lower_ in PLACE_NOUNS)):
             left = [t for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
             out.append(tok.doc[(left[0].i if left else tok.i): tok.i + 1])
+            seen.update(range(left[0].i if left else tok.i, tok.i + 1))
+        elif tok.lower_ in PLACE_NOUNS and tok.pos_ == "NOUN" and tok.dep_ == "pobj":
+            # "Dadu district", "Karachi's Landhi area", "Kebbi state"
+            mods = [t for t in tok.lefts if t.pos_ == "PROPN" and t.dep_ in ("compound", "poss",
+                                                                            "nmod", "amod")]
+            if mods and not any(t.i in seen or t.i in excluded for t in mods):
+                first = min(t.i for t in mods)
+                first = min([first] + [x.i for m in mods for x in m.subtree])
+                out.append(tok.doc[first: tok.i + 1])
+                seen.update(range(first, tok.i + 1))
     return out
 
 
 def _expand_place(span) -> str:
-    """Place text, with a coordinated second place ("Karachi and Hyderabad")."""
-    text = span.text
-    text = re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)
-    root = span.root
-    for child in root.children:
-        if child.dep_ == "conj" and child.pos_ == "PROPN" and (child.ent_type_ in ("GPE", "LOC")):
-            ent = _ent_span(child)
-            text += " and " + (ent.text if ent is not None else child.text)
-    text = re.sub(r"['’]s$", "", text)
-    return text
+    """Place text, with coordinated places ("Hyderabad, Karachi and Larkana")."""
+    text = re.sub(r"^the\s+", "", span.text, flags=re.IGNORECASE)
+    names = [re.sub(r"['’]s$", "", text).strip()]
+    tok = span.root
+    while True:
+        nxt = [c for c in tok.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
+        if not nxt:
+            break
+        tok = nxt[0]
+        ent = _ent_span(tok)
+        names.append(re.sub(r"['’]s$", "", ent.text if ent is not None else tok.text))
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def pick_place(sent, cue_tok, excluded: set[int]) -> str | None:
-    cands = _place_candidates(sent, excluded)
-    if not cands:
-        return None
-    best = min(cands, key=lambda s: (tree_distance(s.root, cue_tok), abs(s.root.i - cue_tok.i)))
-    return _expand_place(best)
+def _closer_to_speaking(tok, cue_tok, report_verbs: list) -> bool:
+    """True when a word belongs to the act of speaking ("said in Jaffna") rather than the event."""
+    d_cue = tree_distance(tok, cue_tok)
+    return any(v.i != cue_tok.i and tree_distance(tok, v) < d_cue for v in report_verbs)
+
+
+def pick_place(sent, cue_tok, excluded: set[int], report_verbs: list = ()) -> str | None:
+    best = None
+    for span in _place_candidates(sent, excluded):
+        root = span.root
+        path = tree_path(root, cue_tok)
+        if _blocking_verb(path, cue_tok) or _closer_to_speaking(root, cue_tok, report_verbs):
+            continue
+        key = (len(path), abs(root.i - cue_tok.i))
+        if best is None or key < best[0]:
+            best = (key, span)
+    return _expand_place(best[1]) if best else None
 
 
 def _np_text(tok) -> str:
@@ -601,7 +815,7 @@ def _np_text(tok) -> str:
             toks.extend(compact_subtree(child))
         elif child.dep_ == "prep" and child.lower_ in ("of", "in") and child.i > tok.i:
             sub = compact_subtree(child)
-            if child.lower_ == "of" or (len(sub) <= 4 and not any(
+            if child.lower_ == "of" or (len(sub) <= 5 and not any(
                     t.ent_type_ in ("GPE", "LOC", "FAC", "DATE") for t in sub)):
                 toks.extend(sub)
     return strip_det(span_text(sorted(set(toks), key=lambda t: t.i)))
@@ -612,44 +826,58 @@ def _perp_ok(tok) -> bool:
         bool(lx.PERPETRATOR_RE.search(_np_text(tok)))
 
 
-def pick_perpetrator(sent, cue_tok, excluded: set[int]) -> str | None:
-    """Who the text says carried out the violation, by the parse's agent and subject roles."""
+def _perpetrator_candidates(sent, cue_tok, excluded: set[int]) -> list:
     cands = []
+    linked = {cue_tok.i} | {c.i for c in cue_tok.conjuncts}
     for tok in sent:
         if tok.i in excluded:
             continue
-        # "killed by X", "at the hands of X", "in the custody of X", "blamed on X"
-        if tok.dep_ == "pobj" and (tok.head.dep_ == "agent" or tok.head.lower_ == "by") and _perp_ok(tok):
+        head = tok.head
+        if tok.dep_ == "pobj" and (head.dep_ == "agent" or head.lower_ == "by") and _perp_ok(tok):
+            cands.append(tok)  # "killed by X"
+        elif tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in (
+                "hands", "custody", "personnel"):
+            cands.append(tok)  # "at the hands of X", "in the custody of X"
+        elif tok.dep_ == "pobj" and head.lower_ == "on" and head.head.lower_ in ("blamed",):
             cands.append(tok)
-        elif tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in (
-                "hands", "custody", "personnel", "men"):
-            cands.append(tok)
-        elif tok.dep_ == "pobj" and tok.head.lower_ == "on" and tok.head.head.lower_ in ("blamed",):
-            cands.append(tok)
-        # "accused X of killing", "blamed X for"
-        elif tok.dep_ == "dobj" and tok.head.lower_ in ("accused", "accuses", "accusing", "blamed",
-                                                          "blames", "blaming", "held", "charged"):
-            cands.append(tok)
-        # active violation verb: "security forces killed 12"
-        elif tok.dep_ == "nsubj" and lx.WORD_TO_VIOLATION.get(tok.head.lower_) and \
-                not any(c.dep_ == "auxpass" for c in tok.head.children) and _perp_ok(tok) and \
-                tok.head.lower_ not in ("died", "die", "dies", "fled", "flee", "missing", "dead",
-                                        "disappeared", "vanished", "perished"):
-            cands.append(tok)
-        # "Rangers-led", "army-run"
-        elif tok.lower_ in ("rangers", "army", "police") and tok.dep_ in ("npadvmod",) :
-            cands.append(tok)
+        elif tok.dep_ == "dobj" and head.lower_ in ("accused", "accuses", "accusing", "blamed",
+                                                     "blames", "blaming", "charged"):
+            cands.append(tok)  # "accused X of killing"
+        elif tok.dep_ == "nsubj" and any(c.lower_ == "behind" or c.lower_ == "responsible"
+                                         for c in head.children) and _perp_ok(tok):
+            cands.append(tok)  # "agencies were behind the disappearances"
+        elif tok.dep_ == "nsubj" and head.i in linked and \
+                not any(c.dep_ == "auxpass" for c in head.children) and (
+                    _perp_ok(tok) or tok.lower_ in ("they", "we")) and \
+                head.lower_ not in ("died", "die", "dies", "fled", "flee", "missing", "dead",
+                                    "disappeared", "vanished", "perished", "remain", "remained"):
+            cands.append(tok)  # "security forces killed 12"
+        elif tok.dep_ == "nsubj" and head.lower_ in PERPETRATING_VERBS and _perp_ok(tok) and \
+                tree_distance(tok, cue_tok) <= 4:
+            cands.append(tok)  # "when security forces fired on protesters"
+        elif tok.dep_ in ("compound", "amod", "nmod") and head.lower_ in MEANS_NOUNS and \
+                (tok.lower_ in lx.PERPETRATOR_HEADS or tok.ent_type_ == "ORG"):
+            cands.append(tok)  # "police encounters", "military operations"
+    return cands
+
+
+def pick_perpetrator(sent, cue_tok, excluded: set[int], claimant: str | None = None) -> str | None:
+    """Who the text says carried out the violation, by the parse's agent and subject roles."""
+    cands = [t for t in _perpetrator_candidates(sent, cue_tok, excluded)
+             if not _blocking_verb(tree_path(t, cue_tok), cue_tok) or t.dep_ == "dobj"]
     if not cands:
         return None
     best = min(cands, key=lambda t: (tree_distance(t, cue_tok), abs(t.i - cue_tok.i)))
     if tree_distance(best, cue_tok) > 7:
         return None
-    if best.lower_ in lx.PRONOUNS or best.lower_ in ("who", "which", "whom", "unknown"):
+    if best.lower_ in ("they", "we") and claimant:
+        return claimant
+    if best.lower_ in lx.PRONOUNS or best.lower_ in ("who", "which", "whom", "unknown", "we"):
         return None
+    if best.dep_ in ("compound", "amod", "nmod"):
+        return strip_det(span_text(compact_subtree(best)))
     text = _np_text(best)
     for child in best.children:
-        if child.dep_ == "cc":
-            continue
         if child.dep_ == "conj" and _perp_ok(child):
             text += " and " + _np_text(child)
     return text or None
@@ -663,12 +891,13 @@ def pick_period(sent, cue_tok, ref: date | None, report_verbs: list) -> dict:
                                   alignment_mode="expand")
         if span is None or not len(span):
             continue
-        root = span.root
-        d_cue = tree_distance(root, cue_tok)
-        d_rep = min((tree_distance(root, v) for v in report_verbs), default=99)
         if any(_attached_to_verb(span, v) for v in report_verbs):
             continue  # "said on Tuesday": the statement date, not the period
-        key = (d_cue, abs(root.i - cue_tok.i))
+        root = span.root
+        path = tree_path(root, cue_tok)
+        if _blocking_verb(path, cue_tok):
+            continue
+        key = (len(path), abs(root.i - cue_tok.i))
         if best is None or key < best[0]:
             best = (key, p.span)
     if best is None:
@@ -693,10 +922,17 @@ def statement_date_in(sent, ref: date | None, report_verbs: list) -> date | None
 def _attached_to_verb(span, verb) -> bool:
     """True when a time expression modifies the reporting verb, not the reported content."""
     root = span.root
-    if not (root.head.i == verb.i or root.head.head.i == verb.i):
+    between = []
+    for anc in root.ancestors:
+        if anc.i == verb.i:
+            break
+        between.append(anc)
+    else:
+        return False
+    if any(t.pos_ == "VERB" for t in between) or len(between) > 4:
         return False
     for child in verb.children:
-        if child.dep_ in ("ccomp", "parataxis", "xcomp", "dobj"):
+        if child.dep_ in ("ccomp", "parataxis", "xcomp", "dobj", "advcl", "conj"):
             sub = [t.i for t in child.subtree]
             if min(sub) <= root.i <= max(sub):
                 return False
@@ -726,9 +962,9 @@ def medium_in(text: str) -> str | None:
 _PAPER_RE = re.compile(
     r"\b(?:told|quoted by|reported by|interview with|according to|speaking to|cited by|wrote in|"
     r"published by|report in|reports in|carried by)\s+(?:the\s+)?"
-    r"(?P<name>(?:[A-Z][\w.&'-]*\s+){0,4}(?:newspaper|daily|Daily\s+\w+|Times|Post|News|Tribune|"
+    r"(?P<name>(?:[A-Z][\w.&'-]*\s+){0,4}(?:newspaper|daily|Daily\s+[\w-]+|Times|Post|News|Tribune|"
     r"Herald|Express|Dawn|Nation|Chronicle|Observer|Gazette|Journal|Star|Mail|Telegraph|Guardian|"
-    r"Television|TV|Radio|channel|broadcaster|[A-Z][\w]+\s+(?:newspaper|daily|channel)))"
+    r"Television|TV|Radio|channel|broadcaster|[A-Z][\w]+\s+(?:newspaper|daily|channel))\b)"
 )
 _PAPER_SUBJ_RE = re.compile(
     r"\b(?:the\s+)?(?P<name>(?:[A-Z][\w.&'-]*\s+){0,3}(?:newspaper|daily|Times|Post|Tribune|"
@@ -785,6 +1021,8 @@ def _anchor(span):
 
 
 def _figure_is_count(anchor, noun) -> bool:
+    if noun is not None and noun.lower_ in ("those", "them", "whom", "these"):
+        return True  # "14 of those arrested", "11 of them"
     if noun is not None:
         if noun.lower_ in lx.PEOPLE_NOUNS or noun.lower_ in lx.EVENT_NOUNS:
             return True
@@ -797,6 +1035,44 @@ def _figure_is_count(anchor, noun) -> bool:
                            "npadvmod", "ROOT", "oprd", "dative", "advmod", "nummod")
 
 
+def _released(tok) -> bool:
+    """True when the figure counts people freed, rescued or traced, not victims."""
+    cur = tok
+    while cur.head.i != cur.i:
+        if cur.dep_ in ("conj", "ccomp", "advcl", "relcl", "parataxis", "acl"):
+            return False
+        cur = cur.head
+        if cur.lower_ in RELEASE_VERBS:
+            return True
+        if cur.pos_ == "VERB" and cur.lower_ not in LINK_VERBS:
+            return False
+    return False
+
+
+WEAK_ALLEGATION_CUES = {"toll", "detainees", "prisoners", "refugees", "hostages", "bodies", "body",
+                        "dead", "remains", "lives", "custody", "missing"}
+AUTHORITY_WORDS = {"police", "army", "military", "government", "ministry", "minister", "rangers",
+                   "forces", "authorities", "palace", "administration", "interior", "isi",
+                   "spokesman", "spokesperson", "spokeswoman", "cabinet", "governor", "officials"}
+
+
+def _is_authority(sp: Speaker) -> bool:
+    """True for the state side (police, army, ministries), whose reports are not allegations."""
+    words = set(sp.name.lower().split()) | set((sp.role or "").lower().split())
+    has_state = bool(words & (AUTHORITY_WORDS - {"spokesman", "spokesperson", "spokeswoman"}))
+    return has_state
+
+
+def _negated(cue_tok) -> bool:
+    """True when the violation word sits under a negation or a denial."""
+    for anc in [cue_tok] + list(cue_tok.ancestors):
+        if anc.lower_ in NEGATIONS and anc.pos_ == "VERB":
+            return True
+        if any(c.dep_ == "neg" or c.lower_ in ("none", "nobody", "no") for c in anc.children):
+            return True
+    return False
+
+
 class _Extractor:
     def __init__(self, report: Report, docs: list) -> None:
         self.report = report
@@ -806,7 +1082,9 @@ class _Extractor:
         self.allegations: list[Allegation] = []
         self.incidents: list[CandidateIncident] = []
         self.quotes: list[_QuoteSpan] = []
-        self.doc_medium = medium_in(" ".join(report.paragraphs))
+        self.issuer = Speaker(report.issuer, None, "org") if report.issuer else None
+        if self.issuer is not None:
+            self.ctx.set_org(self.issuer)
 
     def run(self) -> None:
         for pi, doc in enumerate(self.docs):
@@ -815,49 +1093,57 @@ class _Extractor:
             self.quotes.extend(quotes)
             para_speaker: Speaker | None = None
             for sent in doc.sents:
-                para_speaker = self.sentence(sent, quotes, para_speaker) or para_speaker
+                para_speaker = self.sentence(sent, quotes) or para_speaker
             for q in quotes:
                 if q.speaker is None and q.start <= 1 and self.ctx.last_speaker is not None:
                     q.speaker = para_speaker or self.ctx.last_speaker
+        self._finish()
 
-    def sentence(self, sent, quotes: list[_QuoteSpan], para_speaker) -> Speaker | None:
+    def _finish(self) -> None:
+        """Fill roles and media that the report gives only in another sentence."""
+        for item in [*self.claims, *self.allegations, *self.incidents]:
+            if item.claimant:
+                name = item.claimant["name"]
+                role = self.ctx.role_of(name)
+                if role:
+                    item.claimant = {"name": name, "role": role}
+                if isinstance(item, Claim) and item.medium is None:
+                    item.medium = self.ctx.medium_of.get(name)
+
+    def sentence(self, sent, quotes: list[_QuoteSpan]) -> Speaker | None:
         ref = self.report.statement_date
         verbs = reporting_verbs(sent)
         outside_quote = [v for v in verbs if not self._in_quote(v.idx, quotes)]
         speakers: list[tuple[object, Speaker]] = []
+        medium = medium_in(sent.text)
         for v in outside_quote:
             sp = speaker_of_verb(v, self.ctx, sent)
             if sp is not None:
                 speakers.append((v, sp))
-        accord = according_to(sent, self.ctx)
-        speakers.extend(accord)
+                self._note_speaker(sp, medium)
+        for tok, sp in according_to(sent, self.ctx):
+            speakers.append((tok, sp))
+            self._note_speaker(sp, medium)
         main_speaker = speakers[0][1] if speakers else None
-        for _, sp in speakers:
-            self.ctx.last_speaker = sp
-            if sp.kind == "person":
-                self.ctx.last_person = sp
-            m = medium_in(sent.text)
-            if m:
-                self.ctx.medium_of.setdefault(sp.name, m)
         # quotes whose closing mark is in this sentence take the sentence's speaker
         for q in quotes:
             if q.speaker is None and sent.start_char <= q.end - 1 <= sent.end_char + 1 and \
                     main_speaker is not None:
                 q.speaker = main_speaker
         stmt_date = statement_date_in(sent, ref, verbs) or ref
-        sent_relays = relays_in(sent.text)
-        relays = list(dict.fromkeys(sent_relays + self.report.doc_relays))
+        relays = list(dict.fromkeys(relays_in(sent.text) + self.report.doc_relays))
         hedges = hedges_in(sent.text)
         cues = violation_cues(sent)
         cue_words = {t.lower_ for t, _ in cues}
         excluded = self._speaker_tokens(sent, speakers)
         found_claim = False
-        for fig in find_figures(sent.text):
+        figures = find_figures(sent.text)
+        for fig in figures:
             span = _figure_tokens(sent, fig)
             if span is None or not len(span):
                 continue
             claim = self._claim_for_figure(sent, fig, span, cues, cue_words, speakers, quotes,
-                                           excluded, stmt_date, relays, hedges, verbs)
+                                           excluded, stmt_date, relays, hedges, verbs, medium)
             if claim is not None:
                 self.claims.append(claim)
                 found_claim = True
@@ -865,6 +1151,13 @@ class _Extractor:
         if not found_claim and not incident and cues:
             self._allegation(sent, cues, speakers, excluded, stmt_date, hedges, verbs, quotes)
         return main_speaker
+
+    def _note_speaker(self, sp: Speaker, medium: str | None) -> None:
+        self.ctx.last_speaker = sp
+        if sp.kind == "person":
+            self.ctx.last_person = sp
+        if medium:
+            self.ctx.medium_of.setdefault(sp.name, medium)
 
     # -- helpers ---------------------------------------------------------------------
     @staticmethod
@@ -878,72 +1171,93 @@ class _Extractor:
     def _speaker_tokens(sent, speakers) -> set[int]:
         out: set[int] = set()
         for verb, _ in speakers:
-            for child in verb.children:
-                if child.dep_ in ("nsubj", "agent") or (verb.lower_ == "according"):
-                    out.update(t.i for t in child.subtree)
             if verb.lower_ == "according":
                 out.update(t.i for t in verb.subtree)
+                continue
+            subj = _subject_of(verb)
+            if subj is None and verb.dep_ in ("conj", "xcomp", "advcl"):
+                subj = _subject_of(verb.head)
+            if subj is not None:
+                out.update(t.i for t in subj.subtree)
         return out
 
     def _claimant_for(self, anchor, sent, speakers, quotes) -> Speaker | None:
         q = self._in_quote(anchor.idx, quotes)
         if q is not None:
             if q.speaker is None:
-                # the speaker may come later in the sentence, or was the last one
                 return speakers[0][1] if speakers else self.ctx.last_speaker
             return q.speaker
         if not speakers:
-            return None
+            return self.issuer
         ancestors = {t.i for t in anchor.ancestors}
         governing = [(v, sp) for v, sp in speakers if v.i in ancestors]
         if governing:
             return min(governing, key=lambda vs: tree_distance(anchor, vs[0]))[1]
         return min(speakers, key=lambda vs: tree_distance(anchor, vs[0]))[1]
 
+    def _pick_violation(self, span, anchor, noun, cues):
+        """The violation cue a figure belongs to, by the shortest unblocked tree path.
+
+        The counted noun may itself be the cue ("86 bodies", "38 of the dead"); as a bare
+        modifier it counts one step further away, so that a governing verb wins a tie
+        ("36 detainees died" is a killing).
+        """
+        starts = [anchor] + ([noun] if noun is not None and noun.i != anchor.i else [])
+        best = None
+        for cue_tok, violation in cues:
+            if span.start <= cue_tok.i < span.end:
+                continue
+            if noun is not None and cue_tok.i == noun.i:
+                length = len(tree_path(anchor, noun)) + (1 if anchor.head.i == noun.i else 0)
+            else:
+                paths = [tree_path(st, cue_tok) for st in starts]
+                paths = [p for p in paths if not _blocking_verb(p, cue_tok)]
+                if not paths:
+                    continue
+                length = min(len(p) for p in paths)
+            key = (length, SEVERITY[violation], abs(cue_tok.i - anchor.i))
+            if best is None or key < best[0]:
+                best = (key, cue_tok, violation)
+        if best is not None and best[0][0] <= 9:
+            return best[1], best[2]
+        if noun is not None and noun.lower_ in ("detainees", "prisoners"):
+            return noun, "arbitrary detention"
+        return None
+
     def _claim_for_figure(self, sent, fig, span, cues, cue_words, speakers, quotes, excluded,
-                          stmt_date, relays, hedges, verbs) -> Claim | None:
+                          stmt_date, relays, hedges, verbs, medium) -> Claim | None:
         anchor = _anchor(span)
         if anchor.i in excluded:
             return None
         noun = counted_noun(anchor)
-        if noun is not None and (noun.ent_type_ in ("DATE", "TIME") and noun.lower_ in (
-                "years", "months", "days", "weeks", "hours")):
-            return None
         if not _figure_is_count(anchor, noun):
             return None
-        best = None
-        start = noun or anchor
-        for cue_tok, violation in cues:
-            if cue_tok.i in range(span.start, span.end):
-                continue
-            path = tree_path(start, cue_tok)
-            if _blocking_verb(path, cue_tok):
-                continue
-            key = (len(path), abs(cue_tok.i - anchor.i))
-            if best is None or key < best[0]:
-                best = (key, cue_tok, violation)
-        if noun is not None and noun.lower_ in ("detainees", "prisoners") and best is None:
-            best = ((0, 0), noun, "arbitrary detention")
-        if noun is not None and noun.lower_ in ("refugees",) and best is None:
-            best = ((0, 0), noun, "displacement")
-        if best is None or best[0][0] > 9:
+        if _released(anchor) or (noun is not None and _released(noun)):
+            return None  # "42 of the abducted had been freed"
+        picked = self._pick_violation(span, anchor, noun, cues)
+        if picked is None:
             return None
-        _, cue_tok, violation = best
+        cue_tok, violation = picked
         claimant = self._claimant_for(anchor, sent, speakers, quotes)
         quote = self._in_quote(anchor.idx, quotes)
         group = victim_group_text(noun, cue_words)
         if group and noun is not None and noun.i in excluded:
             group = None
-        place = pick_place(sent, cue_tok, excluded | set(range(span.start, span.end)))
-        perp = pick_perpetrator(sent, cue_tok, excluded | ({noun.i} if noun is not None else set()))
+        fig_ids = set(range(span.start, span.end))
+        group_mods = {t.i for c in (noun.lefts if noun is not None else []) for t in c.subtree}
+        place = pick_place(sent, cue_tok, excluded | fig_ids | group_mods, verbs)
+        perp = pick_perpetrator(sent, cue_tok, excluded | fig_ids | (
+            {noun.i} if noun is not None else set()), claimant.name if claimant else None)
         if perp and group and perp.lower() == group.lower():
             perp = None
-        medium = None
+        claim_medium = None
         if claimant is not None:
-            medium = medium_in(sent.text) or self.ctx.medium_of.get(claimant.name)
+            claim_medium = medium or self.ctx.medium_of.get(claimant.name)
+            if self.issuer is not None and claimant.name == self.issuer.name and not claim_medium:
+                claim_medium = "written report"
         return Claim(
             claimant=claimant.as_claimant() if claimant else None,
-            medium=medium,
+            medium=claim_medium,
             relayed_by=", ".join(relays) or None,
             statement_date=stmt_date.isoformat() if stmt_date else None,
             quantity=fig.to_dict(),
@@ -968,45 +1282,45 @@ class _Extractor:
         for ent in sent.ents:
             if ent.label_ != "PERSON" or any(t.i in excluded for t in ent):
                 continue
-            if ent.text.endswith("s") and ent.text in lx.PEOPLE_NOUNS:
-                continue
+            name = re.sub(r"['’]s$", "", ent.text).strip()
+            if len(name.split()) < 2 or (ent.text.endswith("s") and ent.text in lx.PEOPLE_NOUNS):
+                continue  # a surname alone refers back; a community name is not a person
             root = ent.root
+            while root.dep_ == "conj" and root.head.ent_type_ == "PERSON":
+                root = root.head  # "Zubair Wani and Tariq Dar" share the first name's role
             best = None
             for cue_tok, violation in cues:
                 d = tree_distance(root, cue_tok)
-                if d > 3:
+                if d > 4:
                     continue
                 path = tree_path(root, cue_tok)
                 if _blocking_verb(path, cue_tok):
                     continue
                 # the named person must be the patient, not the doer
-                if root.dep_ == "nsubj" and root.head.i == cue_tok.i and violation not in (
-                        "enforced disappearance",) and cue_tok.lower_ not in (
-                        "died", "missing", "dead", "disappeared", "vanished"):
+                if root.dep_ == "nsubj" and root.head.i == cue_tok.i and cue_tok.lower_ not in (
+                        "died", "missing", "dead", "disappeared", "vanished", "went", "perished"):
                     continue
                 if root.dep_ == "pobj" and root.head.dep_ == "agent":
                     continue
-                if best is None or d < best[0]:
-                    best = (d, cue_tok, violation)
-            if best is None:
-                continue
-            name = re.sub(r"['’]s$", "", ent.text).strip()
-            if name in seen:
+                key = (d, SEVERITY[violation])
+                if best is None or key < best[0]:
+                    best = (key, cue_tok, violation)
+            if best is None or name in seen:
                 continue
             seen.add(name)
             _, cue_tok, violation = best
             period = pick_period(sent, cue_tok, stmt_date, verbs)
-            age = None
             m = re.search(re.escape(ent.text) + r",\s*(\d{1,2}),|" + re.escape(ent.text) +
-                          r",?\s*(?:aged|age)\s*(\d{1,2})", sent.text)
-            if m:
-                age = int(m.group(1) or m.group(2))
-            claimant = speakers[0][1] if speakers else None
+                          r",?\s*(?:aged|age)\s*(\d{1,2})|" + re.escape(ent.text) +
+                          r"\s*\((\d{1,2})\)", sent.text)
+            age = int(next(g for g in m.groups() if g)) if m else None
+            claimant = speakers[0][1] if speakers else self.issuer
+            ent_ids = set(range(ent.start, ent.end))
             self.incidents.append(CandidateIncident(
                 victim_name=name, event=violation,
-                date=period["start"] if period["start"] == period["end"] else period["start"],
-                place=pick_place(sent, cue_tok, excluded | set(range(ent.start, ent.end))),
-                alleged_perpetrator=pick_perpetrator(sent, cue_tok, excluded | {root.i}),
+                date=period["start"],
+                place=pick_place(sent, cue_tok, excluded | ent_ids, verbs),
+                alleged_perpetrator=pick_perpetrator(sent, cue_tok, excluded | ent_ids),
                 age=age, claimant=claimant.as_claimant() if claimant else None,
                 evidence_text=sent.text.strip()))
             self.ctx.note_person(name, None)
@@ -1014,28 +1328,31 @@ class _Extractor:
         return found
 
     def _allegation(self, sent, cues, speakers, excluded, stmt_date, hedges, verbs, quotes) -> None:
-        q = self._in_quote(sent.start_char + 1, quotes) or (
-            self._in_quote(cues[0][0].idx, quotes) if cues else None)
-        claimant = speakers[0][1] if speakers else (q.speaker if q is not None else None)
+        """A violation alleged without a figure; acknowledgements by authorities are not kept."""
+        q = self._in_quote(sent.start_char + 1, quotes) or self._in_quote(cues[0][0].idx, quotes)
+        claimant = speakers[0][1] if speakers else (q.speaker if q is not None else self.issuer)
         if claimant is None and not hedges:
             return
-        cue_tok, violation = cues[0]
-        # prefer a cue that is a verb or event noun over a bare adjective
-        for tok, v in cues:
-            if tok.pos_ in ("VERB", "NOUN"):
-                cue_tok, violation = tok, v
-                break
+        if claimant is not None and _is_authority(claimant):
+            return
+        usable = [(t, v) for t, v in cues if not _negated(t) and t.i not in excluded
+                  and t.lower_ not in WEAK_ALLEGATION_CUES]
+        if not usable or any(t.lower_ in RELEASE_VERBS for t in sent):
+            return
+        cue_tok, violation = next(((t, v) for t, v in usable if t.pos_ == "VERB"),
+                                  next(((t, v) for t, v in usable if t.pos_ == "NOUN"), usable[0]))
+        perp = pick_perpetrator(sent, cue_tok, excluded, claimant.name if claimant else None)
         victim = None
         for child in cue_tok.children:
-            if child.dep_ in ("dobj", "nsubjpass") and child.pos_ in ("NOUN",) and \
-                    child.lower_ in lx.PEOPLE_NOUNS | {"people", "youths", "workers"}:
+            if child.dep_ in ("dobj", "nsubjpass") and child.pos_ == "NOUN" and \
+                    child.lower_ in lx.PEOPLE_NOUNS:
                 victim = victim_group_text(child, {cue_tok.lower_})
         self.allegations.append(Allegation(
             claimant=claimant.as_claimant() if claimant else None,
             violation=violation, victim_group=victim,
-            place=pick_place(sent, cue_tok, excluded),
+            place=pick_place(sent, cue_tok, excluded, verbs),
             period=pick_period(sent, cue_tok, stmt_date, verbs),
-            alleged_perpetrator=pick_perpetrator(sent, cue_tok, excluded),
+            alleged_perpetrator=perp,
             attributed=claimant is not None, hedges=hedges, evidence_text=sent.text.strip()))
 
     def result(self, source_name: str | None) -> ExtractionResult:

@@ -10,12 +10,12 @@ VIOLATION_WORDS: dict[str, tuple[str, ...]] = {
         "kill", "kills", "killed", "killing", "killings", "murder", "murders", "murdered",
         "murdering", "slain", "slay", "slew", "massacre", "massacred", "massacres", "execute",
         "executed", "executions", "execution", "die", "died", "dies", "dead", "deaths", "death",
-        "toll", "bodies", "body", "corpses", "lives", "martyred", "martyrs", "lynched",
-        "assassinated", "gunned", "fatalities", "perished", "beheaded", "homicides",
+        "toll", "bodies", "body", "executing", "corpses", "lives", "martyred", "martyrs", "lynched",
+        "assassinated", "gunned", "fatalities", "perished", "beheaded", "homicides", "remains",
     ),
     "enforced disappearance": (
         "disappeared", "disappearance", "disappearances", "missing", "vanished", "untraced",
-        "whereabouts",
+        "whereabouts", "unaccounted",
     ),
     "abduction": (
         "abducted", "abduct", "abducting", "abduction", "abductions", "kidnapped", "kidnap",
@@ -42,7 +42,9 @@ WORD_TO_VIOLATION: dict[str, str] = {
 # Multi-word cues, checked on the sentence text before single words.
 VIOLATION_PHRASES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\benforced(?:ly)? disappear\w*|\bforced disappear\w*|\bwent missing"
-                r"|\bpicked up\b|\btaken away\b|\bwhereabouts (?:are |remain )?unknown", re.I),
+                r"|\bpicked up\b|\btaken away\b|\bwhereabouts (?:are |remain )?unknown"
+                r"|\b(?:never|not) (?:been )?(?:seen|heard from) (?:again|since)\b"
+                r"|\btaken (?:away )?from (?:their|his|her) homes?\b", re.I),
      "enforced disappearance"),
     (re.compile(r"\bshot dead\b|\bgunned down\b|\blost (?:their|his|her) lives\b"
                 r"|\bextra-?judicial(?:ly)? (?:killing|execution)s?\b|\bfake encounters?\b"
@@ -71,7 +73,9 @@ REPORTING_VERBS = {
     "deplored", "condemned", "tweeted", "posted", "cited", "quoted", "verified", "compiled",
     "informed", "briefed", "testified", "told", "describing", "described", "put", "mentioned",
     "acknowledged", "admitted", "denied", "demanded", "urged", "pointed", "observed",
-    "reiterated", "repeated", "asked", "announced", "estimating", "according",
+    "reiterated", "repeated", "asked", "announced", "estimating", "according", "remind",
+    "reminds", "reminded", "concluded", "concludes", "found", "finds", "recalls", "recall",
+    "saying", "alleging", "stating", "adding", "telling", "claiming",
 }
 SPEECH_ONLY_VERBS = {"tell", "told", "say", "said", "says", "claim", "claimed", "claims"}
 
@@ -80,13 +84,13 @@ HEDGE_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("alleged", re.compile(r"\balleg(?:ed|es|ing|ation|ations)\b", re.I)),
     ("allegedly", re.compile(r"\ballegedly\b", re.I)),
     ("according to", re.compile(r"\baccording to\b", re.I)),
-    ("what he described as", re.compile(r"\bwhat (?:he|she|they|it|[A-Z]\w+) (?:described|called|termed|referred to) as\b")),
+    ("what he described as", re.compile(r"\bwhat (?:he|she|they|it|[A-Z]\w+) (?:described|called|termed|referred to)(?: as)?\b")),
     ("reportedly", re.compile(r"\breportedly\b", re.I)),
     ("purportedly", re.compile(r"\bpurported(?:ly)?\b", re.I)),
     ("so-called", re.compile(r"\bso-called\b", re.I)),
     ("could not be independently verified", re.compile(r"\bcould not (?:be )?(?:independently )?verif(?:y|ied)\b|\bcould not be independently confirmed\b", re.I)),
     ("unconfirmed", re.compile(r"\bunconfirmed\b|\bunverified\b", re.I)),
-    ("believed to", re.compile(r"\b(?:is|are|was|were) believed to\b", re.I)),
+    ("believed to", re.compile(r"\bbelieved to\b", re.I)),
     ("feared", re.compile(r"\b(?:is|are|were|was) feared\b|\bfeared (?:dead|killed)\b", re.I)),
 ]
 
@@ -94,8 +98,8 @@ MEDIUM_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("video address", re.compile(r"\bvideo(?:taped)? (?:address|message|statement|speech|clip)\b|\btelevised (?:address|speech)\b|\baddress(?:ing|ed)? (?:the nation|a rally|supporters|workers) (?:by|via|through|over) (?:video|telephone|phone|video link)\b|\bvia video link\b|\bby video link\b|\bin a video\b|\bvideo (?:posted|released|shared)\b", re.I)),
     ("press conference", re.compile(r"\b(?:press|news|media) (?:conference|briefing|talk)s?\b|\btold (?:reporters|journalists|the media|newsmen)\b|\bbriefing (?:reporters|journalists)\b|\bspeaking to reporters\b|\bpresser\b", re.I)),
     ("social media post", re.compile(r"\b(?:tweet(?:ed|s)?|on (?:X|Twitter|Facebook|Instagram|Telegram|TikTok|WhatsApp)|social media|posted on|(?:X|Facebook|Telegram) post|in a post)\b")),
-    ("interview", re.compile(r"\binterview(?:ed|s)?\b|\btold (?:AFP|Reuters|AP|the Associated Press|PTI|ANI|IANS|dpa|DPA|Xinhua|Anadolu|EFE|the BBC|BBC|Al Jazeera|the Guardian|CNN|[A-Z][\w.]*(?: [A-Z][\w.]*){0,3} (?:newspaper|daily|channel|television|TV|radio))\b|\bspeaking to (?!reporters)")),
-    ("written report", re.compile(r"\b(?:report|statement|press release|communiqu[eé]|letter|memorandum|petition|white paper|dossier|bulletin|submission|document|factsheet|fact sheet)\b", re.I)),
+    ("interview", re.compile(r"\binterview(?:ed|s)?\b|\btold (?:AFP|Reuters|AP|the Associated Press|PTI|ANI|IANS|dpa|DPA|Xinhua|Anadolu|EFE|the BBC|BBC|Al Jazeera|the Guardian|CNN|[A-Z][\w.]*(?: [A-Z][\w.]*){0,3} (?:newspaper|daily|channel|television|TV|radio))\b|\bspeaking to (?!reporters)|\btold (?:the )?(?:[Dd]aily|[Ww]eekly) [A-Z]")),
+    ("written report", re.compile(r"\b(?:report|review|survey|study|statement|press release|communiqu[eé]|letter|memorandum|petition|white paper|dossier|bulletin|submission|document|factsheet|fact sheet)\b", re.I)),
 ]
 
 WIRE_AGENCIES = [
@@ -145,7 +149,7 @@ PERPETRATOR_HEADS = {
     "operatives", "vigilantes", "attackers", "assailants", "members", "workers", "activists",
     "navy", "gendarmerie", "constabulary", "wing", "party", "outfit", "organisation",
     "organization", "elements", "cadres", "mob", "mobs", "hitmen", "sicarios", "army's",
-    "drones", "aircraft", "warplanes", "jets", "shelling", "isis", "farc", "eln", "npa",
+    "drones", "aircraft", "warplanes", "jets", "brigade", "brigades", "isis", "farc", "eln", "npa",
     "ltte", "al-shabaab", "hamas", "hezbollah", "junta", "tatmadaw", "military's",
 }
 PERPETRATOR_RE = re.compile(

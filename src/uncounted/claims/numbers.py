@@ -258,6 +258,9 @@ def _figure_from_match(m: re.Match) -> Figure | None:
             return None
         if _is_year(a) or _is_year(b):
             return None  # "1992-1996", "between 1995 and 1996" are periods, not counts
+        if re.search(r"\b(?:aged?|ages|age group|between the ages)\s*$", m.string[max(0, m.start() - 20):m.start()],
+                     re.IGNORECASE):
+            return None  # "aged between 19 and 26"
         return Figure(lo, hi, "between", span_text, m.start(), m.end())
     if m.group("vague"):
         floor, word = _vague_floor(m.group("vague"))

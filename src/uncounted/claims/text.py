@@ -97,6 +97,11 @@ _CLOSING_RELAY_RE = re.compile(
     r"\s*[.)]?\s*$",
     re.IGNORECASE,
 )
+_ISSUER_RE = re.compile(
+    r"^(?:(?:joint |press |public )?statement|press release|press note|communiqu[eé]|declaration)"
+    r"(?:\s+(?:by|of|from|issued by)\s+(?:the\s+)?(?P<org>[^.]{3,90}))?\s*:?$",
+    re.IGNORECASE,
+)
 _PUBLISHED_RE = re.compile(r"^\s*(?:published|posted|date|dated|updated)\s*:?\s*(?P<d>.{6,40})$",
                            re.IGNORECASE | re.MULTILINE)
 
@@ -110,6 +115,7 @@ class Report:
     dateline_date: date | None = None
     doc_relays: list[str] = field(default_factory=list)
     statement_date: date | None = None
+    issuer: str | None = None  # the organisation issuing a statement or press release
 
 
 def split_report(text: str, statement_date: date | None = None) -> Report:
@@ -121,7 +127,23 @@ def split_report(text: str, statement_date: date | None = None) -> Report:
     relays: list[str] = []
     published: date | None = None
     kept: list[str] = []
+    issuer: str | None = None
+    expect_issuer = False
     for i, para in enumerate(paras):
+        im = _ISSUER_RE.match(para) if i <= 2 else None
+        if im:
+            issuer = im.group("org")
+            expect_issuer = issuer is None
+            continue
+        if expect_issuer and len(para) < 90 and not para.rstrip().endswith("."):
+            issuer = para.split(",")[0].strip()
+            expect_issuer = False
+            continue
+        expect_issuer = False
+        if i <= 3 and len(para.split()) <= 7 and re.search(r"\b(?:19|20)\d\d\b", para) and \
+                parse_date(para) and not para.rstrip().endswith("."):
+            published = published or parse_date(para)  # a date line: "Hyderabad, 10 December 2023"
+            continue
         pm = _PUBLISHED_RE.match(para)
         if pm and len(para) < 60 and parse_date(pm.group("d")):
             published = published or parse_date(pm.group("d"))
@@ -150,6 +172,7 @@ def split_report(text: str, statement_date: date | None = None) -> Report:
     report.paragraphs = kept
     report.doc_relays = list(dict.fromkeys(r for r in relays if r))
     report.statement_date = statement_date or report.dateline_date or published
+    report.issuer = issuer.strip() if issuer else None
     return report
 
 
