@@ -35,7 +35,7 @@ LINK_VERBS = {
     "involved", "involve", "involving", "concerned", "related", "subjected", "forced", "force",
     "forcing", "driven", "drove", "compelled", "amount", "amounts", "amounted", "made",
     "accounted", "received", "receive", "receives", "filed", "lodged", "saw", "seen",
-    "witnessed", "watched", "called", "termed", "described",
+    "witnessed", "watched", "called", "termed", "described", "picked", "taken", "gunned",
 }
 NON_PERSON_PLURALS = {
     "houses", "homes", "vehicles", "shops", "buildings", "villages", "districts", "schools",
@@ -571,6 +571,8 @@ RELEASE_VERBS = {"freed", "released", "rescued", "returned", "traced", "reunited
                  "recovered alive", "produced", "located"}
 PERPETRATING_VERBS = {"fired", "shot", "opened", "attacked", "raided", "stormed", "shelled",
                       "bombed", "ambushed", "targeted", "beat", "beaten", "struck", "hit"}
+# Verbs of violent events: a path through them stays inside the event ("when troops fired").
+EVENT_VERBS = PERPETRATING_VERBS - {"opened", "targeted", "hit"}
 MEANS_NOUNS = {"encounter", "encounters", "custody", "raid", "raids", "firing", "operation",
                "operations", "crackdown", "action", "airstrike", "airstrikes", "strikes",
                "attack", "attacks", "bombing", "bombings", "shelling", "offensive", "cells",
@@ -639,23 +641,48 @@ def _blocking_verb(path: list, cue_tok) -> bool:
     """True when the path from figure to cue leaves the figure's own clause.
 
     It does so through a verb that is neither a violation cue, a reporting verb nor a
-    linking verb ("rose", "were", "included"), or by going down from a noun into one of its
-    prepositional complements ("families of people who disappeared").
+    linking verb ("rose", "were", "included"); by going down from a noun into one of its
+    prepositional complements ("families of people who disappeared"); by stepping from one
+    coordinated clause into another; or by turning at a reporting verb between two clauses.
     """
     for t in path[1:-1]:
-        if t.pos_ == "VERB" and t.lower_ not in LINK_VERBS and t.lower_ not in PERPETRATING_VERBS \
+        if t.pos_ == "VERB" and t.lower_ not in LINK_VERBS and t.lower_ not in EVENT_VERBS \
                 and lx.WORD_TO_VIOLATION.get(t.lower_) is None and t.lower_ not in lx.REPORTING_VERBS:
             return True
     for a, b in zip(path, path[1:]):
-        lower, upper = (b, a) if b.head.i == a.i else (a, b)
-        if lower.dep_ == "conj" and lower.head.i == upper.i and lower.pos_ in ("VERB", "AUX") \
-                and upper.pos_ in ("VERB", "AUX"):
-            return True  # from one coordinated clause into another
         if b.head.i == a.i and b.dep_ == "prep" and a.pos_ in ("NOUN", "PROPN") and \
                 a.lower_ not in lx.EVENT_NOUNS and a.lower_ not in _QUANTITY_WORDS and \
                 not a.like_num and lx.WORD_TO_VIOLATION.get(a.lower_) is None:
             return True
-    return False
+        lower, upper = (b, a) if b.head.i == a.i else (a, b)
+        if lower.dep_ == "conj" and lower.head.i == upper.i and lower.pos_ in ("VERB", "AUX") \
+                and upper.pos_ in ("VERB", "AUX") and not (
+                    _is_cue_word(lower) and _is_cue_word(upper)):
+            return True  # from one coordinated clause into another ("killed or maimed" is one)
+    return _crosses_speech(path)
+
+
+def _is_cue_word(tok) -> bool:
+    return lx.WORD_TO_VIOLATION.get(tok.lower_) is not None or tok.lower_ in (
+        "picked", "taken", "shot", "gunned")
+
+
+def _crosses_speech(path: list) -> bool:
+    """True when the path turns at a reporting verb between two of its clauses.
+
+    "X said 12 were killed, while Y put the toll at 9": the 9 must not reach "killed".
+    """
+    if len(path) < 3:
+        return False
+    depth = [len(list(t.ancestors)) for t in path]
+    top = min(range(len(path)), key=lambda i: depth[i])
+    if top in (0, len(path) - 1):
+        return False
+    verb = path[top]
+    if verb.lower_ not in lx.REPORTING_VERBS:
+        return False
+    sides = {path[top - 1].dep_, path[top + 1].dep_}
+    return bool(sides & {"ccomp", "advcl", "parataxis", "conj", "xcomp"})
 
 
 def counted_noun(anchor):
@@ -762,8 +789,8 @@ def _place_candidates(sent, excluded: set[int]) -> list:
             seen.update(range(left[0].i if left else tok.i, tok.i + 1))
         elif tok.lower_ in PLACE_NOUNS and tok.pos_ == "NOUN" and tok.dep_ == "pobj":
             # "Dadu district", "Karachi's Landhi area", "Kebbi state"
-            mods = [t for t in tok.lefts if t.pos_ == "PROPN" and t.dep_ in ("compound", "poss",
-                                                                            "nmod", "amod")]
+            mods = [t for t in tok.lefts if t.text[:1].isupper() and t.pos_ not in ("DET", "PRON")
+                    and t.dep_ in ("compound", "poss", "nmod", "amod")]
             if mods and not any(t.i in seen or t.i in excluded for t in mods):
                 first = min(t.i for t in mods)
                 first = min([first] + [x.i for m in mods for x in m.subtree])
@@ -790,9 +817,25 @@ def _expand_place(span) -> str:
 
 
 def _closer_to_speaking(tok, cue_tok, report_verbs: list) -> bool:
-    """True when a word belongs to the act of speaking ("said in Jaffna") rather than the event."""
-    d_cue = tree_distance(tok, cue_tok)
-    return any(v.i != cue_tok.i and tree_distance(tok, v) < d_cue for v in report_verbs)
+    """True when a word belongs to the act of speaking ("said in Jaffna") rather than the event.
+
+    That is when its path to the violation word climbs to a reporting verb through one of the
+    verb's own modifiers (not its reported content). A fronted phrase ("In Antioquia, the court
+    found ...") is read as part of the content.
+    """
+    path = tree_path(tok, cue_tok)
+    ids = [t.i for t in path]
+    for v in report_verbs:
+        if v.i not in ids[1:-1]:
+            continue
+        before = path[ids.index(v.i) - 1]
+        if before.head.i != v.i or before.dep_ in ("ccomp", "xcomp", "dobj", "parataxis", "conj"):
+            continue
+        subj = _subject_of(v)
+        fronted = before.i < v.i and (subj is None or before.i < min(t.i for t in subj.subtree))
+        if not fronted:
+            return True
+    return False
 
 
 def pick_place(sent, cue_tok, excluded: set[int], report_verbs: list = ()) -> str | None:
@@ -864,7 +907,7 @@ def _perpetrator_candidates(sent, cue_tok, excluded: set[int]) -> list:
 def pick_perpetrator(sent, cue_tok, excluded: set[int], claimant: str | None = None) -> str | None:
     """Who the text says carried out the violation, by the parse's agent and subject roles."""
     cands = [t for t in _perpetrator_candidates(sent, cue_tok, excluded)
-             if not _blocking_verb(tree_path(t, cue_tok), cue_tok) or t.dep_ == "dobj"]
+             if t.dep_ in ("dobj", "nsubj") or not _blocking_verb(tree_path(t, cue_tok), cue_tok)]
     if not cands:
         return None
     best = min(cands, key=lambda t: (tree_distance(t, cue_tok), abs(t.i - cue_tok.i)))
@@ -891,7 +934,7 @@ def pick_period(sent, cue_tok, ref: date | None, report_verbs: list) -> dict:
                                   alignment_mode="expand")
         if span is None or not len(span):
             continue
-        if any(_attached_to_verb(span, v) for v in report_verbs):
+        if p.span.start == p.span.end and any(_attached_to_verb(span, v) for v in report_verbs):
             continue  # "said on Tuesday": the statement date, not the period
         root = span.root
         path = tree_path(root, cue_tok)
@@ -1130,6 +1173,7 @@ class _Extractor:
             if q.speaker is None and sent.start_char <= q.end - 1 <= sent.end_char + 1 and \
                     main_speaker is not None:
                 q.speaker = main_speaker
+        verbs = [v for v, _ in speakers if v.lower_ != "according"]
         stmt_date = statement_date_in(sent, ref, verbs) or ref
         relays = list(dict.fromkeys(relays_in(sent.text) + self.report.doc_relays))
         hedges = hedges_in(sent.text)
