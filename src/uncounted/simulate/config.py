@@ -39,6 +39,7 @@ class ListHabits:
     drop_muhammad: float = 0.15
     drop_family: float = 0.2
     drop_honorific: float = 0.3
+    drop_second: float = 0.1  # leave out a second given element ("Asif Iqbal" -> "Asif")
     family_first: float = 0.0  # "Qureshi, Muhammad Iqbal"
     father_in_name: float = 0.0  # "Muhammad Iqbal s/o Abdul Ghafoor" in the name column
     initial_given: float = 0.0  # "M. Iqbal" style initials of the first given word
@@ -199,6 +200,7 @@ class ScenarioConfig:
     p_muhammad: float = 0.45
     p_family_name: float = 0.6
     p_honorific: float = 0.15
+    p_second_name: float = 0.3  # a second given element: "Asif Iqbal", "Rehana Begum"
     lists: list[ListSpec] = field(default_factory=lambda: default_lists()[:4])
 
     def validate(self) -> None:
@@ -279,7 +281,7 @@ def scenario_config(name: str = "demo", *, victims: int | None = None, lists: in
             h.drop_family = max(h.drop_family, 0.25)
     elif name == "clean":
         for s in cfg.lists:
-            s.habits = ListHabits(house_style=1.0, drop_muhammad=0.0, drop_family=0.0, drop_honorific=0.0,
+            s.habits = ListHabits(house_style=1.0, drop_muhammad=0.0, drop_family=0.0, drop_honorific=0.0, drop_second=0.0,
                                   typo_rate=0.0, missing_father=0.0, date_jitter=0.0, age_missing=0.0,
                                   age_round5=0.0, age_noise=0.0, duplicate_rate=0.0, place_house_style=1.0,
                                   muhammad_spellings={"Muhammad": 1.0}, uppercase=s.habits.uppercase,

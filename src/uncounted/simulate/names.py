@@ -65,6 +65,11 @@ FEMALE_GIVEN = [
     "Musarrat", "Ishrat", "Kaneez Fatima", "Noor Jehan",
 ]
 
+# Second given elements: "Asif Iqbal", "Zahid Hussain"; for women "Rehana Begum", "Nasreen Bano".
+SECOND_MALE = ["Hussain", "Ali", "Ahmed", "Iqbal", "Akhtar", "Raza", "Abbas", "Haider", "Anwar", "Javed", "Aslam",
+               "Alam", "Shah", "Jan", "Nawaz", "Hasan", "Mehmood", "Rafiq", "Akbar", "Zaman", "Rasheed", "Saleem"]
+SECOND_FEMALE = ["Begum", "Bibi", "Khatoon", "Bano", "Akhtar", "Jehan", "Sultana", "Parveen"]
+
 FAMILY_NAMES = [
     "Khan", "Siddiqui", "Qureshi", "Ansari", "Rizvi", "Zaidi", "Baig", "Abbasi", "Hashmi", "Jafri",
     "Naqvi", "Kazmi", "Farooqui", "Usmani", "Alvi", "Bukhari", "Abidi", "Rajput", "Mughal",
@@ -87,6 +92,9 @@ IRREGULAR: dict[str, dict[str, float]] = {
     "Ayesha": {"Aisha": 0.5, "Aysha": 0.2, "Aishah": 0.08},
     "Qureshi": {"Quraishi": 0.4, "Kureshi": 0.1, "Qureishi": 0.15, "Quraishy": 0.05},
     "Ahmed": {"Ahmad": 0.7},
+    "Mehmood": {"Mahmood": 0.6, "Mahmud": 0.2, "Mehmud": 0.1},
+    "Jehan": {"Jahan": 0.8},
+    "Khatoon": {"Khatun": 0.5},
     "Ismail": {"Ismael": 0.2, "Esmail": 0.1},
     "Ibrahim": {"Ebrahim": 0.3, "Ibraheem": 0.2},
     "Idrees": {"Idris": 0.6},
@@ -192,6 +200,8 @@ def build_vocabulary() -> tuple[Vocabulary, dict[str, np.ndarray]]:
         "given_male": vocab.add(MALE_GIVEN),
         "given_female": vocab.add(FEMALE_GIVEN),
         "family": vocab.add(FAMILY_NAMES),
+        "second_male": vocab.add(SECOND_MALE),
+        "second_female": vocab.add(SECOND_FEMALE),
     }
     return vocab, kinds
 

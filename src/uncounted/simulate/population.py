@@ -137,8 +137,19 @@ def _draw_names(cfg: ScenarioConfig, kinds: dict[str, np.ndarray], rng: np.rando
     h_given = np.where(married, male_given[rng.choice(len(male_given), size=n, p=zipf_weights(len(male_given), z))], -1)
     h_muh = married & (rng.random(n) < cfg.p_muhammad)
     h_fam = np.where(married & (fam >= 0), fam, -1)
+    sm, sf = kinds["second_male"], kinds["second_female"]
+    second = np.where(
+        female,
+        sf[rng.choice(len(sf), size=n, p=zipf_weights(len(sf), z))],
+        sm[rng.choice(len(sm), size=n, p=zipf_weights(len(sm), z))],
+    )
+    compound = np.array([(" " in u or "|" in u) for u in vocab.units])
+    second = np.where((rng.random(n) < cfg.p_second_name) & (second != given) & ~compound[given], second, -1)
+    f_second = sm[rng.choice(len(sm), size=n, p=zipf_weights(len(sm), z))]
+    f_second = np.where((rng.random(n) < cfg.p_second_name) & (f_second != f_given) & ~compound[f_given], f_second, -1)
     return {
-        "honorific_id": hon, "muhammad": muh, "given_id": given, "family_id": fam,
+        "honorific_id": hon, "muhammad": muh, "given_id": given, "second_id": second, "family_id": fam,
+        "father_second_id": f_second,
         "father_honorific_id": f_hon, "father_muhammad": f_muh, "father_given_id": f_given, "father_family_id": f_fam,
         "husband_given_id": h_given, "husband_muhammad": h_muh, "husband_family_id": h_fam,
     }

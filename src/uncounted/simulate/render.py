@@ -220,10 +220,11 @@ def join_parts(*parts: np.ndarray) -> np.ndarray:
     return joined[inverse.ravel()]
 
 
-def render_names(renderer: NameRenderer, hon: np.ndarray, muh: np.ndarray, given: np.ndarray, fam: np.ndarray,
-                 muhammad_id: int, rng: np.random.Generator, family_first: float) -> np.ndarray:
+def render_names(renderer: NameRenderer, hon: np.ndarray, muh: np.ndarray, given: np.ndarray, second: np.ndarray,
+                 fam: np.ndarray, muhammad_id: int, rng: np.random.Generator, family_first: float) -> np.ndarray:
     h = renderer.habits
     n = len(given)
+    second = np.where(rng.random(n) < h.drop_second, -1, second)
     hon = np.where(rng.random(n) < h.drop_honorific, -1, hon)
     muh_ids = np.where(muh & (rng.random(n) >= h.drop_muhammad), muhammad_id, -1)
     fam = np.where(rng.random(n) < h.drop_family, -1, fam)
@@ -232,7 +233,7 @@ def render_names(renderer: NameRenderer, hon: np.ndarray, muh: np.ndarray, given
     if h.initial_given > 0:
         ini = (rng.random(n) < h.initial_given) & ((muh_ids >= 0) | (fam >= 0))
         s_given[ini] = [g[0] + "." for g in s_given[ini]]
-    names = join_parts(s_hon, s_muh, s_given)
+    names = join_parts(s_hon, s_muh, s_given, renderer.spell(second, rng))
     if family_first > 0:
         first = (rng.random(n) < family_first) & (fam >= 0)
         names[first] = [f"{f}, {g}" for f, g in zip(s_fam[first], names[first])]
@@ -359,16 +360,16 @@ def render_list(spec: ListSpec, persons: np.ndarray, pop: pd.DataFrame, vocab: V
     renderer = NameRenderer(vocab, spec, rng)
     muhammad_id = int(kinds["muhammad"][0])
     female = g["sex"] == "F"
-    name = render_names(renderer, g["honorific_id"], g["muhammad"], g["given_id"], g["family_id"], muhammad_id,
-                        rng, h.family_first)
+    name = render_names(renderer, g["honorific_id"], g["muhammad"], g["given_id"], g["second_id"], g["family_id"],
+                        muhammad_id, rng, h.family_first)
     father = render_names(renderer, g["father_honorific_id"], g["father_muhammad"], g["father_given_id"],
-                          g["father_family_id"], muhammad_id, rng, 0.0)
+                          g["father_second_id"], g["father_family_id"], muhammad_id, rng, 0.0)
     # A married woman may be identified by her husband instead of her father.
     by_husband = female & (g["husband_given_id"] >= 0) & (rng.random(n) < h.husband_for_women)
     if by_husband.any():
         none = np.full(by_husband.sum(), -1)
         father[by_husband] = render_names(renderer, none, g["husband_muhammad"][by_husband],
-                                          g["husband_given_id"][by_husband], g["husband_family_id"][by_husband],
+                                          g["husband_given_id"][by_husband], none, g["husband_family_id"][by_husband],
                                           muhammad_id, rng, 0.0)
     name = _apply_typos(name, h.typo_rate, rng)
     father = _apply_typos(father, h.typo_rate, rng)

@@ -165,8 +165,9 @@ def _readable_population(pop: pd.DataFrame, vocab: Vocabulary, places: Places, c
 
     muh = np.where(pop["muhammad"].to_numpy(), "Muhammad", "")
     f_muh = np.where(pop["father_muhammad"].to_numpy(), "Muhammad", "")
-    name = join_parts(parts("honorific_id"), muh, parts("given_id"), parts("family_id"))
-    father = join_parts(parts("father_honorific_id"), f_muh, parts("father_given_id"), parts("father_family_id"))
+    name = join_parts(parts("honorific_id"), muh, parts("given_id"), parts("second_id"), parts("family_id"))
+    father = join_parts(parts("father_honorific_id"), f_muh, parts("father_given_id"), parts("father_second_id"),
+                        parts("father_family_id"))
     h_muh = np.where(pop["husband_muhammad"].to_numpy(), "Muhammad", "")
     husband = join_parts(h_muh, parts("husband_given_id"), parts("husband_family_id"))
     base = np.datetime64("1970-01-01", "D")
@@ -179,6 +180,7 @@ def _readable_population(pop: pd.DataFrame, vocab: Vocabulary, places: Places, c
         "name": name,
         "honorific": parts("honorific_id"),
         "given_name": parts("given_id"),
+        "second_name": parts("second_id"),
         "family_name": parts("family_id"),
         "father_name": father,
         "husband_name": husband,
