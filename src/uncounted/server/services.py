@@ -334,7 +334,8 @@ def read_sensitive(db: Session, principal: Principal, report_key: str, key: byte
     except DecryptionFailed as exc:
         audit.append(db, actor=principal.username, action="sensitive_read_failed", object_type="report",
                      object_id=report_key)
-        raise ApiError(500, "decryption_failed", str(exc)) from exc
+        db.commit()  # keep the record of the failed attempt
+        raise ApiError(503, "decryption_failed", str(exc)) from exc
     audit.append(db, actor=principal.username, action="sensitive_read", object_type="report",
                  object_id=report_key, details={"fields": sorted(fields)})
     return {"report_key": report_key, "fields": fields}
