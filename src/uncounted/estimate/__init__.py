@@ -26,7 +26,20 @@ from uncounted.estimate.base import (
 )
 from uncounted.estimate.patterns import PatternTable
 
+# Importing the estimator modules registers them in ESTIMATORS (lcmcr registers itself when
+# get_estimator("lcmcr") or available_estimators() first asks for it).
+from uncounted.estimate.chapman import Chapman  # noqa: E402
+from uncounted.estimate.loglinear import LogLinear  # noqa: E402
+from uncounted.estimate.histories import capture_histories  # noqa: E402
+from uncounted.estimate.strata import StratifiedResult, estimate_from_memberships, estimate_strata  # noqa: E402
+
 __all__ = [
+    "Chapman",
+    "LogLinear",
+    "StratifiedResult",
+    "capture_histories",
+    "estimate_from_memberships",
+    "estimate_strata",
     "ESTIMATORS",
     "CapWarning",
     "ConvergenceWarning",

@@ -128,6 +128,14 @@ class StratifiedResult:
         lo, hi = self.combined["interval"]
         return (math.nan if lo is None else lo, math.inf if hi is None else hi)
 
+    def data_hash(self) -> str:
+        """sha256 over the strata (their descriptions and tables' canonical hashes)."""
+        import hashlib
+        import json
+
+        parts = [[json_safe(s.stratum), s.table.data_hash() if s.table is not None else None] for s in self.strata]
+        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
     def table(self) -> pd.DataFrame:
         rows = []
         for s in self.strata:
@@ -150,6 +158,7 @@ class StratifiedResult:
             "combined": self.combined,
             "settings": self.settings,
             "warnings": self.warnings,
+            "data_hash": self.data_hash(),
             "diagnostics": {"n_strata": len(self.strata),
                             "strata_without_estimate": sum(s.result is None for s in self.strata),
                             "combined_method": self.combined.get("how")},
