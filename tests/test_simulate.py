@@ -340,3 +340,23 @@ def test_stratum_patterns_add_up_and_show_structural_zeros(demo_dir, manifest):
     totals = manifest["truth"]["by_violation_and_status"]
     for (v, s), group in strata.astype({"count": int}).groupby(["violation", "status"]):
         assert group["count"].sum() <= totals[f"{v}|{s}"]
+
+
+def test_district_strength_and_latent_classes_change_capture():
+    cfg = scenario_config("independent", victims=20000, lists=1)
+    cfg.lists[0].district_log_odds = {"Karachi Central": 1.0}
+    cfg.visibility_classes = ((0.5, -1.5), (0.5, 1.5))
+    sc = simulate_scenario(cfg, seed=3)
+    central = sc.population["district"].to_numpy() == "Karachi Central"
+    killing = sc.population["violation"].to_numpy() == "killing"
+    on = sc.captured[:, 0]
+    assert on[central & killing].mean() > on[~central & killing].mean() + 0.1
+    high = sc.population["visibility"].to_numpy() > 0
+    assert on[high].mean() > on[~high].mean() + 0.3
+
+
+def test_unknown_district_is_refused():
+    cfg = scenario_config("demo", victims=50, lists=1)
+    cfg.lists[0].district_log_odds = {"Atlantis": 1.0}
+    with pytest.raises(SimulationError, match="Atlantis"):
+        simulate_scenario(cfg)

@@ -74,6 +74,7 @@ class ListSpec:
     visibility_loading: float = 1.0  # how strongly the shared latent visibility acts on this list
     dependence: dict[str, float] = field(default_factory=dict)  # earlier list -> log-odds added if listed there
     year_log_odds: dict[int, float] = field(default_factory=dict)
+    district_log_odds: dict[str, float] = field(default_factory=dict)  # where the organisation is strong or weak
     capture_all: bool = False  # list every victim once (for big single-list benchmark files)
     habits: ListHabits = field(default_factory=ListHabits)
 
@@ -94,6 +95,7 @@ def default_lists() -> list[ListSpec]:
             coverage={"killing": 0.22, "enforced_disappearance": 0.55, "abduction": 0.35,
                       "arbitrary_detention": 0.15, "torture": 0.12, "death_in_custody": 0.35},
             visibility_loading=0.8,
+            district_log_odds={"Karachi Central": 0.5, "Karachi West": -0.3, "Malir": -0.5},
             habits=ListHabits(house_style=0.55, drop_muhammad=0.1, drop_family=0.15, father_in_name=0.25,
                               mst_prefix=0.15, late_father=0.06,
                               missing_father=0.08, date_precision=(0.55, 0.33, 0.12), date_jitter=0.15,
@@ -196,6 +198,8 @@ class ScenarioConfig:
     age_range: tuple[int, int] = (14, 70)
     age_mean: float = 27.0
     visibility_sd: float = 1.0  # latent per-victim visibility (heterogeneity); 0 = none
+    # Optional latent classes: ((share, shift), ...); visibility = shift of the victim's class + Normal(0, sd).
+    visibility_classes: tuple[tuple[float, float], ...] | None = None
     name_zipf_exponent: float = 1.1
     p_muhammad: float = 0.45
     p_family_name: float = 0.6
@@ -232,6 +236,10 @@ class ScenarioConfig:
                 raise SimulationError(f"list {spec.source!r}: spelling_style must be 'urdu' or 'arabic'")
         if abs(sum(self.violation_weights.values())) <= 0:
             raise SimulationError("violation_weights must not all be zero")
+        if self.visibility_classes is not None:
+            shares = [c[0] for c in self.visibility_classes]
+            if not shares or min(shares) < 0 or abs(sum(shares) - 1) > 1e-6:
+                raise SimulationError(f"visibility_classes shares must be >= 0 and sum to 1, got {shares}")
         for v in self.violation_weights:
             if v not in VIOLATIONS or v not in self.status_given_violation:
                 raise SimulationError(f"violation {v!r} needs an entry in status_given_violation; known: {VIOLATIONS}")
@@ -271,6 +279,7 @@ def scenario_config(name: str = "demo", *, victims: int | None = None, lists: in
         for s in cfg.lists:
             s.dependence = {}
             s.year_log_odds = {}
+            s.district_log_odds = {}
     elif name == "romanisation":
         cfg.victims = 20000
         for s in cfg.lists:

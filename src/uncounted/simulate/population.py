@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from uncounted.simulate.config import PERPETRATORS, STATUSES, VIOLATIONS, ScenarioConfig
+from uncounted.simulate.config import PERPETRATORS, STATUSES, VIOLATIONS, ScenarioConfig, SimulationError
 from uncounted.simulate.names import SAYYID_FAMILIES, Vocabulary, zipf_weights
 from uncounted.simulate.places import Places
 
@@ -75,6 +75,10 @@ def draw_population(cfg: ScenarioConfig, vocab: Vocabulary, kinds: dict[str, np.
     names = _draw_names(cfg, kinds, rng, female, vocab)
     place = rng.choice(len(places.names), size=n, p=places.weights)
     visibility = rng.normal(0.0, cfg.visibility_sd, size=n) if cfg.visibility_sd > 0 else np.zeros(n)
+    if cfg.visibility_classes:
+        shares = np.array([c[0] for c in cfg.visibility_classes], dtype=float)
+        shifts = np.array([c[1] for c in cfg.visibility_classes], dtype=float)
+        visibility = visibility + shifts[rng.choice(len(shares), size=n, p=shares / shares.sum())]
 
     width = max(6, len(str(n)))
     frame = pd.DataFrame({
@@ -155,11 +159,11 @@ def _draw_names(cfg: ScenarioConfig, kinds: dict[str, np.ndarray], rng: np.rando
     }
 
 
-def draw_captures(cfg: ScenarioConfig, pop: Population, seed: int) -> np.ndarray:
+def draw_captures(cfg: ScenarioConfig, pop: Population, seed: int, districts: list[str]) -> np.ndarray:
     """A victims x lists boolean matrix: who each list would record.
 
     Capture log-odds = logit(coverage[violation]) + loading * visibility
-    + year effect + dependence on earlier lists. Coverage 0, a blind status or a
+    + year effect + district effect + dependence on earlier lists. Coverage 0, a blind status or a
     year outside the list's active years makes the probability exactly zero.
     """
     rng = stream(seed, 1)
@@ -181,6 +185,13 @@ def draw_captures(cfg: ScenarioConfig, pop: Population, seed: int) -> np.ndarray
         logit = logit + spec.visibility_loading * visibility
         if spec.year_log_odds:
             logit = logit + _map_years(year, spec.year_log_odds)
+        if spec.district_log_odds:
+            unknown = sorted(set(spec.district_log_odds) - set(districts))
+            if unknown:
+                raise SimulationError(f"list {spec.source!r}: unknown districts {unknown} in district_log_odds; "
+                                      f"known: {districts}")
+            by_place = np.array([spec.district_log_odds.get(d, 0.0) for d in districts])
+            logit = logit + by_place[f["place"].to_numpy()]
         for other, shift in spec.dependence.items():
             logit = logit + shift * captured[:, index[other]]
         p = 1.0 / (1.0 + np.exp(-logit))

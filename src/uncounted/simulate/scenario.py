@@ -219,7 +219,7 @@ def simulate_scenario(config: ScenarioConfig | None = None, *, seed: int = 0, pr
     population = draw_population(cfg, vocab, kinds, places, seed)
     pop = population.frame
     bar.update(1)
-    captured = draw_captures(cfg, population, seed)
+    captured = draw_captures(cfg, population, seed, places.districts)
     bar.update(1)
     lists = []
     for j, spec in enumerate(cfg.lists):
