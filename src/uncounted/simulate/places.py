@@ -56,38 +56,76 @@ class Places:
     spellings: list[list[str]]  # canonical first
 
 
+# Districts of today that did not exist in 1992-2012, as the districts of that time.
+_HISTORICAL_DISTRICT = {"Korangi District": "Karachi East", "Keamari District": "Karachi West",
+                        "Malir District": "Malir"}
+_EXTRA_PLACE_WEIGHT = 0.25  # gazetteer places not in the internal table: a little violence everywhere
+
+
 def karachi_places() -> Places:
-    """The internal Karachi table, with spellings from the gazetteer when it exists."""
+    """Karachi neighbourhoods: the internal table, enriched and extended by the gazetteer when present.
+
+    The internal table sets where violence concentrates (its weights). The normalize module's
+    gazetteer adds spellings to those places and adds its other towns and neighbourhoods with
+    a small weight; their districts are the districts of 1992-2012.
+    """
     names = [n for n, *_ in _KARACHI]
     districts = [d for _, d, *_ in _KARACHI]
-    weights = np.array([w for _, _, w, _ in _KARACHI], dtype=float)
+    weights = [w for _, _, w, _ in _KARACHI]
     spellings = [[n, *extra] for n, _, _, extra in _KARACHI]
-    for i, more in enumerate(_gazetteer_spellings(names)):
-        for s in more:
-            if s not in spellings[i]:
-                spellings[i].append(s)
-    return Places(names, districts, weights / weights.sum(), spellings)
+    rows = _read_gazetteer()
+    by_id = {r["place_id"]: r for r in rows}
+    matched: set[str] = set()
+    for i, own in enumerate(spellings):
+        own_lower = {x.lower() for x in own}
+        for r in rows:
+            if r["level"] not in ("town", "neighbourhood"):
+                continue
+            theirs = [r["name"], *r["variants"]]
+            if own_lower & {x.lower() for x in theirs}:
+                matched.add(r["place_id"])
+                for x in theirs:
+                    if x.lower() not in {y.lower() for y in spellings[i]}:
+                        spellings[i].append(x)
+    for r in rows:
+        if r["level"] not in ("town", "neighbourhood") or r["place_id"] in matched:
+            continue
+        district = _district_of(r, by_id)
+        if district is None:
+            continue
+        names.append(r["name"])
+        districts.append(district)
+        weights.append(_EXTRA_PLACE_WEIGHT)
+        spellings.append([r["name"], *[v for v in r["variants"] if v.lower() != r["name"].lower()]])
+    w = np.array(weights, dtype=float)
+    return Places(names, districts, w / w.sum(), spellings)
 
 
-def _gazetteer_spellings(names: list[str]) -> list[list[str]]:
-    """Extra spellings per neighbourhood from the gazetteer, tolerant of its exact layout."""
-    found: list[list[str]] = [[] for _ in names]
+def _district_of(row: dict, by_id: dict[str, dict]) -> str | None:
+    seen = 0
+    while row is not None and seen < 10:
+        if row["level"] == "district":
+            name = row["name"]
+            return _HISTORICAL_DISTRICT.get(name, name) if _HISTORICAL_DISTRICT.get(name, name) in DISTRICTS else None
+        row = by_id.get(row.get("parent_id", ""))
+        seen += 1
+    return None
+
+
+def _read_gazetteer() -> list[dict]:
+    """Rows of the gazetteer (place_id, name, variants, parent_id, level), or [] if absent or unreadable."""
     if not GAZETTEER_PATH.exists():
-        return found
-    lookup = {n.lower(): i for i, n in enumerate(names)}
+        return []
     try:
         with GAZETTEER_PATH.open(newline="", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
+            raw = list(csv.DictReader(fh))
     except (OSError, csv.Error, UnicodeDecodeError):
-        return found
-    for row in rows:
-        values = [v.strip() for v in row.values() if isinstance(v, str) and v.strip()]
-        hit = next((lookup[v.lower()] for v in values if v.lower() in lookup), None)
-        if hit is None:
+        return []
+    rows = []
+    for r in raw:
+        if not r.get("place_id") or not r.get("name"):
             continue
-        for key, v in row.items():
-            if key and any(w in key.lower() for w in ("variant", "alias", "spelling", "alt")) and isinstance(v, str):
-                for s in v.replace(";", "|").split("|"):
-                    if s.strip():
-                        found[hit].append(s.strip())
-    return found
+        variants = [v.strip() for v in (r.get("variants") or "").split("|") if v.strip()]
+        rows.append({"place_id": r["place_id"].strip(), "name": r["name"].strip(), "variants": variants,
+                     "parent_id": (r.get("parent_id") or "").strip(), "level": (r.get("level") or "").strip()})
+    return rows
