@@ -398,7 +398,7 @@ class LCMCR(Estimator):
                 ConvergenceWarning,
                 "lcmcr: the chains may not have converged: " + "; ".join(problems)
                 + ". Run longer (larger burnin and samples, or thinning) or more chains.",
-                stacklevel=4,
+                stacklevel=5,
             )
 
     def _warn_cap(self, result: LCMCRResult, pooled: np.ndarray, n: int, n0_max: int) -> None:
@@ -412,7 +412,7 @@ class LCMCR(Estimator):
                 f"{n:,} observed as unobserved, as in R's LCMCR): {near_cap:.1%} of draws lie in the top 10% "
                 f"below it and n0 was redrawn {dg['cap_redraws']:,} times. The upper tail is set by the cap, "
                 "not the data; the lists may not overlap enough for this model.",
-                stacklevel=4,
+                stacklevel=5,
             )
 
 
