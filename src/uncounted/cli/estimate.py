@@ -33,7 +33,7 @@ def estimate_from_pattern_file(path: Path, *, method: str = "loglinear", lists: 
     import pandas as pd
 
     from uncounted.errors import EstimationError
-    from uncounted.estimate.patterns import PatternTable
+    from uncounted.estimate.patterns import COUNT_COLUMNS, PatternTable
     from uncounted.estimate.strata import estimate_strata
 
     if not path.exists():
@@ -43,13 +43,18 @@ def estimate_from_pattern_file(path: Path, *, method: str = "loglinear", lists: 
     missing = [c for c in by if c not in df.columns]
     if missing:
         raise EstimationError(f"--by column(s) {missing} are not in {path.name}; its columns are {list(df.columns)}.")
+    if lists:
+        unknown = [c for c in lists if c not in df.columns]
+        if unknown:
+            raise EstimationError(f"unknown lists {unknown}; the columns of {path.name} are {list(df.columns)}.")
+        count_col = df.columns[-1] if str(df.columns[-1]).strip().lower() in COUNT_COLUMNS else None
+        df = df[[*by, *lists, *([count_col] if count_col else [])]]
+        df = df[df[list(lists)].sum(axis=1) > 0]
     if by:
         tables = [PatternTable.from_frame(g.drop(columns=by), stratum=dict(zip(by, k if isinstance(k, tuple) else (k,))))
                   for k, g in df.groupby(by, sort=True)]
     else:
         tables = [PatternTable.from_frame(df)]
-    if lists:
-        tables = [t.subset(lists) for t in tables]
     return estimate_strata(tables, method=method, level=level, seed=seed, bootstrap=bootstrap,
                            structural_zeros=structural_zeros, by=by, **settings)
 

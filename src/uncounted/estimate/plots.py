@@ -71,24 +71,30 @@ def plot_strata(stratified: Any, *, path: str | Path | None = None, synthetic: b
     """Forest plot: each stratum's estimate and interval, with its documented count, and the total."""
     rows = []
     for s in stratified.strata:
-        label = ", ".join(f"{v}" for v in s.stratum.values()) or "all"
+        label = ", ".join(f"{k}={v}" for k, v in s.stratum.items()) or "all"
         iv = s.interval(stratified.level) or (math.nan, math.nan)
         rows.append((label, s.observed, s.estimate if s.estimate is not None else math.nan, iv[0], iv[1]))
     lo, hi = stratified.interval()
     rows.append(("TOTAL", stratified.observed, stratified.estimate, lo, hi))
+    finite = [v for r in rows for v in (r[1], r[2]) if v is not None and math.isfinite(v)]
+    xmax = 1.6 * max(finite) if finite else 1.0
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(rows) + 1.6))
     y = np.arange(len(rows))[::-1]
     for yi, (label, obs, est, a, b) in zip(y, rows):
         bold = label == "TOTAL"
         if math.isfinite(est):
-            ax.plot([a, b if math.isfinite(b) else est * 3], [yi, yi], color="#1f4e79", lw=3 if bold else 1.5)
-            ax.plot(est, yi, "o", color="#c0392b", ms=7 if bold else 5)
+            right = b if math.isfinite(b) and b <= xmax else xmax
+            ax.plot([a, right], [yi, yi], color="#1f4e79", lw=3 if bold else 1.5)
+            if right < (b if math.isfinite(b) else math.inf):
+                ax.annotate(f"upper {b:,.3g}" if math.isfinite(b) else "no upper bound", (xmax, yi),
+                            xytext=(-4, 4), textcoords="offset points", ha="right", fontsize=7)
+            ax.plot(min(est, xmax), yi, ">" if est > xmax else "o", color="#c0392b", ms=7 if bold else 5)
         ax.plot(obs, yi, "|", color="black", ms=14, mew=2)
     ax.set_yticks(y)
     ax.set_yticklabels([r[0] for r in rows])
     ax.set_xlabel(f"N ({stratified.level:.0%} interval; | = documented count)")
     ax.set_title(_title(title or f"{stratified.method}: estimates by stratum", synthetic), fontsize=10)
-    ax.set_xlim(left=0)
+    ax.set_xlim(0, xmax)
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=120)

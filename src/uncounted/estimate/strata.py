@@ -416,8 +416,14 @@ def _bootstrap_one(r: EstimateResult, table: PatternTable, estimator: Any, B: in
     if X is not None:
         from uncounted.estimate.loglinear import fit_poisson
 
+        from uncounted.estimate.loglinear import mle_existence
+
         fit = fit_poisson(np.broadcast_to(X, (B, *X.shape)), draws)
         ok = fit.converged & (fit.beta[:, 0] < 50)
+        # a replicate with empty cells may have no finite estimate: check those by LP
+        for b in np.flatnonzero(ok & (draws == 0).any(axis=1)):
+            if mle_existence(X, draws[b])["n_unbounded"]:
+                ok[b] = False
         est = draws.sum(axis=1) + np.exp(np.minimum(fit.beta[:, 0], 50))
         est[~ok] = np.inf
         return est, int((~ok).sum())
