@@ -90,6 +90,8 @@ IRREGULAR_VARIANTS = {
     "zainab": ("zaynab", "zenab", "zeinab", "zaenab"),
     "khadija": ("khadijah", "khadeeja", "khatija", "khadeja"),
     "ali": ("aly", "alee"),
+    "javed": ("javaid", "jawaid", "jawed", "javeed"),
+    "jafar": ("jaffer", "jafer", "jaffar", "jafir", "jaafar", "ja'far"),
     "sher": ("shair", "sheer"),
     "bilal": ("belal",),
     "sheraz": ("shiraz", "sheeraz"),

@@ -62,13 +62,25 @@ _GLIDES = {("a", "i"): "ayi", ("a", "u"): "avu"}
 # One word
 
 
+_NON_LETTERS = re.compile(r"[^a-z]+")
+
+
+@lru_cache(maxsize=200_000)
 def _ascii_letters(text: str) -> str:
     """Lowercase ASCII letters only: accents stripped, apostrophes and marks dropped."""
+    if text.isascii():
+        return _NON_LETTERS.sub("", text.lower())
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if "a" <= ch <= "z")
 
 
+_ARABIC_PARTICIPLE = re.compile(r"^([b-df-hj-np-tv-z]{0,2})(a|aa)([b-df-hj-np-tv-xz])e([b-df-hj-np-tv-xz])$")
+
+
 def _consonant_rules(word: str) -> str:
+    # Khaled/Khalid, Maher/Mahir, Tamer/Tamir: in the pattern (C)Ca-C-e-C the e is an i.
+    word = _ARABIC_PARTICIPLE.sub(r"\1\2\3i\4", word)
+    word = re.sub(r"([b-df-hj-np-tv-xz])\1+", r"\1", word)
     word = re.sub(r"(?<=[a-z]{2})que$", "k", word)  # Farooque, Haque, Rafique
     word = word.replace("ph", "f")
     word = re.sub(r"qu(?=[aeio])", "k", word)
@@ -77,7 +89,7 @@ def _consonant_rules(word: str) -> str:
     if word.startswith("dh"):
         word = "z" + word[2:]
     word = word.replace("dh", "d").replace("th", "t").replace("bh", "b").replace("jh", "j").replace("zh", "z")
-    if len(word) > 3 and word.endswith("h") and word[-2] in _VOWELS:
+    if len(word) > 3 and word.endswith("h") and word[-2] in "aeiouy":
         word = word[:-1]
     return word
 
@@ -134,7 +146,19 @@ def _join_units(units: list[str]) -> str:
 
 
 def _skeleton(word: str) -> str:
-    """The rule-based canonical spelling of one plain word (no compounds, no tables)."""
+    """The rule-based canonical spelling of one plain word (no compounds, no tables).
+
+    The rules are applied until nothing changes, so the result is a fixed point.
+    """
+    for _ in range(4):
+        folded = _skeleton_once(word)
+        if folded == word:
+            break
+        word = folded
+    return word
+
+
+def _skeleton_once(word: str) -> str:
     word = _consonant_rules(word)
     out: list[str] = []
     i = 0
@@ -145,38 +169,55 @@ def _skeleton(word: str) -> str:
             while j < n and _is_vowel_at(word, j):
                 j += 1
             units = _vowel_units(word[i:j], initial=i == 0, final=j == n)
-            if i == 0 and j < n and word[j] == "v" and units[0] in ("a", "u"):
-                units[0] = "u"  # Awais / Owais / Uwais: the vowel before an initial w is uncertain
             out.append(_join_units(units))
             i = j
         else:
             out.append(word[i])
             i += 1
-    text = "".join(out)
-    return re.sub(r"(.)\1+", r"\1", text)
+    text = re.sub(r"(.)\1+", r"\1", "".join(out))
+    text = re.sub(r"^a(?=v)", "u", text)  # Awais / Owais / Uwais: the vowel before an initial w is uncertain
+    # Fazal/Fazl, Nasar/Nasr, Fakhar/Fakhr: the short a of a final CaCaC syllable is often written
+    # only to help pronunciation, so it is dropped.
+    return _EPENTHETIC_A.sub(r"\1a\2\3", text)
+
+
+_EPENTHETIC_A = re.compile(r"^([^aiu]{1,2})a([^aiuy])a([^aiuy])$")
 
 
 def _build_variant_tables() -> tuple[dict[str, str], dict[str, str]]:
     """(written spelling -> canonical, rule skeleton -> canonical) for irregular spellings.
 
-    A skeleton shared by two different names (Sayyid and Sayeed both give "sayid") is left out of
-    the skeleton table, so only the exact written spellings decide those.
+    A skeleton shared by two different names (Sayyid and Sayeed both give "sayid"), or shorter
+    than four letters (Naim -> "nam"), is left out of the skeleton table, so only the exact
+    written spellings decide those. Canonical forms always map to themselves.
     """
+    targets = {canonical: _skeleton(canonical) for canonical in lexicon.IRREGULAR_VARIANTS}
+    target_values = set(targets.values())
     written: dict[str, str] = {}
     by_skeleton: dict[str, set[str]] = {}
     for canonical, variants in lexicon.IRREGULAR_VARIANTS.items():
-        target = _skeleton(canonical)
+        target = targets[canonical]
         for variant in (canonical, *variants):
-            written[variant] = target
-            by_skeleton.setdefault(_skeleton(variant), set()).add(target)
-    skeletons = {skeleton: next(iter(targets)) for skeleton, targets in by_skeleton.items() if len(targets) == 1}
+            if variant not in target_values or variant == target:
+                written[variant] = target
+            skeleton = _skeleton(variant)
+            if len(skeleton) >= 4 or skeleton == target:
+                by_skeleton.setdefault(skeleton, set()).add(target)
+    skeletons = {skeleton: next(iter(found)) for skeleton, found in by_skeleton.items() if len(found) == 1}
+    skeletons.update({target: target for target in target_values})
     return written, skeletons
 
 
 _WRITTEN_VARIANTS, _VARIANTS = _build_variant_tables()
 _ABBREVIATIONS = dict(lexicon.ABBREVIATIONS)
 
-_SECOND_WORDS = sorted({s for s in lexicon.COMPOUND_SECONDS}, key=len, reverse=True)
+# Written and canonical spellings of compound second words (canonical ones keep canonical_token idempotent).
+_SECOND_WORDS = sorted(
+    {w for w in {*lexicon.COMPOUND_SECONDS, *(_skeleton(w) for w in lexicon.COMPOUND_SECONDS)} if len(w) >= 3}
+    - {"allah", "ala", "hai"},
+    key=len,
+    reverse=True,
+)
 _JOINED_COMPOUND = re.compile(
     r"^(?P<stem>[a-z]{2,}?)(?:[uaeio](?:sh|[lrsdztn])?)-?(?P<second>" + "|".join(_SECOND_WORDS) + r")$"
 )
@@ -194,6 +235,8 @@ def _plain(word: str) -> str:
     if word in _WRITTEN_VARIANTS:
         return _WRITTEN_VARIANTS[word]
     skeleton = _skeleton(word)
+    if skeleton in _ABBREVIATIONS and skeleton != word:  # "qh" -> "kh", itself a short form
+        return _plain(skeleton)
     return _VARIANTS.get(skeleton, skeleton)
 
 
@@ -254,7 +297,9 @@ def _canonical_word(word: str) -> str:
     split = _split_joined(word)
     if split is not None:
         return _compound(*split)
-    return _plain(word)
+    plain = _plain(word)
+    split = _split_joined(plain)  # the canonical spelling may reveal a compound the written one hid
+    return _compound(*split) if split is not None else plain
 
 
 @lru_cache(maxsize=200_000)
@@ -300,12 +345,13 @@ def own_name_part(text: str) -> str:
     return text
 
 
-_WORD_SPLIT = re.compile(r"[\s\-_.,;:/\\()\[\]{}\"'`’‘+*&]+")
+_WORD_SPLIT = re.compile(r"[\s\-_.,;:/\\()\[\]{}\"+*&]+")
+_APOSTROPHES = re.compile(r"['`’‘ʼʻ]")  # an apostrophe inside a word marks ain or hamza: Sa'eed = Saeed
 
 
 def _raw_words(text: str) -> list[str]:
     words = []
-    for piece in _WORD_SPLIT.split(text):
+    for piece in _WORD_SPLIT.split(_APOSTROPHES.sub("", text)):
         letters = _ascii_letters(piece)
         if letters:
             words.append(letters)
@@ -339,6 +385,11 @@ def _join_compounds(words: list[str]) -> list[str]:
                 tokens.append(_canonical_word(nxt))
             i += 2
             continue
+        split = _stem_with_article(word, nxt)
+        if split is not None:  # "Fazlur Rehman", "Khairun Nisa", "Ziaul Haq"
+            tokens.append(_compound(*split))
+            i += 2
+            continue
         if tokens and i > 0 and _is_article_second(word):
             tokens[-1] = _compound(_uncompound_stem(tokens[-1]), _strip_article(word))
             i += 1
@@ -346,6 +397,20 @@ def _join_compounds(words: list[str]) -> list[str]:
         tokens.append(_canonical_word(word))
         i += 1
     return [t for t in tokens if t]
+
+
+_ARTICLE_ENDING = re.compile(r"^(?P<stem>[a-z]{3,}?)(?:ul|ur|un|us|ud|uz|ush|ut)$")
+# Second words that, after a word ending in an article, always make a compound (Fazlur Rehman).
+# Common given names (Hussain, Rasool, Malik...) are left out: "Maqbul Hussain" is two names.
+_STRONG_SECONDS = frozenset({"din", "deen", "haq", "haque", "hak", "rahman", "rehman", "islam", "nisa", "nissa",
+                             "nisaa", "zaman", "amin", "ameen", "mulk", "rab"})
+
+
+def _stem_with_article(word: str, nxt: str | None) -> tuple[str, str] | None:
+    if nxt is None or nxt not in _STRONG_SECONDS:
+        return None
+    match = _ARTICLE_ENDING.match(word)
+    return (match.group("stem"), nxt) if match else None
 
 
 def _uncompound_stem(token: str) -> str:
@@ -375,9 +440,18 @@ def _strip_article(word: str) -> str:
     return match.group("second") if match else word
 
 
+_FAMILY_FIRST = re.compile(r"^\s*([^\s,]+)\s*,\s*([^,]+?)\s*$")
+
+
+def _family_last(text: str) -> str:
+    """"Khan, Muhammad Iqbal" (family name first, then a comma) -> "Muhammad Iqbal Khan"."""
+    match = _FAMILY_FIRST.match(text)
+    return f"{match.group(2)} {match.group(1)}" if match else text
+
+
 @lru_cache(maxsize=500_000)
 def _tokens_cached(text: str) -> tuple[str, ...]:
-    return tuple(_join_compounds(_raw_words(own_name_part(text))))
+    return tuple(_join_compounds(_raw_words(_family_last(own_name_part(text)))))
 
 
 def name_tokens(text: str) -> list[str]:
@@ -406,6 +480,7 @@ class _Profile:
     core: tuple[str, ...]
     optional: tuple[str, ...]
     initials: tuple[str, ...]
+    sorted_core: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=500_000)
@@ -419,8 +494,8 @@ def _profile(text: str) -> _Profile:
     while len(words) > 1 and words[-1] in _TRAILING_OPTIONAL:
         optional.append(words.pop())
     if not words and initials:
-        return _Profile(initials, tuple(optional), ())
-    return _Profile(tuple(words), tuple(optional), initials)
+        return _Profile(initials, tuple(optional), (), tuple(sorted(initials)))
+    return _Profile(tuple(words), tuple(optional), initials, tuple(sorted(words)))
 
 
 def core_tokens(text: str) -> list[str]:
@@ -442,7 +517,7 @@ def optional_tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=500_000)
 def _key(text: str) -> str:
-    return " ".join(sorted(_profile(text).core))
+    return " ".join(_profile(text).sorted_core)
 
 
 def name_key(text: str) -> str:
@@ -513,14 +588,20 @@ def _merge_joined(tokens: list[str], other: set[str]) -> list[str]:
     return merged
 
 
-def _best_matches(left: list[str], right: list[str]) -> tuple[float, list[int], list[int]]:
-    """Greedy best one-to-one token matching; returns the summed score and unmatched indices."""
+def _best_matches(left: list[str], right: list[str]) -> tuple[float, list[str], list[str]]:
+    """Greedy best one-to-one token matching: (summed score, unmatched left, unmatched right)."""
     pairs = []
     for i, x in enumerate(left):
+        first = x[0]
         for j, y in enumerate(right):
-            score = token_similarity(x, y)
-            if score > 0:
-                pairs.append((score, i, j))
+            if x == y:
+                pairs.append((1.0, i, j))
+            elif y[0] == first:
+                score = token_similarity(x, y)
+                if score > 0:
+                    pairs.append((score, i, j))
+    if not pairs:
+        return 0.0, left, right
     pairs.sort(reverse=True)
     used_left: set[int] = set()
     used_right: set[int] = set()
@@ -533,13 +614,15 @@ def _best_matches(left: list[str], right: list[str]) -> tuple[float, list[int], 
         total += score
     return (
         total,
-        [i for i in range(len(left)) if i not in used_left],
-        [j for j in range(len(right)) if j not in used_right],
+        [x for i, x in enumerate(left) if i not in used_left],
+        [y for j, y in enumerate(right) if j not in used_right],
     )
 
 
 def _initials_credit(initials: tuple[str, ...], unmatched: list[str]) -> tuple[float, int]:
     """Initials of one name that stand for unmatched words of the other: (credit, count used)."""
+    if not initials or not unmatched:
+        return 0.0, 0
     credit, used = 0.0, 0
     remaining = list(unmatched)
     for letter in initials:
@@ -557,14 +640,18 @@ def _similarity(a: str, b: str) -> float:
     pa, pb = _profile(a), _profile(b)
     if not pa.core or not pb.core:
         return 0.0
-    if sorted(pa.core) == sorted(pb.core):
+    if pa.sorted_core == pb.sorted_core:
         return 1.0
-    left = _merge_joined(list(pa.core), set(pb.core))
-    right = _merge_joined(list(pb.core), set(left))
+    left, right = list(pa.core), list(pb.core)
+    if len(left) != len(right):  # Ghulam Hussain / Ghulamhussain
+        left = _merge_joined(left, set(right))
+        right = _merge_joined(right, set(left))
     total, free_left, free_right = _best_matches(left, right)
-    credit_a, used_a = _initials_credit(pa.initials, [right[j] for j in free_right])
-    credit_b, used_b = _initials_credit(pb.initials, [left[i] for i in free_left])
+    credit_a, used_a = _initials_credit(pa.initials, free_right)
+    credit_b, used_b = _initials_credit(pb.initials, free_left)
     matched = total + credit_a + credit_b
+    if matched == 0.0:
+        return 0.0
     n_left, n_right = len(left) + used_a, len(right) + used_b
     overlap = matched / min(n_left, n_right)
     dice = 2 * matched / (n_left + n_right)
