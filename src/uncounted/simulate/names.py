@@ -105,6 +105,10 @@ IRREGULAR: dict[str, dict[str, float]] = {
     "Chaudhry": {"Chaudhary": 0.5, "Choudhry": 0.3, "Chaudhri": 0.2},
     "Khawaja": {"Khwaja": 0.5, "Khuwaja": 0.1},
     "Sheikh": {"Shaikh": 0.5, "Sh.": 0.1},
+    "Mir": {"Meer": 0.15},
+    "Qazi": {"Kazi": 0.3, "Qazee": 0.05},
+    "Haji": {"Hajji": 0.2, "Hajee": 0.05, "H.": 0.03},
+    "Hafiz": {"Hafez": 0.05},
     "Jafri": {"Jafferi": 0.2, "Jaffri": 0.4, "Jafery": 0.1},
     "Qutub|uddin": {"Qutbuddin": 0.5},
     "Zulfiqar Ali": {"Zulfikar Ali": 0.4},
@@ -115,7 +119,7 @@ IRREGULAR: dict[str, dict[str, float]] = {
 _C = "[bcdfghjklmnpqrstvwxyz]"
 PHONETIC_RULES: list[tuple[str, str, float, float]] = [
     (r"ee", "i", 0.35, 1.5),  # Waseem / Wasim
-    (rf"(?<={_C})i(?={_C}[aeiou]?$)", "ee", 0.08, 0.0),  # Salim / Saleem
+    (rf"(?<={_C})i(?={_C}[aeiou]?$)", "ee", 0.04, 0.0),  # Salim / Saleem
     (r"oo", "u", 0.35, 1.5),  # Farooq / Faruq
     (r"ou", "u", 0.3, 1.0),  # Younus / Yunus
     (r"aa", "a", 0.4, 0.8),  # Aamir / Amir
@@ -123,16 +127,16 @@ PHONETIC_RULES: list[tuple[str, str, float, float]] = [
     (rf"(?<=[a-z])ah(?={_C})", "eh", 0.2, 0.0),  # Rahmat / Rehmat
     (r"ai", "ay", 0.08, 0.6),  # Hussain / Hussayn
     (r"ai", "ei", 0.12, 0.0),  # Hussain / Hussein
-    (r"au", "o", 0.3, 0.1),  # Gauhar / Gohar
+    (r"(?<!i)au", "o", 0.3, 0.1),  # Gauhar / Gohar (not the "ia-ur" of Ziaur)
     (r"q", "k", 0.2, 0.05),  # Farooq / Farook
     (r"v", "w", 0.15, 0.3),  # Javed / Jawed, Pervez / Perwez
     (r"w(?=[aeiou])", "v", 0.1, 0.0),  # Waseem / Vaseem (rare)
     (r"^z", "dh", 0.0, 0.35),  # Zakir / Dhakir (Arabic dhal)
-    (r"er", "ar", 0.2, 0.3),  # Pervez / Parvez
+    (r"(?<!e)er", "ar", 0.2, 0.3),  # Pervez / Parvez (not Muneer)
     (r"([bdjmsyz])\1", r"\1", 0.3, 0.3),  # Hussain / Husain, Sajjad / Sajad
-    (r"(?<=[aeiou])([sz])(?=[aeiou])", r"\1\1", 0.06, 0.0),  # Fayaz / Fayyaz style doubling
+    (r"(?<=[aeiou])([sz])(?=[aeiou])", r"\1\1", 0.04, 0.0),  # Hasan / Hassan style doubling
     (r"gh", "g", 0.05, 0.0),  # Ghulam / Gulam
-    (r"a$", "ah", 0.1, 0.4),  # Fatima / Fatimah
+    (r"(?<=[^aeiou][aeiou][^aeiou]i[mn])a$", "ah", 0.1, 0.4),  # Fatima / Fatimah, Amina / Aminah
     (r"^i", "e", 0.05, 0.0),  # Iqbal / Eqbal (rare)
 ]
 
@@ -217,11 +221,16 @@ def zipf_weights(n: int, exponent: float = 1.1, offset: float = 1.5) -> np.ndarr
 # ---------------------------------------------------------------------------
 
 
-def _word_variants(word: str, style: str, max_rules: int = 2) -> dict[str, float]:
-    """Variants of one word made by up to ``max_rules`` phonetic rules."""
+def _word_variants(word: str, style: str, max_rules: int = 2, stem: bool = False) -> dict[str, float]:
+    """Variants of one word made by up to ``max_rules`` phonetic rules.
+
+    ``stem``: the word is the first part of a joined compound (Ala- of Alauddin), so rules
+    about the end of a word do not apply.
+    """
     lower = word.lower()
     col = 2 if style == "urdu" else 3
-    applicable = [(p, r, rule[col]) for rule in PHONETIC_RULES for p, r in [rule[:2]] if rule[col] > 0 and re.search(p, lower)]
+    applicable = [(p, r, rule[col]) for rule in PHONETIC_RULES for p, r in [rule[:2]]
+                  if rule[col] > 0 and re.search(p, lower) and not (stem and p.endswith("$"))]
     out: dict[str, float] = {lower: 1.0}
     for k in range(1, max_rules + 1):
         for combo in combinations(applicable, k):
@@ -299,8 +308,9 @@ def unit_variants(unit: str, style: str = "urdu", max_variants: int = 10) -> tup
         # Particles (ud, ur, al, Abdul...) are left alone; rules act on content words.
         for variant, vw in _phrase_variants_keep_particles(form, style).items():
             weights[variant] = max(weights.get(variant, 0.0), fw * vw)
-    if unit == "Muhammad":  # only the table: rules would invent spellings nobody uses
-        weights = {"Muhammad": 1.0}
+    if unit == "Muhammad" or unit in HONORIFICS_MALE or unit in HONORIFICS_FEMALE:
+        # only the table: rules would invent spellings nobody uses (Hafiz -> Hafeez is another name)
+        weights = {canonical: 1.0}
     for v, w in irregular.items():
         weights[v] = max(weights.get(v, 0.0), w * (1.5 if style == "arabic" and w < 0.5 else 1.0))
     weights.setdefault(canonical, 1.0)
@@ -322,7 +332,7 @@ def _phrase_variants_keep_particles(form: str, style: str) -> dict[str, float]:
         elif tok.lower().endswith(("uddin", "ullah", "udin", "ulla")):
             m = re.match(r"(.*?)(uddin|udin|ullah|ulla)$", tok)
             assert m
-            options = {k + m.group(2): w for k, w in _word_variants(m.group(1), style).items()}
+            options = {k + m.group(2): w for k, w in _word_variants(m.group(1), style, stem=True).items()}
         else:
             options = _word_variants(tok, style)
         nxt: dict[str, float] = {}
