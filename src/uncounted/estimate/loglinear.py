@@ -51,6 +51,7 @@ __all__ = [
     "parse_model",
     "fit_poisson",
     "mle_existence",
+    "chao_lower_bound",
 ]
 
 HETEROGENEITY = ("chao", "poisson2", "darroch", "gamma3.5")
@@ -806,6 +807,7 @@ class LogLinear(Estimator):
             "empty_cells": int((y == 0).sum()),
             "list_totals": table.list_totals(),
             "rcapture_bias": _rcapture_bias(X_used, fit),
+            "chao1987_lower_bound": chao_lower_bound(table),
         })
         if dropped:
             res.diagnostics["chao_eta_dropped"] = [cache.column_names(spec, table.lists)[i] for i in dropped]
@@ -856,6 +858,20 @@ class LogLinear(Estimator):
             res.warn(NonIdentifiableWarning,
                      f"the estimate {res.estimate:,.0f} is more than 20 times the {n:,} observed: "
                      "the lists barely overlap and the model is extrapolating far.")
+
+
+def chao_lower_bound(table: PatternTable) -> float:
+    """Chao's (1987) moment lower bound n + f1^2 / (2 f2) (bias-corrected form when f2 = 0).
+
+    f1, f2: persons seen on exactly one / two lists. A lower bound for N under heterogeneous but
+    independent capture (model Mh); positive list dependence can push the truth below it.
+    """
+    f = table.capture_frequencies()
+    f1 = float(f[0])
+    f2 = float(f[1]) if len(f) > 1 else 0.0
+    if f2 > 0:
+        return table.observed + f1 * f1 / (2 * f2)
+    return table.observed + f1 * (f1 - 1) / 2
 
 
 def _rcapture_bias(X: np.ndarray, fit: PoissonFit) -> float | None:
