@@ -210,10 +210,11 @@ def parse_model(text: str, lists: Sequence[str]) -> ModelSpec:
 def hierarchical_models(k: int, order: int | None = None, heterogeneity: str | None = None) -> list[ModelSpec]:
     """Every hierarchical model with all main effects and interactions of order <= ``order``.
 
-    ``order`` defaults to k - 1 (Rcapture's ``closedpMS.t`` default). The count for 4 lists is 113;
-    for 5 lists with order 4 it is 6,893.
+    ``order`` defaults to k - 1 for up to 5 lists (Rcapture's ``closedpMS.t`` default) and to 2 from
+    6 lists on. The count for 4 lists is 113; for 5 lists with order 4 it is 6,893; for 6 lists
+    with order 2 it is 32,768.
     """
-    order = k - 1 if order is None else int(order)
+    order = default_order(k) if order is None else int(order)
     if not 1 <= order <= k - 1:
         raise EstimationError(f"order must be between 1 and {k - 1} for {k} lists; got {order}.")
     pool = [t for r in range(2, order + 1) for t in sorted(_terms_of_order(k, r), reverse=True)]
@@ -238,6 +239,11 @@ def hierarchical_models(k: int, order: int | None = None, heterogeneity: str | N
             stack.append((i + 1, chosen + (t,), chosen_set | {t}))
     models.sort(key=len)
     return [ModelSpec(k=k, terms=ts, heterogeneity=heterogeneity) for ts in models]
+
+
+def default_order(k: int) -> int:
+    """k - 1 up to 5 lists (Rcapture's default); 2 from 6 lists on (the full search explodes)."""
+    return k - 1 if k <= 5 else 2
 
 
 def _terms_of_order(k: int, r: int) -> list[int]:
@@ -659,7 +665,8 @@ class LogLinear(Estimator):
     -------------------------
     model : a fixed model (see :func:`parse_model`), e.g. ``"EXH*ABA*OSCE + EXH*HRW + OSCE*HRW"``,
         ``"Mt"``, ``"Mth Darroch"``, ``"c1:c2"``. When None, the model is selected.
-    order : the highest interaction order searched (default k - 1, as Rcapture ``closedpMS.t``).
+    order : the highest interaction order searched (default k - 1 up to 5 lists, as Rcapture
+        ``closedpMS.t``; 2 from 6 lists on).
     criterion : ``"bic"`` (default) or ``"aic"``.
     heterogeneity : add a heterogeneity column to every searched model (``chao``, ``poisson2``,
         ``darroch``, ``gamma3.5``), as ``closedpMS.t(h=...)``.
