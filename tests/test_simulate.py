@@ -360,3 +360,21 @@ def test_unknown_district_is_refused():
     cfg.lists[0].district_log_odds = {"Atlantis": 1.0}
     with pytest.raises(SimulationError, match="Atlantis"):
         simulate_scenario(cfg)
+
+
+def test_clean_scenario_spells_everyone_the_same_way_everywhere():
+    sc = simulate_scenario(scenario_config("clean", victims=1500), seed=4)
+    names = pd.concat([pd.DataFrame({"person_id": r.person_ids,
+                                     "name": r.table[r.layout.columns[1][0]].str.lower().to_numpy()})
+                       for r in sc.lists])
+    truth_names = sc.population.set_index("person_id")["name"].str.lower()
+    assert (names["name"].to_numpy() == truth_names[names["person_id"]].to_numpy()).all()
+    assert sum(r.duplicates for r in sc.lists) == 0
+
+
+def test_active_years_limit_a_list():
+    cfg = scenario_config("demo", victims=3000, lists=2)
+    cfg.lists[1].active_years = (1992, 2001)
+    sc = simulate_scenario(cfg, seed=6)
+    years = sc.population.loc[sc.captured[:, 1], "year"]
+    assert len(years) > 100 and years.max() <= 2001

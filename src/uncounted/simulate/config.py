@@ -210,6 +210,8 @@ class ScenarioConfig:
     def validate(self) -> None:
         if self.victims < 1:
             raise SimulationError(f"victims must be at least 1, got {self.victims}; pass --victims N with N >= 1")
+        if self.city != "Karachi":
+            raise SimulationError(f"only Karachi's places are available, got city {self.city!r}")
         if not 1 <= len(self.lists) <= 12:
             raise SimulationError(f"a scenario needs 1 to 12 lists, got {len(self.lists)}")
         names = [s.source for s in self.lists]
