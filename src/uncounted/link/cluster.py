@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
+from rapidfuzz.distance import Levenshtein
 
 from uncounted.errors import LinkageError
 
-__all__ = ["Decision", "Clustering", "cluster_reports", "person_summaries"]
+__all__ = ["Decision", "Clustering", "Coherence", "cluster_reports", "person_summaries"]
 
 DECISIONS = ("same", "different", "unsure")
 
@@ -90,6 +92,7 @@ class _ConstrainedUnionFind:
     def __init__(self, keys: Iterable[str]):
         self.parent = {k: k for k in keys}
         self.size = dict.fromkeys(self.parent, 1)
+        self._members: dict[str, list[str]] = {}
         self.cannot: dict[str, set[str]] = {}
 
     def find(self, k: str) -> str:
@@ -100,6 +103,9 @@ class _ConstrainedUnionFind:
         while parent[k] != root:  # path compression
             parent[k], k = root, parent[k]
         return root
+
+    def members(self, root: str) -> list[str]:
+        return self._members.get(root, [root])
 
     def forbid(self, a: str, b: str) -> None:
         ra, rb = self.find(a), self.find(b)
@@ -121,9 +127,97 @@ class _ConstrainedUnionFind:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.size[ra] += self.size[rb]
+        self._members[ra] = self.members(ra) + self._members.pop(rb, [rb])
         if rb in self.cannot:
             self.cannot.setdefault(ra, set()).update(self.cannot.pop(rb))
         return True
+
+
+# --- coherence: two reports that cannot be one person ---------------------------------
+
+MAX_BIRTH_YEAR_GAP = 5
+MAX_EVENT_GAP_DAYS = 730
+_UNINFORMATIVE = {"muhamad"}
+
+
+@lru_cache(maxsize=2_000_000)
+def _tokens_agree(a: str, b: str) -> bool:
+    """Same token up to one letter, or one is an initial of the other."""
+    if a == b:
+        return True
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    return Levenshtein.distance(a, b, score_cutoff=1) <= 1
+
+
+def _names_clash(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    """Each name has a token the other lacks (Ahmad Kazmi / Hasan Kazmi): two people.
+
+    A name that is a subset of the other (Ahmad / Ahmad Kazmi) does not clash, nor does
+    a name made only of "Muhammad" or initials.
+    """
+    if not x or not y or set(x) <= _UNINFORMATIVE or set(y) <= _UNINFORMATIVE:
+        return False
+    x_extra = any(not any(_tokens_agree(a, b) for b in y) for a in x)
+    y_extra = any(not any(_tokens_agree(b, a) for a in x) for b in y)
+    return x_extra and y_extra
+
+
+class Coherence:
+    """Rules under which two reports cannot describe one person.
+
+    Used while clustering: a merge is refused when any report of one cluster clashes
+    with any report of the other. Two reports clash when both give a value and
+    - their sexes differ;
+    - their birth-year ranges are more than 5 years apart;
+    - their event dates are more than two years apart;
+    - their own names clash: each has a token (beyond one-letter differences and
+      initials) that the other lacks;
+    - their fathers' names clash in the same way.
+    These guard against chains of individually likely links (A~B, B~C) that join
+    different people with common names.
+    """
+
+    def __init__(self, prepared: pd.DataFrame):
+        cols = prepared.set_index("report_key")
+        self._data = {}
+        for key, sex, bmin, bmax, es, ee, nt, ft in zip(
+            cols.index, cols.get("sex", _nones(cols)), cols.get("birth_year_min", _nones(cols)),
+            cols.get("birth_year_max", _nones(cols)), cols.get("event_day_start", _nones(cols)),
+            cols.get("event_day_end", _nones(cols)), cols.get("name_tokens", _nones(cols)),
+            cols.get("father_tokens", _nones(cols)),
+        ):
+            self._data[key] = (
+                sex if _present(sex) else None,
+                int(bmin) if _present(bmin) else None, int(bmax) if _present(bmax) else None,
+                int(es) if _present(es) else None, int(ee) if _present(ee) else None,
+                tuple(nt) if nt is not None and not isinstance(nt, float) else (),
+                tuple(ft) if ft is not None and not isinstance(ft, float) else (),
+            )
+
+    def clash(self, a: str, b: str) -> str | None:
+        """The reason two reports cannot be one person, or None."""
+        x, y = self._data.get(a), self._data.get(b)
+        if x is None or y is None:
+            return None
+        if x[0] and y[0] and x[0] != y[0]:
+            return "sex"
+        if x[1] is not None and y[1] is not None and max(x[1] - y[2], y[1] - x[2]) > MAX_BIRTH_YEAR_GAP:
+            return "birth year"
+        if x[3] is not None and y[3] is not None and max(x[3] - y[4], y[3] - x[4]) > MAX_EVENT_GAP_DAYS:
+            return "event date"
+        if _names_clash(x[5], y[5]):
+            return "name"
+        if _names_clash(x[6], y[6]):
+            return "father's name"
+        return None
+
+    def groups_clash(self, left: list[str], right: list[str]) -> bool:
+        return any(self.clash(a, b) for a in left for b in right)
+
+
+def _nones(frame: pd.DataFrame) -> list[None]:
+    return [None] * len(frame)
 
 
 def cluster_reports(
@@ -132,6 +226,7 @@ def cluster_reports(
     *,
     threshold: float = 0.9,
     decisions: Sequence[Decision] | None = None,
+    coherence: Coherence | None = None,
 ) -> Clustering:
     """Group reports into persons.
 
@@ -140,6 +235,9 @@ def cluster_reports(
         report_keys: every report to cluster (reports in no pair become single persons).
         threshold: pairs with match_probability >= threshold are links.
         decisions: human decisions, which override the model (see the module docstring).
+        coherence: if given, model links that would put two clashing reports (see
+            ``Coherence``) into one person are refused. Human "same" decisions are not
+            subject to it.
     """
     keys = list(dict.fromkeys(report_keys))
     uf = _ConstrainedUnionFind(keys)
@@ -175,6 +273,10 @@ def cluster_reports(
                 )
             if decided and _ordered(a, b) in decided and decided[_ordered(a, b)] != "unsure":
                 continue
+            if coherence is not None:
+                ra, rb = uf.find(a), uf.find(b)
+                if ra != rb and coherence.groups_clash(uf.members(ra), uf.members(rb)):
+                    continue
             if uf.union(a, b) is False:
                 refused.append({"report_key_l": a, "report_key_r": b, "match_probability": float(p),
                                 "reason": "would join reports a human called 'different'"})
@@ -200,7 +302,11 @@ CONFLICT_FIELDS = ("sex", "violation", "perpetrator_category", "victim_status")
 
 
 def _present(v) -> bool:
-    return v is not None and not (isinstance(v, float) and v != v) and v is not pd.NaT and v != ""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return False
+    if isinstance(v, float) and v != v:
+        return False
+    return not (isinstance(v, str) and v == "")
 
 
 def _jsonable(v):

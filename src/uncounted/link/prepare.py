@@ -13,10 +13,12 @@ name_rare          the core tokens that are rare in these reports (rare overlap)
 name_rare1         the single rarest core token (blocking)
 name_first/_last   first and last core token
 name_skel          sorted consonant skeletons of the tokens (blocking on typos)
+name_btok          the tokens that are not very common (blocking; list)
+name_bskel         their consonant skeletons (blocking on typos; list)
 father_*           the same for the father's (or husband's) name
 event_day_start    first/last possible day of the event as days since 1970-01-01,
 event_day_end      so a month-only date spans the whole month
-event_year         year of event_day_start
+event_year         year of event_day_start; event_year2 that of 182 days later
 birth_year_min/max as given, or derived from an age and the event date
 =================  =============================================================
 """
@@ -24,6 +26,7 @@ birth_year_min/max as given, or derived from an age and the event date
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -41,8 +44,12 @@ INPUT_COLUMNS = (
     "event_date_precision", "event_place", "event_place_parent", "violation",
     "perpetrator_category", "victim_status",
 )
+# Column names used by the record (uncounted.records) -> the names used here.
+_STORE_ALIASES = {"name_given": "given_name", "name_family": "family_name"}
 # A token carried by fewer than this share of reports counts as rare.
 RARE_TOKEN_SHARE = 0.002
+# Tokens carried by more than this share of reports are too common to block on alone.
+BLOCK_TOKEN_SHARE = 0.01
 _EPOCH = np.datetime64("1970-01-01", "D")
 
 
@@ -53,18 +60,35 @@ def _clean_text(v) -> str | None:
     return s or None
 
 
+_FAMILY_FIRST = re.compile(r"^\s*([^\W\d_][\w'.-]*)\s*,\s*(\S.*)$")
+
+
+def _split_family_first(raw: str) -> tuple[str | None, str | None]:
+    """Own and father's name, putting a family-first form in written order.
+
+    "Qureshi, Muhammad Iqbal s/o Akram" -> ("Muhammad Iqbal Qureshi", "Akram").
+    """
+    m = _FAMILY_FIRST.match(raw)
+    if m is None:
+        return _names.split_raw_name(raw)
+    family, rest = m.groups()
+    own, father = _names.split_raw_name(rest)
+    return (f"{own} {family}" if own else family), father
+
+
 def _person_name(row: dict) -> tuple[str | None, str | None]:
-    """The report's own full name and the father's name, parsing name_raw if needed."""
+    """The report's own full name and the father's name.
+
+    The raw name is preferred (parsed again here so that a family-first form such as
+    "Qureshi, Muhammad Iqbal" is put in written order); given/family parts are used
+    when there is no raw name.
+    """
     given, family, father = (_clean_text(row.get(c)) for c in ("given_name", "family_name", "father_name"))
     raw = _clean_text(row.get("name_raw"))
-    if (given or family) and (father or not raw):
-        return " ".join(p for p in (given, family) if p), father
     if raw is None:
         return (" ".join(p for p in (given, family) if p) or None), father
-    own, parsed_father = _names.split_raw_name(raw)
-    if given or family:
-        own = " ".join(p for p in (given, family) if p)
-    return own, father or parsed_father
+    own, parsed_father = _split_family_first(raw)
+    return own or " ".join(p for p in (given, family) if p) or None, father or parsed_father
 
 
 @lru_cache(maxsize=500_000)
@@ -108,10 +132,22 @@ def _token_columns(tokens_series: pd.Series, prefix: str, rare_share: float) -> 
     out[f"{prefix}_rare"] = tokens_series.map(rare)
     out[f"{prefix}_rare1"] = tokens_series.map(rarest)
     out[f"{prefix}_first"] = tokens_series.map(lambda t: t[0] if t else None)
+    out[f"{prefix}_initial"] = tokens_series.map(lambda t: t[0][:1] if t else None)
     out[f"{prefix}_last"] = tokens_series.map(lambda t: t[-1] if t else None)
     out[f"{prefix}_skel"] = tokens_series.map(
         lambda t: " ".join(sorted(_skeleton(x) for x in t)) if t else None
     )
+    common_cutoff = max(BLOCK_TOKEN_SHARE * n, 2.0)
+
+    def block_tokens(toks):
+        if not toks:
+            return None
+        kept = sorted({t for t in toks if doc_freq[t] <= common_cutoff})
+        return kept or [rarest(toks)]
+
+    out[f"{prefix}_btok"] = tokens_series.map(block_tokens)
+    out[f"{prefix}_bskel"] = out[f"{prefix}_btok"].map(
+        lambda t: sorted({_skeleton(x) for x in t}) if t else None)
     out.loc[~has, f"{prefix}_rare"] = None
     return out
 
@@ -143,6 +179,14 @@ def _event_days(df: pd.DataFrame) -> pd.DataFrame:
     out["event_day_end"] = end.astype("Int64")
     years = (pd.to_datetime(start, unit="D", errors="coerce")).dt.year
     out["event_year"] = years.astype("Int64")
+    # two 61-day windows offset by 30 days: reports within 30 days share one of them
+    out["event_month"] = (years * 12 + pd.to_datetime(start, unit="D", errors="coerce").dt.month).astype("Int64")
+    out["event_win"] = (start // 61).astype("Int64")
+    out["event_win2"] = ((start + 30) // 61).astype("Int64")
+    # the year of the day half a year later: two reports within ~6 months of each other
+    # share event_year or event_year2, so blocking on both misses no pair across New Year
+    shifted = pd.to_datetime(start + 182, unit="D", errors="coerce").dt.year
+    out["event_year2"] = shifted.astype("Int64")
     return out
 
 
@@ -173,6 +217,9 @@ def prepare_reports(df: pd.DataFrame, *, rare_token_share: float = RARE_TOKEN_SH
         raise LinkageError(f"report_key must be unique; {len(dup)} repeat, e.g. {dup.iloc[0]!r}.")
 
     out = df.copy()
+    for store_name, name in _STORE_ALIASES.items():
+        if store_name in out.columns and name not in out.columns:
+            out[name] = out[store_name]
     for col in INPUT_COLUMNS:
         if col not in out.columns:
             out[col] = None
@@ -186,18 +233,19 @@ def prepare_reports(df: pd.DataFrame, *, rare_token_share: float = RARE_TOKEN_SH
     father_tokens = pd.Series([_names.core_tokens(f) if f else None for _, f in own_father], index=out.index)
     out["name_person"] = [o for o, _ in own_father]
     out["father_person"] = [f for _, f in own_father]
-    out = pd.concat(
-        [out, _token_columns(own_tokens, "name", rare_token_share),
-         _token_columns(father_tokens, "father", rare_token_share)],
-        axis=1,
-    )
+    derived = [_token_columns(own_tokens, "name", rare_token_share),
+               _token_columns(father_tokens, "father", rare_token_share)]
+    # the record keeps its own name_key column: the derived one replaces it here
+    out = out.drop(columns=[c for d in derived for c in d.columns if c in out.columns])
+    out = pd.concat([out, *derived], axis=1)
 
     out["sex"] = _categorical(out["sex"]).map(lambda s: None if s is None else s[:1])
     for col in ("birth_year_min", "birth_year_max"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
     out["birth_year_min"] = out["birth_year_min"].fillna(out["birth_year_max"])
     out["birth_year_max"] = out["birth_year_max"].fillna(out["birth_year_min"])
-    out = pd.concat([out, _event_days(out)], axis=1)
+    days = _event_days(out)
+    out = pd.concat([out.drop(columns=[c for c in days.columns if c in out.columns]), days], axis=1)
     for col in ("event_place", "event_place_parent", "violation", "perpetrator_category", "victim_status"):
         out[col] = _categorical(out[col])
     return out
