@@ -378,3 +378,11 @@ def test_active_years_limit_a_list():
     sc = simulate_scenario(cfg, seed=6)
     years = sc.population.loc[sc.captured[:, 1], "year"]
     assert len(years) > 100 and years.max() <= 2001
+
+
+def test_rewriting_a_folder_leaves_no_stale_lists(tmp_path):
+    write_scenario(simulate_scenario(scenario_config("demo", victims=300, lists=6), seed=1), tmp_path)
+    write_scenario(simulate_scenario(scenario_config("demo", victims=300, lists=3), seed=1), tmp_path)
+    lists = sorted(p.name for p in tmp_path.glob("*_SYNTHETIC.csv"))
+    assert lists == ["01_families_association_SYNTHETIC.csv", "02_morgue_register_SYNTHETIC.csv",
+                     "03_press_archive_SYNTHETIC.csv"]

@@ -272,11 +272,17 @@ True totals: {victims} victims; {observed} appear on at least one list; {unseen}
 def write_scenario(scenario: Scenario, out_dir: str | Path) -> list[Path]:
     """Write the lists, truth, population, capture patterns, manifest and README into ``out_dir``.
 
-    Files are byte-identical for the same seed and settings. Returns the paths written.
+    Files are byte-identical for the same seed and settings. List files of an earlier
+    run in the same folder (``NN_<source>_SYNTHETIC.csv``) that this run does not write
+    are removed, so the folder never mixes two scenarios. Returns the paths written.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    current = {list_file_name(j, r) for j, r in enumerate(scenario.lists)}
+    for stale in out.glob(f"[0-9][0-9]_*_{SYNTHETIC}.csv"):
+        if stale.name not in current:
+            stale.unlink()
 
     def csv(df: pd.DataFrame, name: str) -> None:
         path = out / name
