@@ -12,6 +12,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 MONTH_NUM = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTH_NUM.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -143,8 +144,13 @@ class PeriodMatch:
     text: str
 
 
-def find_periods(text: str, ref: date | None) -> list[PeriodMatch]:
+@lru_cache(maxsize=4096)
+def find_periods(text: str, ref: date | None) -> tuple[PeriodMatch, ...]:
     """Every period expression in `text`, resolved against the statement date `ref`."""
+    return tuple(_find_periods(text, ref))
+
+
+def _find_periods(text: str, ref: date | None) -> list[PeriodMatch]:
     found = []
     for m in PERIOD_RE.finditer(text):
         span = _resolve_period(m, ref)

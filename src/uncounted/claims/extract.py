@@ -141,10 +141,20 @@ class ExtractionResult:
     quotes: list[Quote]
     source_name: str | None = None
     statement_date: str | None = None
+    issuer: str | None = None  # the organisation issuing a statement, when the text is one
+    relays: list[str] = field(default_factory=list)  # agencies named by dateline or credit line
+    synthetic: bool = False  # the text marks itself SYNTHETIC
+
+    @property
+    def source_kind(self) -> str:
+        """'statement' for a statement or press release, else 'press'."""
+        return "statement" if self.issuer else "press"
 
     def to_dict(self) -> dict:
         return {
             "source_name": self.source_name, "statement_date": self.statement_date,
+            "source_kind": self.source_kind, "issuer": self.issuer, "relays": list(self.relays),
+            "synthetic": self.synthetic,
             "claims": [c.to_dict() for c in self.claims],
             "allegations": [a.to_dict() for a in self.allegations],
             "candidate_incidents": [c.to_dict() for c in self.candidate_incidents],
@@ -297,10 +307,18 @@ def _is_person_ent(tok) -> bool:
 
 
 def _ent_span(tok):
-    for ent in tok.doc.ents:
-        if ent.start <= tok.i < ent.end:
-            return ent
-    return None
+    """The named-entity span a token belongs to, found from its IOB tags."""
+    if not tok.ent_type_:
+        return None
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc.char_span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]),
+                         label=tok.ent_type_)
 
 
 def _clean_role(parts: list[str]) -> str | None:
@@ -1404,7 +1422,8 @@ class _Extractor:
                   if len(q.text.split()) >= 3]
         sd = self.report.statement_date
         return ExtractionResult(self.claims, self.allegations, self.incidents, quotes,
-                                source_name, sd.isoformat() if sd else None)
+                                source_name, sd.isoformat() if sd else None,
+                                self.report.issuer, list(self.report.doc_relays))
 
 
 def _as_date(value: date | str | None) -> date | None:
@@ -1419,18 +1438,80 @@ def extract_claims(text: str, *, statement_date: date | str | None = None,
     return next(extract_many([(text, source_name)], statement_date=statement_date))
 
 
+_ABBREV_END = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Col|Lt|Gen|Capt|Maj|Sgt|No|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|"
+    r"Sept|Oct|Nov|Dec|Rs|Gov|Sen|Rep|Brig|Cdr|Insp|Supt|Hon|Sr|Jr|Mt|vs|etc|approx)\.|"
+    r"\b[A-Z]\.)$")
+_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘(]?[A-Z0-9])")
+_CUE_RE = re.compile(
+    r"\b(?:%s)\b|picked up|taken away|shot dead|gunned down|never (?:been )?seen|homes\b" % "|".join(
+        sorted((re.escape(w) for w in lx.WORD_TO_VIOLATION), key=len, reverse=True)),
+    re.IGNORECASE)
+_REPORT_RE = re.compile(
+    r"\b(?:%s)\b" % "|".join(sorted(lx.REPORTING_VERBS, key=len, reverse=True)), re.IGNORECASE)
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """A quick sentence split (used only to decide which sentences need parsing)."""
+    pieces = _SENT_SPLIT.split(paragraph)
+    out: list[str] = []
+    for piece in pieces:
+        if out and _ABBREV_END.search(out[-1].rstrip("\"”’")):
+            out[-1] = out[-1] + " " + piece
+        else:
+            out.append(piece)
+    return out
+
+
+def relevant_text(paragraph: str) -> str:
+    """The paragraph without sentences that cannot hold a claim, a speaker or a quote.
+
+    Background sentences (no figure, no violation word, no reporting verb, no quotation
+    mark) are dropped before parsing; this halves the parsing of long features and keeps
+    every sentence the rules look at.
+    """
+    sentences = split_sentences(paragraph)
+    if len(sentences) == 1:
+        return paragraph if _is_relevant(paragraph) else ""
+    in_quote = False
+    kept = []
+    for sent in sentences:
+        opens = sent.count("“") + sent.count('"') % 2
+        keep = in_quote or _is_relevant(sent)
+        if ("“" in sent and "”" not in sent) or sent.count('"') % 2 == 1:
+            in_quote = not in_quote
+        elif "”" in sent and "“" not in sent:
+            in_quote = False
+        if keep or opens:
+            kept.append(sent)
+    return " ".join(kept)
+
+
+def _is_relevant(sentence: str) -> bool:
+    return bool(_CUE_RE.search(sentence) or _REPORT_RE.search(sentence) or
+                any(q in sentence for q in ('"', "“", "”")) or find_figures(sentence))
+
+
 def extract_many(items: Iterable[tuple[str, str | None]], *,
                  statement_date: date | str | None = None,
-                 batch_size: int = 64) -> Iterator[ExtractionResult]:
-    """Extract from many reports, parsing their paragraphs in batches with nlp.pipe."""
+                 batch_size: int = 64, n_process: int = 1) -> Iterator[ExtractionResult]:
+    """Extract from many reports, parsing their relevant sentences in batches with nlp.pipe.
+
+    `n_process` > 1 parses in that many worker processes (worth it for hundreds of reports).
+    """
     nlp = load_pipeline()
     ref = _as_date(statement_date)
-    items = list(items)
-    reports = [(split_report(text, ref), name) for text, name in items]
-    flat = [p for report, _ in reports for p in report.paragraphs]
-    docs = iter(nlp.pipe(flat, batch_size=batch_size))
-    for report, name in reports:
+    reports = []
+    for text, name in items:
+        report = split_report(text, ref)
+        report.paragraphs = [p for p in (relevant_text(p) for p in report.paragraphs) if p]
+        reports.append((report, name, bool(re.search(r"\bSYNTHETIC\b", text))))
+    flat = [p for report, _, _ in reports for p in report.paragraphs]
+    docs = iter(nlp.pipe(flat, batch_size=batch_size, n_process=n_process))
+    for report, name, synthetic in reports:
         report_docs = [next(docs) for _ in report.paragraphs]
         ex = _Extractor(report, report_docs)
         ex.run()
-        yield ex.result(name)
+        result = ex.result(name)
+        result.synthetic = synthetic
+        yield result

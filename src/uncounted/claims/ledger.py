@@ -1,0 +1,290 @@
+"""The claims ledger: each claim beside the documented count and the estimate for its scope.
+
+Pure functions (no database): `claim_scope`, `compare_claim`, `record_coverage`,
+`documented_count`, `matching_estimate` and `ledger_rows`. `uncounted.claims.store` feeds
+them from a workspace.
+
+Verdicts (see docs/claims.md):
+  within            the claim's range overlaps the estimate's interval
+  above             the claim's lower bound is above the interval's upper bound
+  below_interval    the claim's upper bound is below the interval's lower bound, but not
+                    below the documented count
+  below_documented  the claim's upper bound is below the number of persons already
+                    documented by name in that scope
+  not_comparable    the record does not cover that scope, or no estimate matches it
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any, Iterable
+
+VERDICTS = ("within", "above", "below_interval", "below_documented", "not_comparable")
+
+# Claim violations (docs/claims.md) -> the record's violation codes (normalize.vocab).
+VIOLATION_CODES: dict[str, tuple[str, ...]] = {
+    "killing": ("killing", "death_in_custody"),
+    "enforced disappearance": ("enforced_disappearance",),
+    "abduction": ("abduction",),
+    "arbitrary detention": ("arbitrary_detention",),
+    "torture": ("torture",),
+    "injury": ("injury",),
+    "displacement": ("displacement",),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def claim_scope(claim: dict) -> dict:
+    """What a claim counts: violation (with the record's codes), places named, period."""
+    violation = claim.get("violation")
+    period = claim.get("period") or {}
+    return {
+        "violation": violation,
+        "violation_codes": list(VIOLATION_CODES.get(violation or "", ())),
+        "place": claim.get("place"),
+        "places": split_places(claim.get("place")),
+        "period": {"start": period.get("start"), "end": period.get("end")},
+    }
+
+
+def split_places(place: str | None) -> list[str]:
+    """'Hyderabad, Karachi and Larkana' -> ['Hyderabad', 'Karachi', 'Larkana']."""
+    if not place:
+        return []
+    parts = re.split(r",\s*|\s+and\s+", place)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _words(text: str) -> set[str]:
+    text = re.sub(r"['’]s\b", "", text.lower())
+    return {w for w in re.findall(r"[\w-]+", text) if w not in ("the", "of", "area", "district",
+                                                                 "province", "city", "town")}
+
+
+def place_matches(claim_place: str, value: str | None) -> bool:
+    """A record place matches a claimed place when one's words contain the other's."""
+    if not value or not claim_place:
+        return False
+    a, b = _words(claim_place), _words(value)
+    return bool(a and b) and (a <= b or b <= a)
+
+
+def _fmt(x: float | int | None) -> str:
+    if x is None:
+        return "?"
+    return f"{x:,.0f}"
+
+
+def _claim_range(q: dict) -> str:
+    lo, hi = q.get("lower"), q.get("upper")
+    if lo is not None and hi is not None:
+        return _fmt(lo) if lo == hi else f"{_fmt(lo)}–{_fmt(hi)}"
+    if lo is not None:
+        return f"at least {_fmt(lo)}"
+    return f"at most {_fmt(hi)}"
+
+
+def compare_claim(claim: dict, documented: int | None, estimate: dict | None) -> Verdict:
+    """Compare a claim's figure with the documented count and the estimate for its scope.
+
+    `documented` is the number of linked persons in the scope (None: the record does not
+    cover the scope). `estimate` has "estimate" and "interval" [low, high] (and optionally
+    "level", "run_id"); None when no estimate matches the scope.
+    """
+    q = claim.get("quantity") or {}
+    lo, hi = q.get("lower"), q.get("upper")
+    said = f"the claim ({q.get('text') or _claim_range(q)}: {_claim_range(q)})"
+    if lo is None and hi is None:
+        return Verdict("not_comparable", "the claim gives no figure")
+    if documented is None and estimate is None:
+        return Verdict("not_comparable", "the record does not cover this scope "
+                       f"({_scope_text(claim_scope(claim))})")
+    if documented is not None and hi is not None and hi < documented:
+        return Verdict("below_documented", f"{said} is below the {documented:,} persons already "
+                       "documented by name in this scope")
+    interval = (estimate or {}).get("interval") or [None, None]
+    ilo, ihi = (interval + [None, None])[:2]
+    if estimate is None or ilo is None or ihi is None:
+        doc = f"; {documented:,} persons are documented, which the claim does not contradict" \
+            if documented is not None else ""
+        return Verdict("not_comparable", f"no estimate matches this scope{doc}")
+    level = estimate.get("level") or 0.95
+    point = estimate.get("estimate")
+    where = f"the {level:.0%} interval [{_fmt(ilo)}, {_fmt(ihi)}] of the estimate {_fmt(point)}"
+    if lo is not None and lo > ihi:
+        return Verdict("above", f"{said} is above the upper bound of {where}")
+    if hi is not None and hi < ilo:
+        doc = f" (documented: {documented:,})" if documented is not None else ""
+        return Verdict("below_interval", f"{said} is below the lower bound of {where}, but not "
+                       f"below the documented count{doc}")
+    return Verdict("within", f"{said} overlaps {where}")
+
+
+def _scope_text(scope: dict) -> str:
+    period = scope["period"]
+    span = "any period" if not (period["start"] or period["end"]) else \
+        f"{period['start'] or '…'} to {period['end'] or '…'}"
+    return f"{scope['violation']}, {scope['place'] or 'any place'}, {span}"
+
+
+# --------------------------------------------------------------------------------------
+# The record's coverage and documented counts, from person-level rows
+
+
+def record_coverage(persons: Iterable[dict]) -> dict:
+    """Violations, places and years the record's persons cover."""
+    violations, places, years = set(), set(), []
+    for p in persons:
+        if p.get("violation"):
+            violations.add(p["violation"])
+        for key in ("place", "district"):
+            if p.get(key):
+                places.add(p[key])
+        if p.get("year") is not None:
+            years.append(int(p["year"]))
+    return {"violations": violations, "places": places,
+            "years": (min(years), max(years)) if years else None}
+
+
+def _claim_years(scope: dict) -> tuple[int | None, int | None]:
+    start, end = _as_date(scope["period"]["start"]), _as_date(scope["period"]["end"])
+    return (start.year if start else None, end.year if end else None)
+
+
+def _in_scope(person: dict, scope: dict) -> bool:
+    if person.get("violation") not in scope["violation_codes"]:
+        return False
+    if scope["places"] and not any(place_matches(cp, person.get(k)) for cp in scope["places"]
+                                   for k in ("place", "district")):
+        return False
+    y0, y1 = _claim_years(scope)
+    if y0 is not None or y1 is not None:
+        year = person.get("year")
+        if year is None:
+            return False
+        if (y0 is not None and year < y0) or (y1 is not None and year > y1):
+            return False
+    return True
+
+
+def covers(coverage: dict, scope: dict) -> bool:
+    """True when the record holds persons of this violation, in these places and years."""
+    if not set(scope["violation_codes"]) & coverage["violations"]:
+        return False
+    if scope["places"] and not all(any(place_matches(cp, v) for v in coverage["places"])
+                                   for cp in scope["places"]):
+        return False
+    y0, y1 = _claim_years(scope)
+    if coverage["years"] and (y0 is not None or y1 is not None):
+        r0, r1 = coverage["years"]
+        if (y1 is not None and y1 < r0) or (y0 is not None and y0 > r1):
+            return False
+    return True
+
+
+def documented_count(persons: list[dict], scope: dict, coverage: dict | None = None) -> int | None:
+    """Persons documented in the scope (its part the record covers); None if not covered.
+
+    Persons without a known year are left out when the claim names a period, so the count
+    is a floor for that period.
+    """
+    coverage = coverage or record_coverage(persons)
+    if not covers(coverage, scope):
+        return None
+    return sum(1 for p in persons if _in_scope(p, scope))
+
+
+def candidate_estimates(runs: Iterable[dict]) -> list[dict]:
+    """Stratum estimates from stored runs: {stratum, estimate, interval, level, run_id, method}."""
+    out = []
+    for run in runs:
+        result = run.get("result") or {}
+        level = run.get("level") or result.get("level")
+        base = {"run_id": run.get("id"), "method": run.get("method"), "level": level}
+        scope = run.get("scope") or {}
+        if isinstance(scope.get("stratum"), dict):  # one stored row per stratum
+            out.append({**base, "stratum": scope["stratum"], "estimate": run.get("estimate"),
+                        "interval": list(run.get("interval") or [None, None])})
+            continue
+        strata = result.get("strata") or []
+        for st in strata:
+            if st.get("stratum"):
+                out.append({**base, "stratum": st["stratum"], "estimate": st.get("estimate"),
+                            "interval": list(st.get("interval") or [None, None])})
+        out.append({**base, "stratum": {}, "estimate": run.get("estimate"),
+                    "interval": list(run.get("interval") or [None, None])})
+    return out
+
+
+def matching_estimate(estimates: list[dict], scope: dict, coverage: dict) -> dict | None:
+    """The newest estimate whose stratum is exactly the claim's scope, or None.
+
+    A dimension the stratum does not restrict matches when the record itself holds only that
+    value (all persons are killings, all in Karachi); a claim's period must span the same
+    years as the record (or as a year stratum).
+    """
+    for est in sorted(estimates, key=lambda e: -(e.get("run_id") or 0)):
+        stratum = est.get("stratum") or {}
+        if not _dimension_ok(stratum.get("violation"), coverage["violations"],
+                             lambda v: v in scope["violation_codes"]):
+            continue
+        place = stratum.get("place") or stratum.get("district")
+        if scope["places"]:
+            if place is not None:
+                if not any(place_matches(cp, place) for cp in scope["places"]):
+                    continue
+            elif not all(any(place_matches(cp, v) for cp in scope["places"])
+                         for v in coverage["places"]) or not coverage["places"]:
+                continue
+        elif place is not None:
+            continue
+        y0, y1 = _claim_years(scope)
+        if y0 is not None or y1 is not None:
+            years = (int(stratum["year"]),) * 2 if stratum.get("year") is not None else coverage["years"]
+            if years is None or (y0, y1 if y1 is not None else years[1]) != years:
+                continue
+        elif stratum.get("year") is not None:
+            continue
+        return est
+    return None
+
+
+def _dimension_ok(value: Any, record_values: set, ok) -> bool:
+    if value is not None:
+        return bool(ok(value))
+    return bool(record_values) and all(ok(v) for v in record_values)
+
+
+def ledger_rows(claims: list[dict], persons: list[dict] | None, runs: list[dict]) -> list[dict]:
+    """One ledger row per claim: scope, documented count, matching estimate, verdict."""
+    persons = persons or []
+    coverage = record_coverage(persons)
+    estimates = candidate_estimates(runs)
+    rows = []
+    for claim in claims:
+        scope = claim_scope(claim)
+        documented = documented_count(persons, scope, coverage) if persons else None
+        estimate = matching_estimate(estimates, scope, coverage) if persons and \
+            documented is not None else None
+        verdict = compare_claim(claim, documented, estimate)
+        rows.append({"claim": claim, "scope": scope, "documented": documented,
+                     "estimate": estimate, "verdict": verdict.verdict, "reason": verdict.reason})
+    return rows
