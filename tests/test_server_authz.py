@@ -191,6 +191,7 @@ def site_and_case(workspace):  # type: ignore[no-untyped-def]
     return site, case, evidence_id
 
 
+@pytest.mark.slow
 def test_every_route_times_every_role(site_and_case) -> None:  # type: ignore[no-untyped-def]
     site, case, evidence_id = site_and_case
     routes = matrix(case, evidence_id)

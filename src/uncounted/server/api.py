@@ -49,14 +49,18 @@ class ImportBody(BaseModel):
     upload_id: str = Field(pattern=r"^[0-9a-f]{64}$")
     filename: str = Field(min_length=1, max_length=200)
     source_id: int
-    mapping: dict[str, str] = Field(default_factory=dict)
+    mapping: dict[str, str] = Field(default_factory=dict, description="column header -> field ('' to leave unmapped)")
     strict: bool = False
+    allow_sensitive_plaintext: bool = Field(default=False, description=(
+        "confirm importing columns that look like witness/contact/testimony details, which imports cannot "
+        "encrypt yet"))
 
 
 class PreviewBody(BaseModel):
     upload_id: str = Field(pattern=r"^[0-9a-f]{64}$")
     filename: str = Field(min_length=1, max_length=200)
     mapping: dict[str, str] | None = None
+    source_id: int | None = Field(default=None, description="with a source, the preview includes a dry run")
 
 
 class DecisionBody(BaseModel):
@@ -202,16 +206,19 @@ def api_documents(limit: int = Query(100, ge=1, le=500), principal: Principal = 
 
 @router.post("/uploads", tags=["imports"], status_code=201,
              summary="Upload a CSV/XLSX; returns an upload id, the detected mapping and the first rows")
-def api_upload(request: Request, file: UploadFile = File(...), principal: Principal = Depends(require(acc.IMPORT)),
-               db: Session = Depends(get_db)) -> dict[str, Any]:
+def api_upload(request: Request, file: UploadFile = File(...), source_id: int | None = Form(None),
+               principal: Principal = Depends(require(acc.IMPORT)), db: Session = Depends(get_db)) -> dict[str, Any]:
+    source = services.get_visible_source(db, principal, source_id) if source_id is not None else None
     stored = imports.store_upload(db, principal, ws_of(request), file.filename or "", file.file)
     db.commit()
-    return imports.preview(ws_of(request), stored["upload_id"], stored["filename"])
+    return imports.preview(ws_of(request), stored["upload_id"], stored["filename"], None, source)
 
 
 @router.post("/uploads/preview", tags=["imports"], summary="Preview an upload with a changed mapping")
-def api_preview(body: PreviewBody, request: Request, principal: Principal = Depends(require(acc.IMPORT))) -> dict[str, Any]:
-    return imports.preview(ws_of(request), body.upload_id, body.filename, body.mapping)
+def api_preview(body: PreviewBody, request: Request, principal: Principal = Depends(require(acc.IMPORT)),
+                db: Session = Depends(get_db)) -> dict[str, Any]:
+    source = services.get_visible_source(db, principal, body.source_id) if body.source_id is not None else None
+    return imports.preview(ws_of(request), body.upload_id, body.filename, body.mapping, source)
 
 
 @router.post("/imports", tags=["imports"], status_code=201,
@@ -220,7 +227,7 @@ def api_import(body: ImportBody, request: Request, principal: Principal = Depend
                db: Session = Depends(get_db)) -> dict[str, Any]:
     services.get_visible_source(db, principal, body.source_id)
     return imports.run_import(db, principal, ws_of(request), body.upload_id, body.filename, body.source_id,
-                              body.mapping, body.strict)
+                              body.mapping, body.strict, body.allow_sensitive_plaintext)
 
 
 @router.get("/imports/{import_id}/rejects", tags=["imports"], summary="Download an import's rejected rows (CSV)")

@@ -45,15 +45,29 @@ def ingest_api() -> Any:
 def target_fields() -> list[str]:
     try:
         from uncounted.ingest.headers import ALL_FIELDS
-        fields = list(ALL_FIELDS)
+        return list(ALL_FIELDS)
     except ImportError:
-        fields = []
-    try:
-        from uncounted.records.crypto import ALWAYS_SENSITIVE
-        fields += [f for f in ALWAYS_SENSITIVE if f not in fields]
-    except ImportError:
-        pass
-    return fields
+        return []
+
+
+SENSITIVE_WORDS = ("witness", "contact", "phone", "mobile", "cell", "email", "e-mail", "address", "informant",
+                   "testimony", "statement", "cnic", "id card", "id no", "passport", "whatsapp", "complainant",
+                   "reporter", "source person", "narrative")
+
+
+def sensitive_columns(headers: list[str], source: Any = None) -> list[str]:
+    """Columns that look like witness, contact or testimony details, or that the source marks sensitive.
+
+    The import path does not yet encrypt such columns (they would be kept as read, in plain text),
+    so the app asks for an explicit confirmation before importing a file that has them.
+    """
+    marked = {str(f).casefold() for f in ((getattr(source, "settings", None) or {}).get("sensitive_fields") or [])}
+    found = []
+    for header in headers:
+        folded = header.casefold()
+        if folded in marked or any(word in folded for word in SENSITIVE_WORDS):
+            found.append(header)
+    return found
 
 
 def safe_name(filename: str | None) -> str:
@@ -92,8 +106,10 @@ def _temp_copy(ws: Any, upload_id: str, filename: str) -> Path:
     return path
 
 
-def preview(ws: Any, upload_id: str, filename: str, mapping: dict[str, str] | None = None) -> dict[str, Any]:
-    """Headers, the detected (or given) mapping and the first rows of an uploaded file."""
+def preview(ws: Any, upload_id: str, filename: str, mapping: dict[str, str] | None = None,
+            source: Any = None) -> dict[str, Any]:
+    """Headers, the detected (or given) mapping, the first rows as read, and (with a source) a dry
+    run: the first rows as they would be imported, with their problems, and the problem counts."""
     ingest = ingest_api()
     path = _temp_copy(ws, upload_id, filename)
     try:
@@ -105,63 +121,62 @@ def preview(ws: Any, upload_id: str, filename: str, mapping: dict[str, str] | No
             rows.append({"row": row_number, "cells": [_text(c) for c in cells[:len(headers)]]
                          + [""] * max(0, len(headers) - len(cells))})
         detected = detect(headers, getattr(table, "hxl_tags", None))
+        chosen = {h: (mapping.get(h, IGNORE) if mapping is not None else detected.get(h, IGNORE)) for h in headers}
+        fields = target_fields()
+        bad = sorted({v for v in chosen.values() if v and v not in fields})
+        if bad:
+            raise ApiError(422, "invalid_request", f"Unknown target field(s) {bad}; choose from the list.")
+        dry = None
+        if source is not None:
+            result = ingest.import_file(ws, path, source=source.name, mapping=mapping_object(chosen), dry_run=True,
+                                        progress=False, rejects_path=path.with_name("dry.rejects.csv"))
+            dry = result_summary(result)
     except ImportFailed as exc:
         raise ApiError(422, "unreadable_file", str(exc),
                        [str(p) for p in getattr(exc, "problems", [])[:50]]) from exc
     finally:
         _cleanup(path)
-    chosen = {h: (mapping.get(h, IGNORE) if mapping is not None else detected.get(h, IGNORE)) for h in headers}
-    fields = target_fields()
-    bad = sorted({v for v in chosen.values() if v and v not in fields})
-    if bad:
-        raise ApiError(422, "invalid_request", f"Unknown target field(s) {bad}; choose from the list.")
     return {"upload_id": upload_id, "filename": safe_name(filename), "headers": headers, "detected": detected,
-            "mapping": chosen, "rows": rows, "fields": fields,
+            "mapping": chosen, "rows": rows, "fields": fields, "dry_run": dry,
+            "sensitive_columns": sensitive_columns(headers, source),
             "sheets": [getattr(t, "sheet", None) for t in tables]}
 
 
+def mapping_object(columns: dict[str, str]) -> Any:
+    from uncounted.ingest import Mapping
+    return Mapping(columns={h: (f or None) for h, f in columns.items()})
+
+
 def detect(headers: list[str], hxl_tags: Any = None) -> dict[str, str]:
-    try:
-        import uncounted.ingest as ingest
-        if hasattr(ingest, "detect_mapping"):
-            found = ingest.detect_mapping(headers)
-            return _mapping_dict(found)
-    except ImportError:
-        pass
-    from uncounted.ingest.headers import match_columns
-    return {m.column: m.field for m in match_columns(headers, hxl_tags) if m.field}
-
-
-def _mapping_dict(found: Any) -> dict[str, str]:
-    if hasattr(found, "to_dict"):
-        found = found.to_dict()
-    if isinstance(found, dict):
-        inner = found.get("columns") if isinstance(found.get("columns"), dict) else found
-        return {str(k): str(v) for k, v in inner.items() if v and isinstance(v, str)}
-    if isinstance(found, list):
-        return {m.column: m.field for m in found if getattr(m, "field", None)}
-    return {}
+    from uncounted.ingest import detect_mapping
+    found = detect_mapping(headers, hxl_tags)
+    return {h: f for h, f in found.columns.items() if f}
 
 
 def run_import(db: Session, principal: Principal, ws: Any, upload_id: str, filename: str, source_id: int,
-               mapping: dict[str, str], strict: bool = False) -> dict[str, Any]:
+               mapping: dict[str, str], strict: bool = False, allow_sensitive_plaintext: bool = False) -> dict[str, Any]:
     """Import an uploaded file into a source with the confirmed mapping; audit it."""
     ingest = ingest_api()
     src = db.get(Source, source_id)
     if src is None:
         raise not_found(f"Source {source_id}")
     fields = set(target_fields())
-    mapping = {h: f for h, f in mapping.items() if f}
-    bad = sorted({f for f in mapping.values() if f not in fields})
+    bad = sorted({f for f in mapping.values() if f and f not in fields})
     if bad:
         raise ApiError(422, "invalid_request", f"Unknown target field(s) {bad}; choose from the list.")
+    flagged = sensitive_columns(list(mapping), src)
+    if flagged and not allow_sensitive_plaintext:
+        raise ApiError(422, "sensitive_columns", "These columns look like witness, contact or testimony details: "
+                       f"{', '.join(flagged)}. Imports cannot encrypt them yet, so they would be stored as written. "
+                       "Remove them from the file and upload it again (safest), or confirm that they may be stored "
+                       "as they are.", {"columns": flagged})
     path = _temp_copy(ws, upload_id, filename)
     rejects = path.with_name(path.stem + ".rejects.csv")
     acting = copy.copy(ws)
     acting.settings = {**ws.settings, "user": principal.username}
     try:
-        result = ingest.import_file(acting, path, source=src.name, kind=src.kind, mapping=mapping or None,
-                                    strict=strict, dry_run=False, rejects_path=rejects)
+        result = ingest.import_file(acting, path, source=src.name, mapping=mapping_object(mapping), strict=strict,
+                                    dry_run=False, rejects_path=rejects, progress=False)
     except ImportFailed as exc:
         raise ApiError(422, "import_failed", str(exc), [str(p) for p in exc.problems[:200]]) from exc
     except UncountedError as exc:
@@ -175,7 +190,7 @@ def run_import(db: Session, principal: Principal, ws: Any, upload_id: str, filen
     entry = audit.append(db, actor=principal.username, action="import", object_type="document",
                          object_id=summary.get("document_id"),
                          details={"upload": upload_id, "file": safe_name(filename), "source_id": src.id,
-                                  "mapping": mapping, "rejects_sha256": rejects_sha,
+                                  "mapping": {h: f for h, f in mapping.items() if f}, "rejects_sha256": rejects_sha,
                                   "imported": summary.get("imported"), "rejected": summary.get("rejected")})
     from uncounted.server import search
     search.forget_indexes()
@@ -185,9 +200,12 @@ def run_import(db: Session, principal: Principal, ws: Any, upload_id: str, filen
 def result_summary(result: Any) -> dict[str, Any]:
     data = result.to_dict() if hasattr(result, "to_dict") else dict(vars(result))
     problems = data.get("problems") or getattr(result, "problems", None) or []
-    out = {k: v for k, v in data.items() if isinstance(v, (int, float, str, bool, type(None)))}
+    out = {k: v for k, v in data.items() if isinstance(v, (int, float, str, bool, type(None)))
+           and k != "rejects_path"}
     out["problems"] = [p if isinstance(p, dict) else _problem_dict(p) for p in problems[:500]]
-    out["problems_total"] = len(problems)
+    out["problems_total"] = sum((data.get("problem_counts") or {}).values()) or len(problems)
+    out["problem_counts"] = data.get("problem_counts") or {}
+    out["preview"] = data.get("preview") or []
     for name in ("document_id", "imported", "rejected", "rows_read"):
         if name not in out and hasattr(result, name):
             out[name] = getattr(result, name)

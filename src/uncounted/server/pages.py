@@ -156,9 +156,9 @@ async def import_upload(request: Request, principal: Principal = Depends(require
         raise ApiError(422, "invalid_request", "Choose a CSV or XLSX file to upload.")
     source_id = _int(form.get("source_id"), "source")
     ws = request.app.state.ws
-    await run_in_threadpool(in_db, request, services.get_visible_source, principal, source_id)
+    source = await run_in_threadpool(in_db, request, services.get_visible_source, principal, source_id)
     stored = await run_in_threadpool(in_db, request, imports.store_upload, principal, ws, upload.filename, upload.file)
-    preview = await run_in_threadpool(imports.preview, ws, stored["upload_id"], stored["filename"])
+    preview = await run_in_threadpool(imports.preview, ws, stored["upload_id"], stored["filename"], None, source)
     return await _preview_page(request, principal, preview, source_id)
 
 
@@ -176,10 +176,12 @@ async def import_repreview(request: Request, principal: Principal = Depends(requ
     form = await form_of(request)
     ws = request.app.state.ws
     upload_id, filename = str(form.get("upload_id") or ""), str(form.get("filename") or "")
+    source_id = _int(form.get("source_id"), "source")
+    source = await run_in_threadpool(in_db, request, services.get_visible_source, principal, source_id)
     first = await run_in_threadpool(imports.preview, ws, upload_id, filename)
     mapping = _mapping_from_form(form, first["headers"])
-    preview = await run_in_threadpool(imports.preview, ws, upload_id, filename, mapping)
-    return await _preview_page(request, principal, preview, _int(form.get("source_id"), "source"))
+    preview = await run_in_threadpool(imports.preview, ws, upload_id, filename, mapping, source)
+    return await _preview_page(request, principal, preview, source_id)
 
 
 @router.post("/imports/run")
@@ -192,7 +194,8 @@ async def import_run(request: Request, principal: Principal = Depends(require(ac
     mapping = _mapping_from_form(form, first["headers"])
     await run_in_threadpool(in_db, request, services.get_visible_source, principal, source_id)
     result = await run_in_threadpool(in_db, request, imports.run_import, principal, ws, upload_id, filename,
-                                     source_id, mapping, bool(form.get("strict")))
+                                     source_id, mapping, bool(form.get("strict")),
+                                     bool(form.get("allow_sensitive_plaintext")))
     return render(request, "import_result.html", principal, r=result, filename=filename)
 
 
