@@ -68,7 +68,7 @@ class ListSpec:
     kind: str
     layout: str
     title: str
-    coverage: dict[str, float]  # chance of listing a victim of typical visibility, by violation
+    coverage: dict[str, float]  # chance of listing a victim of median visibility, by violation (missing = 0)
     blind_to_status: tuple[str, ...] = ()  # structural zeros: never lists victims with these statuses
     active_years: tuple[int, int] | None = None  # outside these years the list cannot see anyone
     visibility_loading: float = 1.0  # how strongly the shared latent visibility acts on this list
@@ -286,8 +286,8 @@ def scenario_config(name: str = "demo", *, victims: int | None = None, lists: in
         cfg.victims = 20000
         for s in cfg.lists:
             h = s.habits
-            h.house_style = min(h.house_style, 0.35)
-            h.arabic_share = max(h.arabic_share, 0.15)
+            h.house_style = min(h.house_style, 0.25)
+            h.arabic_share = max(h.arabic_share, 0.2)
             h.typo_rate = max(h.typo_rate, 0.04)
             h.drop_family = max(h.drop_family, 0.25)
     elif name == "clean":
