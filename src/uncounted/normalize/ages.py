@@ -26,7 +26,9 @@ APPROXIMATE_AGE_MARGIN = 3
 MAX_AGE = 120
 
 _EMPTY = frozenset({"", "-", "--", "?", "n/a", "na", "nil", "none", "null", "nan", "unknown", "unk", "not known", "nk", "n/k", "x", "نامعلوم"})
-_APPROX = re.compile(r"\b(?:about|around|approx(?:imately)?|appr|app|circa|ca|c|nearly|almost|roughly|estimated|est|plus|over|under)\b\.?|~|\?|\+|\(approx\.?\)")
+_APPROX = re.compile(r"\b(?:about|around|approx(?:imately)?|appr|app|circa|ca|c|nearly|almost|roughly|estimated|est)\b\.?|~|\?|\(approx\.?\)")
+_AT_LEAST = re.compile(r"^(?:over|above|more than|older than|at least|min(?:imum)?)\s+(\d{1,3})$|^(\d{1,3})\s*(?:\+|plus|or more|or older|and above|and over)$")
+_BELOW = re.compile(r"^(?:under|below|less than|younger than)\s+(\d{1,3})$")
 _UNITS = re.compile(r"\b(?:years?|yrs?|y/o|yo|y|years old|yrs old|year old|old|aged?|age|sal|saal|برس|سال)\b\.?")
 _WORD_AGES = {
     "newborn": (0, 0), "new born": (0, 0), "infant": (0, 1), "baby": (0, 2), "toddler": (1, 3),
@@ -70,15 +72,27 @@ def parse_age(value: object) -> AgeRange | None:
     if isinstance(value, (int, float)):
         return _from_number(float(value), str(value))
     raw = str(value)
-    text = re.sub(r"\s+", " ", to_ascii_digits(raw).lower()).strip(" .,;")
+    text = to_ascii_digits(raw).lower().replace(":", " ")
+    text = re.sub(r"(\d)([^\W\d_])", r"\1 \2", text)  # "35yrs" -> "35 yrs"
+    text = re.sub(r"\s+", " ", text).strip(" .,;")
     if text in _EMPTY:
         return None
     text, approximate = _strip(text, _APPROX)
+    text = text.strip(" .,;()")
+    if text in _WORD_AGES:
+        low, high = _WORD_AGES[text]
+        return AgeRange(low, high, True)
     text, _ = _strip(text, _UNITS)
     text = text.strip(" .,;()")
     if text in _WORD_AGES:
         low, high = _WORD_AGES[text]
         return AgeRange(low, high, True)
+    bound = _AT_LEAST.match(text)
+    if bound:
+        return _checked(int(bound.group(1) or bound.group(2)), MAX_AGE, approximate, raw)
+    bound = _BELOW.match(text)
+    if bound:
+        return _checked(0, max(0, int(bound.group(1)) - 1), approximate, raw)
     age = _months_or_days(text)
     if age is not None:
         return AgeRange(0, age, approximate) if age else AgeRange(0, 0, approximate)
@@ -154,8 +168,6 @@ def birth_year_range(
     elif age is not None and event is not None:
         first = event.start.year - age.high - 1
         last = event.end.year - age.low
-        if age.low == 0 and event.end.year - age.low > event.end.year:
-            last = event.end.year
     else:
         return None
     return first - tolerance, last + tolerance

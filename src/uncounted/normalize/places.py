@@ -156,7 +156,17 @@ class Gazetteer:
     def lookup(self, text: str) -> Place | None:
         """The place a written name means, or None if unknown or ambiguous."""
         candidates = self.candidates(text)
-        return candidates[0] if len(candidates) == 1 else None
+        if len(candidates) == 1:
+            return candidates[0]
+        return self._deepest_of_one_line(candidates)
+
+    def _deepest_of_one_line(self, candidates: list[Place]) -> Place | None:
+        """If the candidates are one place and its ancestors ("Korangi" the town and the district), the finest."""
+        if not candidates:
+            return None
+        deepest = max(candidates, key=lambda p: len(self.ancestors(p.place_id)))
+        line = {deepest.place_id, *(p.place_id for p in self.ancestors(deepest.place_id))}
+        return deepest if all(p.place_id in line for p in candidates) else None
 
     def candidates(self, text: str) -> list[Place]:
         """Every place the written name could mean (more than one = ambiguous)."""
