@@ -6,7 +6,6 @@ import math
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from uncounted.estimate import NonIdentifiableWarning, PatternTable, get_estimator

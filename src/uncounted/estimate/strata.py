@@ -43,7 +43,6 @@ from uncounted.estimate.base import (
     StructuralZeroWarning,
     UncountedWarning,
     check_level,
-    get_estimator,
     json_safe,
 )
 from uncounted.estimate.patterns import PatternTable
