@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from uncounted.simulate.config import PERPETRATORS, STATUSES, VIOLATIONS, ListSpec
-from uncounted.simulate.names import SpellingTable, Vocabulary, add_typo, build_spelling_table
+from uncounted.simulate.names import Vocabulary, add_typo, build_spelling_table
 from uncounted.simulate.places import Places
 
 SYNTHETIC = "SYNTHETIC"
