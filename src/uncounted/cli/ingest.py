@@ -163,10 +163,10 @@ def _print_result(result: Any, save_mapping: Path | None) -> None:
         echo(f"  New version of an earlier file: {result.added:,} added, {result.changed:,} changed, "
              f"{result.withdrawn:,} withdrawn, {result.unchanged:,} unchanged.")
     if result.rows_with_warnings:
-        echo(f"  {result.rows_with_warnings:,} rows imported with warnings (kept with each report).")
+        echo(f"  {_rows(result.rows_with_warnings)} imported with warnings (kept with each report).")
     if result.rejected:
         where = f" They are in {result.rejects_path} with the reasons." if result.rejects_path else ""
-        echo(f"  {result.rejected:,} rows rejected.{where}")
+        echo(f"  {_rows(result.rejected)} rejected.{where}")
     if result.problem_groups:
         counts = result.problem_counts
         echo(f"Problems: {counts.get('error', 0):,} errors, {counts.get('warning', 0):,} warnings "
@@ -177,6 +177,10 @@ def _print_result(result: Any, save_mapping: Path | None) -> None:
             echo(f"  ... and {len(result.problem_groups) - SHOW_PROBLEMS:,} more kinds (use --json to see them all)")
     if save_mapping:
         echo(f"Mapping saved to {save_mapping}; edit it and use it with --mapping {save_mapping}.")
+
+
+def _rows(n: int) -> str:
+    return "1 row" if n == 1 else f"{n:,} rows"
 
 
 @click.group("mapping")

@@ -46,7 +46,7 @@ ALL_FIELDS = tuple(FIELDS) + tuple(f"indicator:{v}" for v in INDICATORS)
 VARIANTS: dict[str, tuple[str, ...]] = {
     "record_id": ("s no", "sno", "serial no", "serial", "sr no", "sr", "no", "id", "record id", "entry no",
                   "case id", "case no", "case", "ref", "ref no", "reference", "reference no", "file no",
-                  "register no", "index", "row id", "record no", "list no", "uid", "key", "number",
+                  "register no", "registration no", "reg no", "registration", "index", "row id", "record no", "list no", "uid", "key", "number",
                   "entry", "sl no", "s n", "identifier", "report id", "complaint no"),
     "name": ("name", "name victim", "victim name", "victim", "deceased", "name deceased", "deceased name",
              "full name", "person name", "missing person", "name missing person", "name disappeared",
@@ -119,7 +119,8 @@ HEADER_CELL_SCORE = 0.75  # a cell must look at least this much like a column na
 # A header with none of its field's telling words scores at most 0.6 of its overlap: "Violation
 # type" shares "violation" with "Date of violation" but says nothing about a date.
 ANCHORS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
-    "record_id": "no id sno serial sr entry ref reference index key number uid identifier sl s_n case",
+    "record_id": "no id sno serial sr entry ref reference index key number uid identifier sl s_n case reg "
+                 "registration",
     "name": "name deceased victim person detainee names disappeared missing",
     "father_name": "father s_o d_o w_o parentage parent guardian son daughter wali husband f_h relation spouse",
     "sex": "sex gender m f male female",

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -198,8 +199,7 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
     for problem in file_problems:
         note(problem)
     try:
-        with ws.session() as session:
-            writer = None if dry_run else ReportWriter(session)
+        with ws.session() as session, (nullcontext() if dry_run else ReportWriter(session)) as writer:
             src, created = _source(session, source, kind, ws.actor, dry_run)
             result.source_id, result.source_created = (src.id if src else None), created
             previous = _latest_document(session, src.id, original_name) if src and src.id else None
@@ -298,7 +298,7 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
         read += 1
         built = builder.build(row_number, cells)
         record_id = built.record_id
-        if record_id is not None and not built.rejected:
+        if record_id is not None:
             first = ids_seen.get(record_id)
             if first is not None:
                 built.problems.append(ImportProblem(

@@ -62,7 +62,14 @@ class RowBuilder:
         self.father_relation = _relation_from_header(self.col.get("father_name"))
         self.indicators = [(f.split(":", 1)[1], i) for f, i in self.index.items() if f.startswith("indicator:")]
         self.is_jsonl = table.format == "jsonl"
-        self.custody = norm.custody_from(self.col.get("custody_acknowledged"))
+        custody = norm.custody_from(self.col.get("custody_acknowledged"))
+        self.vocab_fields = (
+            ("victim_status", norm.victim_status, "a victim status such as dead, missing, released, found dead"),
+            ("custody_acknowledged", custody, "acknowledged, denied or unknown (or yes / no)"),
+            ("certainty", norm.certainty, "confirmed, likely, possible or unknown (or high / medium / low)"),
+        )
+        self.fields = tuple((f, i, MAX_LENGTHS.get(FIELD_COLUMN.get(f, ""), 0)) for f, i in self.index.items()
+                            if not f.startswith("indicator:"))
 
     # ---- the row -------------------------------------------------------------------------------
     def build(self, row_number: int, cells: list[Any]) -> BuiltRow:
@@ -72,45 +79,72 @@ class RowBuilder:
             if bad:
                 return BuiltRow(row_number, None, None, raw, problems, True, cells)
         else:
-            raw = self._raw(cells)
-            if self._structure_errors(row_number, cells, problems):
-                return BuiltRow(row_number, self._value(cells, "record_id"), None, raw, problems, True, cells)
-        values = [None] * N_VALUES
-        get = self._value
-        record_id = get(cells, "record_id")
-        values[V["source_record_id"]] = record_id
-        self._name(cells, values, row_number, problems)
-        self._sex(cells, values, row_number, problems)
-        date = self._event_date(cells, values, row_number, problems)
-        self._birth_years(cells, values, date, row_number, problems)
-        for field_name in TEXT_FIELDS:
-            text = get(cells, field_name)
+            raw = dict(zip(self.headers, cells))
+            if len(cells) != self.n_headers or max(map(len, cells), default=0) > MAX_CELL_CHARS:
+                raw = self._raw(cells)
+                if self._structure_errors(row_number, cells, problems):
+                    return BuiltRow(row_number, self._text(cells, "record_id"), None, raw, problems, True, cells)
+            elif self.unnamed:
+                raw = self._raw(cells)
+        vals = self._texts(cells, row_number, problems)
+        values: list[Any] = [None] * N_VALUES
+        record_id = vals.get("record_id")
+        values[SOURCE_RECORD_ID] = record_id
+        self._name(vals, values)
+        if "sex" in vals:
+            self._sex(vals["sex"], values, row_number, problems)
+        date = self._event_date(vals.get("event_date"), values, row_number, problems)
+        if "age" in vals or "birth_year" in vals:
+            self._birth_years(vals, values, date, row_number, problems)
+        for field_name, column in TEXT_COLUMNS:
+            text = vals.get(field_name)
             if text is not None:
-                values[V[field_name]] = text
-        self._place(cells, values, row_number, problems)
-        self._violation(cells, values, row_number, problems)
-        self._perpetrator(cells, values, row_number, problems)
-        self._vocabulary_field(cells, values, "victim_status", self.norm.victim_status,
-                               "a victim status such as dead, missing, released, found dead, held", row_number,
-                               problems)
-        self._vocabulary_field(cells, values, "custody_acknowledged", self.custody,
-                               "acknowledged, denied or unknown (or yes / no)", row_number, problems)
-        self._vocabulary_field(cells, values, "certainty", self.norm.certainty,
-                               "confirmed, likely, possible, unlikely, unknown (or high / medium / low)",
-                               row_number, problems)
-        self._check_lengths(values, row_number, problems)
-        rejected = any(p.severity == "error" for p in problems)
+                values[column] = text
+        if "event_place" in vals or "district" in vals:
+            self._place(vals.get("event_place"), vals.get("district"), values, row_number, problems)
+        if "violation" in vals or self.indicators:
+            self._violation(vals.get("violation"), cells, values, row_number, problems)
+        if "perpetrator" in vals:
+            self._perpetrator(vals["perpetrator"], values, row_number, problems)
+        for field_name, classify, expected in self.vocab_fields:
+            text = vals.get(field_name)
+            if text is not None:
+                category = classify(text)
+                if category is None:
+                    self._warn(problems, row_number, field_name, text,
+                               f"{expected}; add this source's word under [vocabulary.{field_name}] in a mapping file")
+                else:
+                    values[V[field_name]] = category
+        rejected = False
+        for problem in problems:
+            if problem.severity == "error":
+                rejected = True
+                break
         return BuiltRow(row_number, record_id, None if rejected else values, raw, problems, rejected, cells)
 
-    def _value(self, cells: list[Any], field_name: str) -> str | None:
+    def _texts(self, cells: list[Any], row: int, problems: list[ImportProblem]) -> dict[str, str]:
+        """The mapped cells, stripped, empty ones left out; over-long ones warned about and left out."""
+        vals: dict[str, str] = {}
+        n = len(cells)
+        for field_name, i, limit in self.fields:
+            if i >= n:
+                continue
+            text = cells[i].strip()
+            if not text:
+                continue
+            if limit and len(text) > limit:
+                self._warn(problems, row, field_name, text,
+                           f"at most {limit} characters for {FIELD_LABEL.get(field_name, field_name)}; the value "
+                           "is kept whole in the raw row only")
+                continue
+            vals[field_name] = text
+        return vals
+
+    def _text(self, cells: list[Any], field_name: str) -> str | None:
         i = self.index.get(field_name)
-        if i is None or i >= len(cells):
+        if i is None or i >= len(cells) or not isinstance(cells[i], str):
             return None
-        text = cells[i]
-        if not isinstance(text, str):
-            text = "" if text is None else str(text)
-        text = text.strip()
-        return text or None
+        return cells[i].strip() or None
 
     def _raw(self, cells: list[Any]) -> dict[str, Any]:
         raw = dict(zip(self.headers, cells))
@@ -172,24 +206,20 @@ class RowBuilder:
               expected: str, severity: str = "warning") -> None:
         problems.append(ImportProblem(self.label, row, self.col.get(field_name), value, expected, severity))
 
-    def _name(self, cells: list[Any], values: list[Any], row: int, problems: list[ImportProblem]) -> None:
-        name = self._value(cells, "name")
-        father = self._value(cells, "father_name")
+    def _name(self, vals: dict[str, str], values: list[Any]) -> None:
+        name = vals.get("name")
         if name is not None:
-            values[V["name_raw"]] = name
+            values[NAME_RAW] = name
             parsed = self.norm.name(name)
-            if parsed is not None:
-                (values[V["name_honorific"]], values[V["name_given"]], values[V["name_family"]],
-                 values[V["relation"]], values[V["father_name"]], values[V["name_key"]]) = parsed
+            if parsed is not None and len(name) <= 200:  # longer: parts might not fit; raw keeps it whole
+                values[NAME_HONORIFIC:NAME_KEY + 1] = parsed
+        father = vals.get("father_name")
         if father is not None:
-            values[V["father_name"]] = father
-            if values[V["relation"]] is None:
-                values[V["relation"]] = self.father_relation
+            values[FATHER_NAME] = father
+            if values[RELATION] is None:
+                values[RELATION] = self.father_relation
 
-    def _sex(self, cells: list[Any], values: list[Any], row: int, problems: list[ImportProblem]) -> None:
-        text = self._value(cells, "sex")
-        if text is None:
-            return
+    def _sex(self, text: str, values: list[Any], row: int, problems: list[ImportProblem]) -> None:
         sex = self.norm.sex(text)
         if sex is None:
             self._warn(problems, row, "sex", text, "a sex such as male, female, M, F (the value is kept as written "
@@ -197,28 +227,24 @@ class RowBuilder:
         else:
             values[V["sex"]] = sex
 
-    def _event_date(self, cells: list[Any], values: list[Any], row: int, problems: list[ImportProblem]) -> Any:
-        text = self._value(cells, "event_date")
+    def _event_date(self, text: str | None, values: list[Any], row: int, problems: list[ImportProblem]) -> Any:
         if text is None:
             return None
-        values[V["event_date_raw"]] = text
+        values[EVENT_DATE_RAW] = text
         result = self.norm.date(text)
+        if result is None:  # "unknown", "-", "n/a": stated as not known
+            values[EVENT_DATE_RAW + 3] = "unknown"
+            return None
         if isinstance(result, str):
             self._warn(problems, row, "event_date", text, result)
             return None
-        if result is None:  # "unknown", "-", "n/a": stated as not known
-            values[V["event_date_precision"]] = "unknown"
-            return None
-        start, end, precision = result
-        values[V["event_date_start"]] = start
-        values[V["event_date_end"]] = end
-        values[V["event_date_precision"]] = precision
+        values[EVENT_DATE_RAW + 1:EVENT_DATE_RAW + 4] = result
         return result
 
-    def _birth_years(self, cells: list[Any], values: list[Any], date: Any, row: int,
+    def _birth_years(self, vals: dict[str, str], values: list[Any], date: Any, row: int,
                      problems: list[ImportProblem]) -> None:
-        age_text = self._value(cells, "age")
-        born_text = self._value(cells, "birth_year")
+        age_text = vals.get("age")
+        born_text = vals.get("birth_year")
         from_age = from_birth = None
         if age_text is not None:
             values[V["age_raw"]] = age_text
@@ -242,11 +268,8 @@ class RowBuilder:
         elif from_age or from_birth:
             values[V["birth_year_min"]], values[V["birth_year_max"]] = from_age or from_birth
 
-    def _place(self, cells: list[Any], values: list[Any], row: int, problems: list[ImportProblem]) -> None:
-        place = self._value(cells, "event_place")
-        district = self._value(cells, "district")
-        if place is None and district is None:
-            return
+    def _place(self, place: str | None, district: str | None, values: list[Any], row: int,
+               problems: list[ImportProblem]) -> None:
         values[V["event_place_raw"]] = place if place is not None else district
         if place is not None and district is not None and len(place) + len(district) + 2 <= MAX_LENGTHS["event_place_raw"]:
             values[V["event_place_raw"]] = f"{place}, {district}"
@@ -269,8 +292,8 @@ class RowBuilder:
         if found is not None:
             values[V["event_place"]], values[V["event_place_parent"]] = found
 
-    def _violation(self, cells: list[Any], values: list[Any], row: int, problems: list[ImportProblem]) -> None:
-        text = self._value(cells, "violation")
+    def _violation(self, text: str | None, cells: list[Any], values: list[Any], row: int,
+                   problems: list[ImportProblem]) -> None:
         if text is not None:
             values[V["violation_raw"]] = text
             category = self.norm.violation(text)
@@ -301,10 +324,7 @@ class RowBuilder:
                 problems.append(ImportProblem(self.label, row, header, cell,
                                               "yes / no, 1 / 0 or an empty cell", "warning"))
 
-    def _perpetrator(self, cells: list[Any], values: list[Any], row: int, problems: list[ImportProblem]) -> None:
-        text = self._value(cells, "perpetrator")
-        if text is None:
-            return
+    def _perpetrator(self, text: str, values: list[Any], row: int, problems: list[ImportProblem]) -> None:
         values[V["perpetrator_raw"]] = text
         category = self.norm.perpetrator(text)
         if category is None:
@@ -314,34 +334,17 @@ class RowBuilder:
         else:
             values[V["perpetrator_category"]] = category
 
-    def _vocabulary_field(self, cells: list[Any], values: list[Any], field_name: str, classify: Any,
-                          expected: str, row: int, problems: list[ImportProblem]) -> None:
-        text = self._value(cells, field_name)
-        if text is None:
-            return
-        category = classify(text)
-        if category is None:
-            self._warn(problems, row, field_name, text,
-                       f"{expected}; add this source's word under [vocabulary.{field_name}] in a mapping file")
-        else:
-            values[V[field_name]] = category
-
-    def _check_lengths(self, values: list[Any], row: int, problems: list[ImportProblem]) -> None:
-        for column, limit in LENGTH_CHECKS:
-            value = values[V[column]]
-            if value is not None and isinstance(value, str) and len(value) > limit:
-                values[V[column]] = None
-                field_name = COLUMN_FIELD.get(column, column)
-                self._warn(problems, row, field_name, value,
-                           f"at most {limit} characters for {column.replace('_', ' ')}; the value is kept whole in "
-                           "the raw row only")
-
-
-COLUMN_FIELD = {"source_record_id": "record_id", "name_honorific": "name", "name_given": "name",
-                "name_family": "name", "name_key": "name", "age_raw": "age", "violation_raw": "violation",
-                "event_date_raw": "event_date", "event_place_raw": "event_place", "perpetrator_raw": "perpetrator",
-                "father_name": "father_name"}
-LENGTH_CHECKS = tuple((c, MAX_LENGTHS[c]) for c in VALUE_COLUMNS if c in MAX_LENGTHS)
+# The report column each field's text goes to (as written), for the length limits of the store.
+FIELD_COLUMN = {"record_id": "source_record_id", "father_name": "father_name", "age": "age_raw",
+                "community": "community", "occupation": "occupation", "residence": "residence",
+                "violation": "violation_raw", "event_date": "event_date_raw", "event_place": "event_place_raw",
+                "district": "event_place_raw", "perpetrator": "perpetrator_raw"}
+FIELD_LABEL = {f: c.replace("_", " ") for f, c in FIELD_COLUMN.items()}
+SOURCE_RECORD_ID = V["source_record_id"]
+NAME_RAW, NAME_HONORIFIC, NAME_KEY = V["name_raw"], V["name_honorific"], V["name_key"]
+FATHER_NAME, RELATION = V["father_name"], V["relation"]
+EVENT_DATE_RAW = V["event_date_raw"]
+TEXT_COLUMNS = tuple((f, V[f]) for f in TEXT_FIELDS)
 
 
 def _relation_from_header(header: str | None) -> str | None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import queue
+import threading
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -67,9 +69,15 @@ class PreviousReport:
 
 
 class ReportWriter:
-    """Batches report tuples and writes them through the session's own DBAPI connection."""
+    """Batches report tuples and writes them through the session's own DBAPI connection.
 
-    def __init__(self, session: Session):
+    The writes run in a helper thread, so that the next rows are read and normalised while the
+    database inserts the last batch (sqlite3 and psycopg release the GIL while the database works).
+    Use it as a context manager: leaving the block always stops the thread before the transaction
+    ends. Nothing else may use the connection until ``flush()`` returns.
+    """
+
+    def __init__(self, session: Session, *, threaded: bool = True):
         self.session = session
         connection = session.connection()
         self.dialect = connection.dialect
@@ -88,6 +96,38 @@ class ReportWriter:
             cursor = self.dbapi.cursor()
             cursor.execute("PRAGMA cache_size = -262144")  # 256 MB page cache for the index updates
             cursor.close()
+        self._queue: queue.Queue[list[list[Any]] | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if threaded:
+            self._thread = threading.Thread(target=self._work, name="uncounted-import-writer", daemon=True)
+            self._thread.start()
+
+    def __enter__(self) -> "ReportWriter":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the helper thread (after the batches already handed over are written or failed)."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def _work(self) -> None:
+        while True:
+            batch = self._queue.get()
+            try:
+                if batch is None:
+                    return
+                if self._error is None:
+                    self._write(batch)
+            except BaseException as exc:  # handed to the importing thread at the next flush
+                self._error = exc
+            finally:
+                self._queue.task_done()
 
     def date(self, value: dt.date | None) -> Any:
         if value is None:
@@ -97,12 +137,32 @@ class ReportWriter:
     def add(self, row: list[Any]) -> None:
         self.pending.append(row)
         if len(self.pending) >= BATCH_ROWS:
-            self.flush()
+            self._submit()
 
     def flush(self) -> None:
+        """Hand over the pending rows and wait until every batch is in the database."""
+        self._submit()
+        if self._thread is not None:
+            self._queue.join()
+        self._raise_error()
+
+    def _submit(self) -> None:
+        self._raise_error()
         if not self.pending:
             return
         rows, self.pending = self.pending, []
+        self.written += len(rows)
+        if self._thread is None:
+            self._write(rows)
+        else:
+            self._queue.put(rows)
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _write(self, rows: list[list[Any]]) -> None:
         if self.is_sqlite:
             cursor = self.dbapi.cursor()
             cursor.executemany(self._sql, rows)
@@ -112,7 +172,6 @@ class ReportWriter:
                 with cursor.copy(f"COPY reports ({', '.join(REPORT_COLUMNS)}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
-        self.written += len(rows)
 
     def mark_not_current(self, ids: Sequence[int]) -> None:
         """Old versions that a new version (changed or withdrawn) replaces."""
