@@ -530,6 +530,7 @@ class LogLinearResult(EstimateResult):
     _y: np.ndarray | None = None
     _X: np.ndarray | None = None
     _het: str | None = None
+    _X_full: np.ndarray | None = None
     _profile_cache: dict[float, tuple[float, float]] = field(default_factory=dict)
     interval_method: str = "profile"
     _profile_points: list[tuple[float, float]] = field(default_factory=list)
@@ -554,13 +555,15 @@ class LogLinearResult(EstimateResult):
             raise EstimationError("this result has no design to profile.")
         n = self.observed
         n0 = float(N - n)
-        X = np.vstack([self._X, np.zeros((1, self._X.shape[1]))])
+        # Chao models: start from the full design and drop negative etas again (as Rcapture)
+        base_X = self._X_full if self._X_full is not None else self._X
+        X = np.vstack([base_X, np.zeros((1, base_X.shape[1]))])
         X[-1, 0] = 1.0
         y = np.append(self._y, n0)
-        fit = fit_poisson(X, y)
-        dev = float(fit.deviance[0])
         if self._het == "chao":
             dev = float(_chao_drop_negative(X, y, self.k_lists)[1].deviance[0])
+        else:
+            dev = float(fit_poisson(X, y).deviance[0])
         Nn0 = float(y.sum())
         if Nn0 > 100:
             if n0 in (0.0, 1.0):
@@ -794,6 +797,7 @@ class LogLinear(Estimator):
             _y=y,
             _X=X_used,
             _het=spec.heterogeneity,
+            _X_full=X if spec.heterogeneity == "chao" else None,
             interval_method=self.interval,
         )
         res.diagnostics.update({
