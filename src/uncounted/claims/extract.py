@@ -611,13 +611,17 @@ def violation_cues(sent) -> list[tuple[object, str]]:
         for m in pattern.finditer(text):
             span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(),
                                       alignment_mode="expand")
-            if span is not None and len(span):
+            if span is not None and len(span) and not any(
+                    t.ent_type_ == "ORG" or (t.pos_ == "PROPN" and t.i > sent.start) for t in span):
                 head = span.root if span.root.pos_ == "VERB" else span[0]
                 cues.append((head, violation))
                 taken.update(t.i for t in span)
     for tok in sent:
         if tok.i in taken:
             continue
+        if tok.ent_type_ == "ORG" or (tok.pos_ == "PROPN" and tok.text[:1].isupper() and
+                                      tok.i > sent.start):
+            continue  # a word inside a name ("Commission of Inquiry on Enforced Disappearances")
         if tok.lower_ in ("homes", "home", "villages", "lands") and tok.head.lower_ in (
                 "from", "out", "of") and tok.head.head.lower_ in DISPLACING_VERBS:
             cues.append((tok, "displacement"))
@@ -772,8 +776,7 @@ def victim_group_text(noun, cue_words: set[str]) -> str | None:
 def _residence(tok) -> bool:
     """True for "residents of X", "a native of X": where a person lives, not where it happened."""
     for anc in list(tok.ancestors)[:3]:
-        if anc.lower_ in ("resident", "residents", "native", "natives", "hailing", "belonging",
-                          "hails", "home"):
+        if anc.lower_ in ("resident", "residents", "native", "natives", "hailing", "hails"):
             return True
     return False
 
@@ -1114,7 +1117,8 @@ WEAK_ALLEGATION_CUES = {"toll", "detainees", "prisoners", "refugees", "hostages"
                         "dead", "remains", "lives", "custody", "missing"}
 AUTHORITY_WORDS = {"police", "army", "military", "government", "ministry", "minister", "rangers",
                    "forces", "authorities", "palace", "administration", "interior", "isi",
-                   "spokesman", "spokesperson", "spokeswoman", "cabinet", "governor", "officials"}
+                   "spokesman", "spokesperson", "spokeswoman", "cabinet", "governor", "officials",
+                   "prosecutor", "prosecutors", "prosecutor's"}
 
 
 def _is_authority(sp: Speaker) -> bool:

@@ -87,7 +87,7 @@ def report_files(paths: list[Path]) -> list[Path]:
 _DATELINE_RE = re.compile(
     r"^\s*(?P<place>[A-Z][A-Za-z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.'\- ]{1,30})?)"
     r"(?:,\s*(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Za-z]{3,9}\.?(?:\s+\d{4})?))?"
-    r"\s*(?:\((?P<agency>[^)]{1,40})\))?\s*(?:-|–|—|:)\s+"
+    r"\s*(?:\((?P<agency>[^)]{1,40})\)\s*(?:-|–|—|:)?|(?:-|–|—|:))\s+"
 )
 _CLOSING_RELAY_RE = re.compile(
     r"(?:based on (?:an? |the )?(?P<a>[A-Z][\w.&' -]{1,40}?) (?:report|dispatch|story)s?"
@@ -159,6 +159,8 @@ def split_report(text: str, statement_date: date | None = None) -> Report:
         if re.fullmatch(r"\(?\s*(?:[-–—]+\s*)?(?:%s)\s*\)?\.?" % AGENCY_RE.pattern, para):
             relays.append(para.strip("()-–—. "))  # a closing "-- Reuters" line
             continue
+        if re.fullmatch(r"\[[^\]]*\]", para.strip()):
+            continue  # an editor's note in square brackets
         kept.append(para)
     if kept:
         dm = _DATELINE_RE.match(kept[0])
