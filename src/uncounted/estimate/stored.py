@@ -62,3 +62,85 @@ def latest_runs(ws: Workspace, limit: int = 20) -> list[dict[str, Any]]:
                  "interval": [r.interval_low, r.interval_high], "level": r.level, "seed": r.seed,
                  "data_hash": r.data_hash, "linkage_run_id": r.linkage_run_id, "result": r.result}
                 for r in runs]
+
+
+def _reports_for_strata(ws: Workspace) -> "pd.DataFrame":
+    """Current reports with report_key, source and the stratum columns estimation uses."""
+    import pandas as pd
+
+    from uncounted.records.query import STRATUM_FIELDS, reports_frame
+
+    frame = reports_frame(ws)
+    out = frame[["report_key", "source"]].copy()
+    out["year"] = pd.to_datetime(frame["event_date_start"], errors="coerce").dt.year.astype("Int64")
+    for name, column in STRATUM_FIELDS.items():
+        out[name] = frame[column]
+    return out
+
+
+def _linkage_inputs(ws: Workspace) -> tuple[Any, Any, dict[str, str], list[Any]]:
+    from uncounted.link.stored import load_decisions, stored_pairs
+    from uncounted.records.models import PersonReport
+
+    run_id = current_linkage_run_id(ws)
+    if run_id is None:
+        from uncounted.errors import EstimationError
+
+        raise EstimationError("The record has no persons yet: run `uncounted link` first.")
+    with ws.session() as s:
+        fixed = {key: str(pid) for key, pid in s.execute(
+            select(PersonReport.report_key, PersonReport.person_id).where(PersonReport.run_id == run_id)).all()}
+    return _reports_for_strata(ws), stored_pairs(ws, run_id), fixed, load_decisions(ws)
+
+
+def linkage_uncertainty_workspace(ws: Workspace, *, method: str = "lcmcr", by: str | Sequence[str] | None = None,
+                                  lists: Sequence[str] | None = None, n_draws: int = 20, seed: int = 0,
+                                  level: float = 0.95, store: bool = True, progress: Any = None,
+                                  **settings: Any) -> tuple[Any, int | None]:
+    """Estimate over plausible linkages drawn from the stored match probabilities; store the run."""
+    from uncounted.estimate.linkage_uncertainty import linkage_uncertainty
+
+    reports, pairs, fixed, decisions = _linkage_inputs(ws)
+    keys = set(reports["report_key"])
+    reports = reports[reports["report_key"].isin(fixed.keys() & keys)]
+    result = linkage_uncertainty(reports, pairs, fixed_cluster_of=fixed, method=method, by=by, lists=lists,
+                                 decisions=decisions, n_draws=n_draws, seed=seed, level=level,
+                                 progress=progress, **settings)
+    run_id = None
+    if store:
+        data = result.to_dict()
+        by_text = by if isinstance(by, str) or by is None else ",".join(by)
+        with ws.session() as s:
+            run = EstimateRun(created_by=ws.actor, method=method,
+                              settings={"linkage_uncertainty": True, "n_linkage_draws": n_draws, "by": by_text,
+                                        **{k: v for k, v in settings.items()}},
+                              seed=seed, data_hash=_pairs_hash(pairs), linkage_run_id=current_linkage_run_id(ws),
+                              lists=list(lists) if lists else None,
+                              scope={"by": by_text, "linkage_uncertainty": True},
+                              observed=int(result.fixed_linkage["observed"]), estimate=result.estimate,
+                              interval_low=result.interval[0], interval_high=result.interval[1], level=level,
+                              result=data)
+            s.add(run)
+            s.flush()
+            audit.append(s, actor=ws.actor, action="estimate.run", object_type="estimate_run", object_id=run.id,
+                         details={"method": method, "linkage_uncertainty": True, "draws": n_draws})
+            run_id = run.id
+    return result, run_id
+
+
+def threshold_sensitivity_workspace(ws: Workspace, *, thresholds: Sequence[float], method: str = "lcmcr",
+                                    by: str | Sequence[str] | None = None, lists: Sequence[str] | None = None,
+                                    seed: int = 0, level: float = 0.95, **settings: Any) -> list[dict[str, Any]]:
+    from uncounted.estimate.linkage_uncertainty import threshold_sensitivity
+
+    reports, pairs, fixed, decisions = _linkage_inputs(ws)
+    return threshold_sensitivity(reports, pairs, thresholds=thresholds, method=method, by=by, lists=lists,
+                                 decisions=decisions, seed=seed, level=level, **settings)
+
+
+def _pairs_hash(pairs: Any) -> str:
+    import hashlib
+
+    body = pairs[["report_key_l", "report_key_r", "match_probability"]].round(6).sort_values(
+        ["report_key_l", "report_key_r"]).to_csv(index=False)
+    return hashlib.sha256(body.encode()).hexdigest()
