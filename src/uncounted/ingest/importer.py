@@ -242,7 +242,12 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
             result.rejects_path = rejects.final_path
             if strict and (counts["error"] or counts["warning"]):
                 raise ImportFailed(_strict_message(result), kept)
-            if result.rows_read and result.imported + result.unchanged == 0 and result.rejected:
+            if result.rows_read == 0:
+                raise ImportFailed(f"{original_name} has a header but no data rows: nothing to import. Check that "
+                                   "the file was saved completely (and, for a workbook, that the data is on a sheet "
+                                   "with a header row).",
+                                   [ImportProblem(original_name, None, None, None, "data rows below the header")])
+            if result.imported + result.unchanged == 0 and result.rejected:
                 raise ImportFailed(f"No row of {original_name} could be imported: all {result.rejected:,} rows "
                                    "have errors (listed below, and in the rejects file). Nothing was written.",
                                    kept)

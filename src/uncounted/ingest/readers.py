@@ -87,9 +87,7 @@ def file_format(path: Path, name: str) -> str:
     with open(path, "rb") as handle:
         head = handle.read(8)
     suffix = Path(name).suffix.lower()
-    if head.startswith(b"PK\x03\x04"):
-        if suffix in (".xlsx", ".xlsm", "") or suffix not in (".csv", ".txt", ".tsv"):
-            return "xlsx"
+    if head.startswith(b"PK\x03\x04"):  # a zip file: an .xlsx workbook (or not a table at all)
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFailed(f"{name} is an old Excel (.xls) or other Office file, which cannot be read "
@@ -455,7 +453,8 @@ def _read_xlsx(path: Path, name: str) -> list[Table]:
     try:
         import openpyxl
 
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # A file object: the stored copy has no .xlsx suffix, and openpyxl judges by the suffix.
+        book = openpyxl.load_workbook(open(path, "rb"), read_only=True, data_only=True)
     except Exception as exc:
         raise ImportFailed(f"{name} looks like an Excel file but cannot be opened ({exc}). Open it in "
                            "Excel or LibreOffice, save it again as .xlsx, or export it as CSV.") from exc

@@ -184,6 +184,14 @@ class RowBuilder:
                     f"at most {self.n_headers} values (one per column of the header); this row has {n}. "
                     "A value probably contains the delimiter without quotes around it: fix the row in the "
                     "file and import it again"))
+        elif n < self.n_headers and any("\n" in c for c in cells):
+            cell = next(c for c in cells if "\n" in c)
+            column = self.headers[cells.index(cell)]
+            problems.append(ImportProblem(
+                self.label, row_number, column, cell,
+                f"{self.n_headers} values, one per column; this row has {n} and a value spans several lines, so a "
+                "quote (\") was probably opened and never closed, swallowing the rows below into one cell. Close "
+                "the quote in the file and import it again"))
         elif n < self.n_headers and any(c.strip() for c in cells):
             problems.append(ImportProblem(
                 self.label, row_number, None, None,
