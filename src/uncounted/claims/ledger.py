@@ -151,17 +151,26 @@ def _scope_text(scope: dict) -> str:
 
 def record_coverage(persons: Iterable[dict]) -> dict:
     """Violations, places and years the record's persons cover."""
-    violations, places, years = set(), set(), []
+    violations, places, locations, years = set(), set(), set(), []
     for p in persons:
         if p.get("violation"):
             violations.add(p["violation"])
         for key in ("place", "district"):
             if p.get(key):
                 places.add(p[key])
+        if p.get("place") or p.get("district"):
+            locations.add((p.get("place"), p.get("district")))
         if p.get("year") is not None:
             years.append(int(p["year"]))
-    return {"violations": violations, "places": places,
+    return {"violations": violations, "places": places, "locations": locations,
             "years": (min(years), max(years)) if years else None}
+
+
+def _all_within(claim_places: list[str], locations: set) -> bool:
+    """True when every located person of the record lies in one of the claimed places."""
+    return bool(locations) and all(
+        any(place_matches(cp, place) or place_matches(cp, district) for cp in claim_places)
+        for place, district in locations)
 
 
 def _claim_years(scope: dict) -> tuple[int | None, int | None]:
@@ -251,8 +260,7 @@ def matching_estimate(estimates: list[dict], scope: dict, coverage: dict) -> dic
             if place is not None:
                 if not any(place_matches(cp, place) for cp in scope["places"]):
                     continue
-            elif not all(any(place_matches(cp, v) for cp in scope["places"])
-                         for v in coverage["places"]) or not coverage["places"]:
+            elif not _all_within(scope["places"], coverage["locations"]):
                 continue
         elif place is not None:
             continue

@@ -120,7 +120,15 @@ class Report:
 
 def split_report(text: str, statement_date: date | None = None) -> Report:
     """Paragraphs of a report, with its dateline, publication date and closing relay line."""
-    paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\r\n\s*\r\n", text) if p.strip()]
+    blocks = [b for b in re.split(r"\n\s*\n|\r\n\s*\r\n", text) if b.strip()]
+    paras = []
+    for i, block in enumerate(blocks):
+        lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
+        # header blocks ("Party, Secretariat, City" / "Date: 19 June 2022") keep their lines apart
+        if len(lines) > 1 and i < 3 and all(len(ln) < 60 for ln in lines):
+            paras.extend(lines)
+        else:
+            paras.append(" ".join(block.split()))
     if len(paras) == 1 and "\n" in text.strip():
         paras = [" ".join(p.split()) for p in text.splitlines() if p.strip()]
     report = Report(paragraphs=[])
