@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from typing import Any
 
 WIDTH = 760
@@ -41,7 +42,9 @@ def estimates_svg(rows: list[dict[str, Any]], max_rows: int = 30) -> str:
         out.append(f'<text x="10" y="{TOP + 15}">No estimates yet.</text></svg>')
         return "".join(out)
     top = max(max(_f(r.get("interval_high")), _f(r.get("estimate")), _f(r.get("observed"))) for r in rows) or 1.0
-    scale = (WIDTH - LEFT - RIGHT) / (top * 1.05)
+    step = nice_step(top / 5)
+    axis_top = step * math.ceil(top / step)
+    scale = (WIDTH - LEFT - RIGHT) / axis_top
 
     def x(value: float) -> float:
         return LEFT + value * scale
@@ -62,11 +65,22 @@ def estimates_svg(rows: list[dict[str, Any]], max_rows: int = 30) -> str:
                        f'<title>documented {obs:,}</title></rect>')
     axis_y = TOP + ROW * len(rows) + 10
     out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{axis_y}" y2="{axis_y}" stroke="#444"/>')
-    for k in range(6):
-        value = top * 1.05 * k / 5
+    for k in range(int(round(axis_top / step)) + 1):
+        value = step * k
         out.append(f'<text x="{x(value):.1f}" y="{axis_y + 16}" text-anchor="middle">{value:,.0f}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def nice_step(raw: float) -> float:
+    """1, 2 or 5 times a power of ten, at least ``raw``."""
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if m * power >= raw:
+            return float(m * power)
+    return 10.0 * power
 
 
 def _f(value: Any) -> float:
