@@ -39,3 +39,12 @@ def test_unknown_method_skipped_unknown_scenario_raises(capsys):
     assert "nosuch" in " ".join(res.notes)
     with pytest.raises(EstimationError, match="unknown scenario"):
         run_study(scenarios=["nope"], replicates=1, progress=False)
+
+
+def test_simulated_tables_match_the_ones_given_to_R():
+    """The R reference numbers were computed on these exact tables (observed counts pin them)."""
+    from reference.lcmcr_simulated_R import R_LCMCR
+
+    for (scenario, seed), (n, *_rest) in R_LCMCR.items():
+        (t,) = simulate_scenario(scenario, seed)
+        assert t.observed == n
