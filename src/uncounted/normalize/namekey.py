@@ -83,12 +83,15 @@ def _consonant_rules(word: str) -> str:
     word = re.sub(r"([b-df-hj-np-tv-xz])\1+", r"\1", word)
     word = re.sub(r"(?<=[a-z]{2})que$", "k", word)  # Farooque, Haque, Rafique
     word = word.replace("ph", "f")
-    word = re.sub(r"qu(?=[aeio])", "k", word)
-    word = word.replace("ck", "k").replace("q", "k").replace("x", "ks").replace("w", "v")
+    word = word.replace("ck", "k").replace("q", "k").replace("x", "ks")
     word = re.sub(r"c(?!h)", "k", word)
+    word = re.sub(r"(?<=k)u(?=[aei])", "", word)  # Liaquat / Liaqat, Siddiqui: the u of "qu" is silent
+    word = re.sub(r"(?<=[aeiou])w(?![aeiouy])", "u", word)  # Gowhar / Gohar, Shawkat / Shaukat
+    word = word.replace("w", "v")
     if word.startswith("dh"):
         word = "z" + word[2:]
     word = word.replace("dh", "d").replace("th", "t").replace("bh", "b").replace("jh", "j").replace("zh", "z")
+    word = word.replace("gh", "g")  # Ghulam / Gulam, Mughal / Mugal
     if len(word) > 3 and word.endswith("h") and word[-2] in "aeiouy":
         word = word[:-1]
     return word
@@ -176,12 +179,12 @@ def _skeleton_once(word: str) -> str:
             i += 1
     text = re.sub(r"(.)\1+", r"\1", "".join(out))
     text = re.sub(r"^a(?=v)", "u", text)  # Awais / Owais / Uwais: the vowel before an initial w is uncertain
-    # Fazal/Fazl, Nasar/Nasr, Fakhar/Fakhr: the short a of a final CaCaC syllable is often written
-    # only to help pronunciation, so it is dropped.
-    return _EPENTHETIC_A.sub(r"\1a\2\3", text)
+    # Fazal/Fazl, Nasar/Nasr, Qutub/Qutb: the repeated short vowel of a CaCaC or CuCuC word is often
+    # written only to help pronunciation, so it is dropped.
+    return _EPENTHETIC_A.sub(r"\1\2\3\4", text)
 
 
-_EPENTHETIC_A = re.compile(r"^([^aiu]{1,2})a([^aiuy])a([^aiuy])$")
+_EPENTHETIC_A = re.compile(r"^([^aiu]{1,2})([au])(kh|sh|ch|[^aiuy])\2([^aiuy])$")
 
 
 def _build_variant_tables() -> tuple[dict[str, str], dict[str, str]]:
@@ -213,7 +216,7 @@ _ABBREVIATIONS = dict(lexicon.ABBREVIATIONS)
 
 # Written and canonical spellings of compound second words (canonical ones keep canonical_token idempotent).
 _SECOND_WORDS = sorted(
-    {w for w in {*lexicon.COMPOUND_SECONDS, *(_skeleton(w) for w in lexicon.COMPOUND_SECONDS)} if len(w) >= 3}
+    {*lexicon.COMPOUND_SECONDS, *(w for w in map(_skeleton, lexicon.COMPOUND_SECONDS) if len(w) >= 4 or w in ("hak", "din", "nur"))}
     - {"allah", "ala", "hai"},
     key=len,
     reverse=True,
@@ -294,6 +297,9 @@ def _canonical_word(word: str) -> str:
         return ""
     if len(word) == 1:
         return word
+    known = _WRITTEN_VARIANTS.get(_ABBREVIATIONS.get(word, word))
+    if known is not None:
+        return known
     split = _split_joined(word)
     if split is not None:
         return _compound(*split)
@@ -318,6 +324,10 @@ def canonical_token(token: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # A whole name
+
+_LEADING_OPTIONAL_RAW = frozenset(
+    _plain(_ascii_letters(w)) for w in (*lexicon.LEADING_HONORIFICS, *lexicon.ABBREVIATIONS.values(), "muhammad")
+)
 
 _RELATION_WORDS = sorted(
     {*lexicon.RELATION_MARKERS, *lexicon.RESIDENCE_MARKERS, *lexicon.ALIAS_MARKERS}, key=len, reverse=True
@@ -390,7 +400,7 @@ def _join_compounds(words: list[str]) -> list[str]:
             tokens.append(_compound(*split))
             i += 2
             continue
-        if tokens and i > 0 and _is_article_second(word):
+        if tokens and i > 0 and _is_article_second(word) and _may_take_allah(word, tokens[-1], nxt):
             tokens[-1] = _compound(_uncompound_stem(tokens[-1]), _strip_article(word))
             i += 1
             continue
@@ -413,6 +423,20 @@ def _stem_with_article(word: str, nxt: str | None) -> tuple[str, str] | None:
     return (match.group("stem"), nxt) if match else None
 
 
+# Words that follow Allah in names where Allah comes first (Allah Ditta, Allah Bakhsh).
+_AFTER_ALLAH = frozenset({"ditta", "dita", "bakhsh", "bakhash", "bakhs", "bux", "baksh", "rakha", "rakhi", "dad",
+                          "wasaya", "vasaya", "yar", "warayo", "jawaya", "jurio", "nawaz", "dino", "dina"})
+
+
+def _may_take_allah(word: str, previous: str, nxt: str | None) -> bool:
+    """"Rahmat Allah" is one name; "Muhammad Allah Ditta" is Muhammad + Allah Ditta."""
+    if word not in ("allah", "alla"):
+        return True
+    if nxt is not None and nxt in _AFTER_ALLAH:
+        return False
+    return previous not in _LEADING_OPTIONAL_RAW
+
+
 def _uncompound_stem(token: str) -> str:
     return token
 
@@ -428,7 +452,7 @@ _ARTICLE_SECOND = re.compile(
 
 def _is_article_second(word: str) -> bool:
     """"Ullah", "Uddin", "Ulhaq" written as their own word after a stem."""
-    if word in _ALLAH_WORDS and word not in ("allah", "alla"):
+    if word in _ALLAH_WORDS:
         return True
     return bool(_ARTICLE_SECOND.match(word)) and word not in lexicon.COMPOUND_SECONDS
 
@@ -481,6 +505,7 @@ class _Profile:
     optional: tuple[str, ...]
     initials: tuple[str, ...]
     sorted_core: tuple[str, ...] = ()
+    joins: tuple[str, ...] = ()  # canonical form of each adjacent pair of core tokens written as one
 
 
 @lru_cache(maxsize=500_000)
@@ -495,7 +520,8 @@ def _profile(text: str) -> _Profile:
         optional.append(words.pop())
     if not words and initials:
         return _Profile(initials, tuple(optional), (), tuple(sorted(initials)))
-    return _Profile(tuple(words), tuple(optional), initials, tuple(sorted(words)))
+    joins = tuple(_canonical_word(a + b) for a, b in zip(words, words[1:]))
+    return _Profile(tuple(words), tuple(optional), initials, tuple(sorted(words)), joins)
 
 
 def core_tokens(text: str) -> list[str]:
@@ -570,19 +596,17 @@ def token_similarity(a: str, b: str) -> float:
     return round(0.9 * similarity, 6)
 
 
-def _merge_joined(tokens: list[str], other: set[str]) -> list[str]:
+def _merge_joined(tokens: list[str], joins: tuple[str, ...], other: set[str]) -> list[str]:
     """Join adjacent tokens whose concatenation is a token of the other name (Ghulam Hussain / Ghulamhussain)."""
-    if len(tokens) < 2:
+    if not joins or other.isdisjoint(joins):
         return tokens
     merged: list[str] = []
     i = 0
     while i < len(tokens):
-        if i + 1 < len(tokens):
-            joined = _canonical_word(tokens[i] + tokens[i + 1])
-            if joined in other and tokens[i] not in other:
-                merged.append(joined)
-                i += 2
-                continue
+        if i + 1 < len(tokens) and joins[i] in other and tokens[i] not in other:
+            merged.append(joins[i])
+            i += 2
+            continue
         merged.append(tokens[i])
         i += 1
     return merged
@@ -619,6 +643,43 @@ def _best_matches(left: list[str], right: list[str]) -> tuple[float, list[str], 
     )
 
 
+@lru_cache(maxsize=100_000)
+def _abd_tail(token: str) -> str | None:
+    """The name after Abdul in a canonical abd-compound: abdurrahman -> rahman, abdulkarim -> karim."""
+    if not token.startswith("abdu") or len(token) < 7:
+        return None
+    rest = token[4:]
+    if rest.startswith("l"):
+        return rest[1:]
+    for letters in _SUN_SKELETONS:
+        if rest.startswith(letters + letters):
+            return rest[len(letters):]
+    return None
+
+
+def _second_chance(left: list[str], right: list[str]) -> tuple[float, list[str], list[str]]:
+    """Weaker evidence between leftover tokens: Ehsan/Ahsan (initial vowel, 0.7), Abdul Karim/Karim (0.8)."""
+    total = 0.0
+    right = list(right)
+    still_left: list[str] = []
+    for x in left:
+        x_vowel = x[0] in _CANONICAL_VOWELS and len(x) >= 4
+        x_tail = _abd_tail(x) if x[0] == "a" else None
+        for k, y in enumerate(right):
+            if x_vowel and y[0] != x[0] and y[0] in _CANONICAL_VOWELS and x[1:] == y[1:]:
+                score = 0.7
+            elif x_tail == y or (y[0] == "a" and _abd_tail(y) == x):
+                score = 0.8
+            else:
+                continue
+            total += score
+            del right[k]
+            break
+        else:
+            still_left.append(x)
+    return total, still_left, right
+
+
 def _initials_credit(initials: tuple[str, ...], unmatched: list[str]) -> tuple[float, int]:
     """Initials of one name that stand for unmatched words of the other: (credit, count used)."""
     if not initials or not unmatched:
@@ -644,9 +705,12 @@ def _similarity(a: str, b: str) -> float:
         return 1.0
     left, right = list(pa.core), list(pb.core)
     if len(left) != len(right):  # Ghulam Hussain / Ghulamhussain
-        left = _merge_joined(left, set(right))
-        right = _merge_joined(right, set(left))
+        left = _merge_joined(left, pa.joins, set(right))
+        right = _merge_joined(right, pb.joins, set(left))
     total, free_left, free_right = _best_matches(left, right)
+    if free_left and free_right:
+        extra, free_left, free_right = _second_chance(free_left, free_right)
+        total += extra
     credit_a, used_a = _initials_credit(pa.initials, free_right)
     credit_b, used_b = _initials_credit(pb.initials, free_left)
     matched = total + credit_a + credit_b
@@ -660,6 +724,9 @@ def _similarity(a: str, b: str) -> float:
 
 def name_similarity(a: str, b: str) -> float:
     """How alike two written names are, in 0..1 (1 = same name up to spelling and order).
+
+    Leftover tokens get weaker credit when they differ only in the initial vowel (Ehsan/Ahsan,
+    0.7) or are Abdul-X against X (0.8).
 
     Token-set comparison on core tokens: order does not matter; a missing token costs less than
     a conflicting one ("Iqbal" vs "Iqbal Khan" 0.87, "Iqbal Khan" vs "Iqbal Ahmed" 0.5);
