@@ -164,3 +164,15 @@ def test_ambiguous_names_give_none(tmp_path):
     gazetteer = Gazetteer.from_csv(path)
     assert gazetteer.lookup("Saddar") is None
     assert {p.place_id for p in gazetteer.candidates("Saddar")} == {"a1", "b1"}
+
+
+def test_a_place_and_its_ancestor_with_one_name_count_once(tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_text(
+        "place_id,name,variants,parent_id,level\n"
+        "d,Korangi,,,district\nt,Korangi Town,Korangi,d,town\n",
+        encoding="utf-8",
+    )
+    gazetteer = Gazetteer.from_csv(path)
+    assert [p.place_id for p in gazetteer.candidates("Korangi")] == ["t"]
+    assert gazetteer.lookup("Korangi").place_id == "t"

@@ -156,20 +156,14 @@ class Gazetteer:
     def lookup(self, text: str) -> Place | None:
         """The place a written name means, or None if unknown or ambiguous."""
         candidates = self.candidates(text)
-        if len(candidates) == 1:
-            return candidates[0]
-        return self._deepest_of_one_line(candidates)
-
-    def _deepest_of_one_line(self, candidates: list[Place]) -> Place | None:
-        """If the candidates are one place and its ancestors ("Korangi" the town and the district), the finest."""
-        if not candidates:
-            return None
-        deepest = max(candidates, key=lambda p: len(self.ancestors(p.place_id)))
-        line = {deepest.place_id, *(p.place_id for p in self.ancestors(deepest.place_id))}
-        return deepest if all(p.place_id in line for p in candidates) else None
+        return candidates[0] if len(candidates) == 1 else None
 
     def candidates(self, text: str) -> list[Place]:
-        """Every place the written name could mean (more than one = ambiguous)."""
+        """Every place the written name could mean (more than one = ambiguous).
+
+        A place named together with one of its own ancestors (a town and the district of the same
+        name) counts once, as the finer place.
+        """
         if not text or not str(text).strip():
             return []
         ids = self._by_key.get(place_key(str(text)))
@@ -178,7 +172,11 @@ class Gazetteer:
             ids = self._by_loose_key.get(loose) if loose else None
         if not ids:
             return []
-        return sorted((self._places[i] for i in ids), key=lambda p: (LEVELS.index(p.level), p.place_id))
+        found = [self._places[i] for i in ids]
+        if len(found) > 1:  # "Korangi": the town and the district it lies in -> the town
+            ancestors = {a.place_id for p in found for a in self.ancestors(p.place_id)}
+            found = [p for p in found if p.place_id not in ancestors]
+        return sorted(found, key=lambda p: (LEVELS.index(p.level), p.place_id))
 
     def ancestors(self, place_id: str) -> list[Place]:
         """Parents of a place, nearest first (neighbourhood -> town -> district -> city ...)."""
