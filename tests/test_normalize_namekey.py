@@ -291,3 +291,17 @@ def test_empty_names():
     assert core_tokens("") == []
     assert name_similarity("", "") == 0.0
     assert name_similarity("...", "Ali") == 0.0
+
+
+def test_arabic_script_names_are_folded_not_dropped():
+    assert name_key("محمد اقبال") == name_key("محمّد اقبال") == name_key("اقبال")
+    assert name_tokens("محمد اقبال ولد عبدالغفور") == [canonical_token("Muhammad"), "اقبال"]
+    assert name_similarity("محمد اقبال", "اقبال") == 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_any_text_is_handled(a, b):
+    score = name_similarity(a, b)
+    assert 0.0 <= score <= 1.0
+    assert name_key(a) == " ".join(sorted(core_tokens(a)))

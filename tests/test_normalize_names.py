@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from uncounted.normalize.names import ParsedName, parse_name, sex_from_name
 
@@ -127,3 +129,17 @@ def test_empty_names(text):
 )
 def test_sex_from_name(text, sex):
     assert sex_from_name(parse_name(text)) == sex
+
+
+def test_arabic_script_relation_marker():
+    parsed = parse_name("محمد اقبال ولد عبدالغفور")
+    assert parsed.relation == "son_of"
+    assert parsed.relative_name == "عبدالغفور"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_parse_name_never_raises_and_keeps_raw(text):
+    parsed = parse_name(text)
+    assert parsed.raw == text
+    sex_from_name(parsed)

@@ -295,7 +295,7 @@ def _canonical_word(word: str) -> str:
     """Canonical form of one word of lowercase ASCII letters (compounds joined)."""
     if not word:
         return ""
-    if len(word) == 1:
+    if len(word) == 1 or not word.isascii():
         return word
     known = _WRITTEN_VARIANTS.get(_ABBREVIATIONS.get(word, word))
     if known is not None:
@@ -365,7 +365,34 @@ def _raw_words(text: str) -> list[str]:
         letters = _ascii_letters(piece)
         if letters:
             words.append(letters)
+        elif piece and not piece.isascii():
+            script = _script_word(piece)
+            if script:
+                words.append(script)
     return words
+
+
+# Names written in Arabic script (Urdu, Arabic, Persian) are not transliterated; they are folded
+# so that the usual variants of one letter compare equal, and a few common words are mapped.
+_ARABIC_MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_LETTERS = str.maketrans({
+    "\u064a": "\u06cc", "\u0649": "\u06cc", "\u0626": "\u06cc",  # yeh forms -> Farsi yeh
+    "\u0643": "\u06a9",  # Arabic kaf -> keheh
+    "\u0629": "\u06c1", "\u0647": "\u06c1", "\u06c0": "\u06c1", "\u06be": "\u06c1",  # teh marbuta, heh forms
+    "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",  # alef forms
+    "\u0624": "\u0648",  # waw with hamza
+})
+_SCRIPT_WORDS = {"محمد": "muhammad", "سید": "syed", "سیدہ": "syeda", "شیخ": "sheikh", "حاجی": "haji",
+                 "ڈاکٹر": "dr", "مسماۃ": "musammat", "مسمات": "musammat", "بی\u200cبی": "bibi", "بیگم": "begum"}
+
+
+@lru_cache(maxsize=100_000)
+def _script_word(piece: str) -> str:
+    """A word in a non-Latin script, folded (Arabic letter variants and vowel marks)."""
+    folded = _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", piece)).translate(_ARABIC_LETTERS)
+    folded = "".join(ch for ch in folded if ch.isalpha())
+    folded = _SCRIPT_WORDS.get(folded, folded)
+    return folded.lower()
 
 
 def _join_compounds(words: list[str]) -> list[str]:
