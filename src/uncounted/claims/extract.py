@@ -218,6 +218,9 @@ class Speaker:
         return {"name": self.name, "role": self.role}
 
 
+ORG_SYNONYMS = {"court": {"tribunal"}, "tribunal": {"court"}, "organisation": {"organization"},
+                "organization": {"organisation"}, "panel": {"commission", "committee"}}
+GENERIC_ORG_NOUNS = {"group", "organisation", "organization", "body", "watchdog", "outfit"}
 DEFINITE_ORG_NOUNS = {
     "group", "forum", "office", "court", "council", "monitor", "association", "commission",
     "network", "organisation", "organization", "party", "committee", "coalition", "alliance",
@@ -290,12 +293,18 @@ class Context:
         return sp
 
     def org_for(self, noun: str) -> str | None:
-        """The latest organisation whose name or role holds the noun ("the group")."""
+        """The latest organisation whose name or role holds the noun ("the commission").
+
+        A generic noun ("the group", "the organisation") falls back on the last organisation.
+        """
+        same = {noun} | ORG_SYNONYMS.get(noun, set())
         for name in reversed(self.orgs):
             words = set(name.lower().split()) | set((self.role_of(name) or "").lower().split())
-            if noun in words:
+            if same & words:
                 return name
-        return self.last_org.name if self.last_org else None
+        if noun in GENERIC_ORG_NOUNS and self.last_org is not None:
+            return self.last_org.name
+        return None
 
 
 def _is_person_ent(tok) -> bool:
@@ -388,6 +397,10 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
                 person_tok = child
     if person_tok is not None:
         return _person_speaker(person_tok, head, ctx)
+    if head.pos_ == "NOUN" and head.lower_ in DEFINITE_ORG_NOUNS | lx.ORG_WORDS and any(
+            c.dep_ == "poss" and c.lower_ in ("her", "his", "their", "our", "my")
+            for c in head.children):
+        return None  # "her group had documented ...": the claim stays with the outer speaker
     appos = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
     if head.pos_ == "NOUN" and appos:
         # "The association's patron, Firdous Rather," / "The Dhaka-based monitor, X Forum,"
@@ -404,8 +417,9 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
             not any(t.pos_ == "PROPN" for t in head.lefts):
         desc = _modifiers_text(head)
         org = ctx.org_for(head.lower_)
-        org_words = set(org.lower().split()) | set((ctx.role_of(org) or "").lower().split())
-        if desc is None or head.lower_ in org_words:
+        org_words = set() if org is None else \
+            set(org.lower().split()) | set((ctx.role_of(org) or "").lower().split())
+        if org is not None and (desc is None or head.lower_ in org_words):
             ctx.note_role(org, desc)
             ctx.last_org = Speaker(org, ctx.role_of(org), "org")
             return ctx.last_org
@@ -761,11 +775,13 @@ def victim_group_text(noun, cue_words: set[str]) -> str | None:
             sub = compact_subtree(child)
             if not any(lx.WORD_TO_VIOLATION.get(t.lower_) for t in sub) and len(sub) <= 8:
                 toks.extend(sub)
-        elif child.dep_ in ("conj", "cc") and child.i > noun.i and (
-                child.dep_ == "cc" or child.pos_ in ("NOUN", "PROPN")):
+        elif child.dep_ == "conj" and child.i > noun.i and child.pos_ in ("NOUN", "PROPN") and \
+                not any(g.like_num for g in child.children):
+            # "workers and sympathisers"; not "soldiers and 16 militants" (a second figure)
+            toks.extend(t for t in noun.children if t.dep_ == "cc" and noun.i < t.i < child.i)
             toks.extend(compact_subtree(child))
             for grand in child.children:
-                if grand.dep_ in ("conj", "cc"):
+                if grand.dep_ in ("conj", "cc") and not any(g.like_num for g in grand.children):
                     toks.extend(compact_subtree(grand))
     toks = sorted(set(toks), key=lambda t: t.i)
     text = span_text(toks)
@@ -907,6 +923,8 @@ def _perpetrator_candidates(sent, cue_tok, excluded: set[int]) -> list:
         elif tok.dep_ == "dobj" and head.lower_ in ("accused", "accuses", "accusing", "blamed",
                                                      "blames", "blaming", "charged"):
             cands.append(tok)  # "accused X of killing"
+        elif tok.dep_ == "nsubjpass" and head.lower_ in ("accused", "blamed", "charged", "suspected"):
+            cands.append(tok)  # "the military has been accused of killing"
         elif tok.dep_ == "nsubj" and any(c.lower_ == "behind" or c.lower_ == "responsible"
                                          for c in head.children) and _perp_ok(tok):
             cands.append(tok)  # "agencies were behind the disappearances"

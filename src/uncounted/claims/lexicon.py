@@ -98,7 +98,7 @@ MEDIUM_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("video address", re.compile(r"\bvideo(?:taped)? (?:address|message|statement|speech|clip)\b|\btelevised (?:address|speech)\b|\baddress(?:ing|ed)? (?:the nation|a rally|supporters|workers) (?:by|via|through|over) (?:video|telephone|phone|video link)\b|\bvia video link\b|\bby video link\b|\bin a video\b|\bvideo (?:posted|released|shared)\b", re.I)),
     ("press conference", re.compile(r"\b(?:press|news|media) (?:conference|briefing|talk)s?\b|\btold (?:reporters|journalists|the media|newsmen)\b|\bbriefing (?:reporters|journalists)\b|\bspeaking to reporters\b|\bpresser\b", re.I)),
     ("social media post", re.compile(r"\b(?:tweet(?:ed|s)?|on (?:X|Twitter|Facebook|Instagram|Telegram|TikTok|WhatsApp)|social media|posted on|(?:X|Facebook|Telegram) post|in a post)\b")),
-    ("interview", re.compile(r"\binterview(?:ed|s)?\b|\btold (?:AFP|Reuters|AP|the Associated Press|PTI|ANI|IANS|dpa|DPA|Xinhua|Anadolu|EFE|the BBC|BBC|Al Jazeera|the Guardian|CNN|[A-Z][\w.]*(?: [A-Z][\w.]*){0,3} (?:newspaper|daily|channel|television|TV|radio))\b|\bspeaking to (?!reporters)|\btold (?:the )?(?:[Dd]aily|[Ww]eekly) [A-Z]")),
+    ("interview", re.compile(r"\binterview(?:ed|s)?\b|\btold (?:AFP|Reuters|AP|the Associated Press|PTI|ANI|IANS|dpa|DPA|Xinhua|Anadolu|EFE|the BBC|BBC|Al Jazeera|the Guardian|CNN|[A-Z][\w.]*(?: [A-Z][\w.]*){0,3} (?:newspaper|daily|channel|television|TV|radio))\b|\b[Ss]peaking to (?!reporters)|\btold (?:the )?(?:[Dd]aily|[Ww]eekly) [A-Z]")),
     ("written report", re.compile(r"\b(?:report|review|survey|study|statement|press release|communiqu[eé]|letter|memorandum|petition|white paper|dossier|bulletin|submission|document|factsheet|fact sheet)\b", re.I)),
 ]
 

@@ -233,7 +233,7 @@ def find_figures(text: str) -> list[Figure]:
         if m.group("num") or m.group("r3a"):
             if _looks_like_date_or_measure(text, m.start(), m.end(), raw):
                 continue
-        if m.group("num") and re.fullmatch(r"one|a dozen|dozen", raw, re.IGNORECASE) and \
+        if m.group("num") and re.fullmatch(r"one", raw, re.IGNORECASE) and \
                 re.match(r"\s+of\b", text[m.end():]):
             continue  # "one of the victims" is not a figure on its own
         figures.append(fig)
