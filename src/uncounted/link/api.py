@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from uncounted.link.cluster import Clustering, Decision, cluster_reports
+from uncounted.link.cluster import Clustering, Coherence, Decision, cluster_reports
 from uncounted.link.model import LinkageSettings, TrainedModel, predict_pairs, train_model
 from uncounted.link.prepare import prepare_reports
 
@@ -73,8 +73,10 @@ def link_dataframe(
         model = step("train", lambda: train_model(prepared, settings, backend=backend))
     pairs = step("predict", lambda: predict_pairs(
         prepared, model, threshold=min(keep_pairs_above, threshold), backend=backend))
+    coherence = Coherence(prepared) if settings.coherence else None
     clusters = step("cluster", lambda: cluster_reports(
-        pairs, prepared["report_key"].tolist(), threshold=threshold, decisions=decisions))
+        pairs, prepared["report_key"].tolist(), threshold=threshold, decisions=decisions,
+        coherence=coherence))
     if progress:
         total = sum(timings.values())
         print(f"[link] {len(prepared):,} reports -> {clusters.n_persons:,} persons "

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -79,7 +80,7 @@ DEFAULT_EM_BLOCKING_RULES: list[list[str]] = [
 ]
 # No level's m probability is allowed below this: a few reports always disagree on
 # sex or violation by mistake, so disagreement must never be infinitely damning.
-M_FLOOR = 0.005
+M_FLOOR = 0.002
 # Prepared columns that hold lists (blocking on them means "share any element").
 LIST_COLUMNS = {"name_tokens", "name_rare", "name_btok", "name_bskel",
                 "father_tokens", "father_rare", "father_btok", "father_bskel"}
@@ -123,8 +124,9 @@ class LinkageSettings:
     max_iterations: int = 25
     seed: int = 42
     term_frequency: bool = True
-    probability_two_random_records_match: float | None = None  # None: from the EM sessions
+    probability_two_random_records_match: float | None = None  # None: estimated from blocked pairs
     threshold: float = 0.5
+    coherence: bool = True  # refuse merges joining reports that cannot be one person
 
     def __post_init__(self) -> None:
         if self.link_type not in ("dedupe_only", "link_only", "link_and_dedupe"):
@@ -268,7 +270,7 @@ def _build_comparisons(settings: LinkageSettings, fields: list[str]) -> list:
             [(2, "within 2 years"), (5, "within 5 years")], None),
         "event_date": lambda: _interval_comparison(
             "event_day_start", "event_day_end", "event_date",
-            [(31, "within a month"), (366, "within a year")], "same day"),
+            [(3, "within 3 days"), (31, "within a month"), (366, "within a year")], "same day"),
         "place": lambda: _place_comparison(tf),
         "violation": lambda: _categorical_comparison("violation", "violation"),
         "perpetrator": lambda: _categorical_comparison("perpetrator_category", "perpetrator"),
@@ -508,13 +510,65 @@ def train_model(prepared: pd.DataFrame, settings: LinkageSettings | None = None,
             "and place to estimate the model. Link more reports, or load a trained model."
         )
     model = _floor_m_probabilities(linker.misc.save_model_to_json())
+    if settings.probability_two_random_records_match is None:
+        linker = _linker(prepared, model, settings, columns, backend)
+        prior = _prior_from_blocked_pairs(linker, model["probability_two_random_records_match"],
+                                          _total_pairs(prepared, settings.link_type))
+        log.append({"step": "prior from blocked pairs", "em_prior": model["probability_two_random_records_match"],
+                    "prior": prior})
+        model["probability_two_random_records_match"] = prior
     return TrainedModel(settings=settings, fields=fields, splink_model=model, training_log=log)
+
+
+def _total_pairs(prepared: pd.DataFrame, link_type: str) -> float:
+    n = float(len(prepared))
+    if link_type == "link_only":
+        sizes = prepared["source"].value_counts().astype(float)
+        return float((sizes.sum() ** 2 - (sizes ** 2).sum()) / 2)
+    return n * (n - 1) / 2
+
+
+def _prior_from_blocked_pairs(linker, start_prior: float, total_pairs: float, iterations: int = 100) -> float:
+    """The probability that two random reports match, by EM on the prior alone.
+
+    With m and u fixed, the maximum-likelihood prior is the expected number of matching
+    pairs divided by all pairs; pairs no blocking rule generates count as non-matches.
+    EM sessions on blocked pairs overstate the prior (matches are common inside blocks),
+    which would make every threshold too lenient.
+    """
+    sdf = linker.inference.predict()
+    offset = math.log2(start_prior / (1 - start_prior))
+    hist = linker._db_api.query_sql(
+        f"select round(match_weight - ({offset}), 2) as w, count(*) as n "
+        f"from {sdf.physical_name} group by 1",
+        output_type="pandas",
+    )
+    sdf.drop_table_from_database_and_remove_from_cache()
+    if hist.empty:
+        return start_prior
+    bayes = np.power(2.0, hist["w"].to_numpy(dtype=float))
+    counts = hist["n"].to_numpy(dtype=float)
+    prior = start_prior
+    for _ in range(iterations):
+        odds = prior / (1 - prior) * bayes
+        expected = float((counts * odds / (1 + odds)).sum())
+        new = min(max(expected / total_pairs, 1e-12), 0.5)
+        if abs(new - prior) <= 1e-6 * prior:
+            prior = new
+            break
+        prior = new
+    return prior
 
 
 def _floor_m_probabilities(model: dict[str, Any], floor: float = M_FLOOR) -> dict[str, Any]:
     """Raise every m probability to at least ``floor`` and renormalise each comparison."""
     for comp in model["comparisons"]:
         levels = [lvl for lvl in comp["comparison_levels"] if not lvl.get("is_null_level")]
+        # a level never seen in training borrows the parameters of the level above it
+        for above, lvl in zip(levels, levels[1:]):
+            for k in ("m_probability", "u_probability"):
+                if lvl.get(k) is None and above.get(k) is not None:
+                    lvl[k] = above[k]
         ms = [lvl.get("m_probability") for lvl in levels]
         if any(m is None for m in ms):
             continue
@@ -570,15 +624,40 @@ def _tidy_pairs(raw: pd.DataFrame, model: TrainedModel) -> pd.DataFrame:
         "match_probability": raw["match_probability"].astype(float),
         "match_weight": raw["match_weight"].astype(float),
     })
+    level_weights = _level_weights(model)
     for n in names:
         if f"gamma_{n}" in raw:
             out[f"gamma_{n}"] = raw[f"gamma_{n}"].astype(int)
+        elif f"mw_{n}" in raw and n in level_weights:
+            out[f"gamma_{n}"] = _gamma_from_weight(raw[f"mw_{n}"].to_numpy(dtype=float), level_weights[n])
         mw = _match_weight_column(raw, n)
         if mw is not None:
             out[f"mw_{n}"] = mw
             out[f"bf_{n}"] = 2.0 ** mw
     out = out.drop_duplicates(["report_key_l", "report_key_r"])
     return out.reset_index(drop=True)
+
+
+def _level_weights(model: TrainedModel) -> dict[str, list[tuple[int, float]]]:
+    """(gamma, match weight) of every level; gamma -1 is the null level (weight 0)."""
+    out = {}
+    for comp in model.splink_model["comparisons"]:
+        levels = [lvl for lvl in comp["comparison_levels"] if not lvl.get("is_null_level")]
+        pairs = [(-1, 0.0)]
+        for i, lvl in enumerate(levels):
+            m, u = lvl.get("m_probability"), lvl.get("u_probability")
+            if m and u:
+                pairs.append((len(levels) - 1 - i, math.log2(m / u)))
+        out[comp["output_column_name"]] = pairs
+    return out
+
+
+def _gamma_from_weight(weights: np.ndarray, levels: list[tuple[int, float]]) -> np.ndarray:
+    """Splink 5 does not return comparison levels: recover them from the level weights."""
+    gammas = np.array([g for g, _ in levels])
+    level_w = np.array([w for _, w in levels])
+    nearest = np.abs(weights[:, None] - level_w[None, :]).argmin(axis=1)
+    return gammas[nearest]
 
 
 def _match_weight_column(raw: pd.DataFrame, name: str) -> pd.Series | None:
@@ -642,3 +721,53 @@ def explain_pair(row: pd.Series | dict, model: TrainedModel | None = None) -> li
             level = f"level {gamma}"
         out.append(FieldContribution(name, level, float(value), float(2.0 ** float(value))))
     return sorted(out, key=lambda c: -abs(c.match_weight))
+
+
+# --- levels of one pair, without training (for tests, docs and review) ------------------
+
+
+def field_levels(left: dict[str, Any], right: dict[str, Any], settings: LinkageSettings | None = None,
+                 fields: list[str] | None = None) -> dict[str, str]:
+    """The comparison level each field of two prepared reports falls in, by label.
+
+    Runs the very SQL the model runs (on DuckDB), so it shows how the model sees a pair:
+    ``field_levels(prep.iloc[0], prep.iloc[1])["name"]`` -> "same canonical name".
+    """
+    import duckdb
+
+    settings = settings or LinkageSettings()
+    fields = fields or list(settings.fields)
+    comps = _settings_creator(settings, fields, []).create_settings_dict("duckdb")["comparisons"]
+    columns = sorted({c for f in fields for c in _FIELD_COLUMNS[f]} | {e.column for e in settings.extra_comparisons})
+    frame = pd.DataFrame([{
+        **{f"{c}_l": _plain_value(left.get(c)) for c in columns},
+        **{f"{c}_r": _plain_value(right.get(c)) for c in columns},
+    }])
+    for c in columns:  # empty lists and all-null columns need a type DuckDB can use
+        for side in ("_l", "_r"):
+            if c in LIST_COLUMNS and frame.at[0, c + side] is None:
+                frame.at[0, c + side] = []
+    con = duckdb.connect()
+    con.register("pair", frame)
+    out = {}
+    for comp in comps:
+        levels = comp["comparison_levels"]
+        cases = " ".join(
+            f"WHEN {lvl['sql_condition']} THEN {i}" for i, lvl in enumerate(levels)
+            if lvl["sql_condition"] != "ELSE"
+        )
+        index = con.execute(f"SELECT CASE {cases} ELSE -1 END FROM pair").fetchone()[0]
+        chosen = levels[index] if index >= 0 else levels[-1]
+        out[comp["output_column_name"]] = chosen.get("label_for_charts", chosen["sql_condition"])
+    con.close()
+    return out
+
+
+def _plain_value(v: Any) -> Any:
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if isinstance(v, np.ndarray):
+        return list(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
