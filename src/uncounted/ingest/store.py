@@ -56,8 +56,12 @@ def raw_fingerprint(raw_json: str) -> bytes:
     return hashlib.blake2b(raw_json.encode("utf-8"), digest_size=16).digest()
 
 
+_RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def canonical_raw(raw: dict[str, Any]) -> str:
-    return json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
+    """The raw row as JSON text, the same way every time (so that versions can be compared)."""
+    return _RAW_ENCODER.encode(raw)
 
 
 @dataclass
