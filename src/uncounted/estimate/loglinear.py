@@ -364,7 +364,9 @@ def fit_poisson(X: np.ndarray, y: np.ndarray, *, maxit: int = 25, tol: float = 1
     converged = np.zeros(M, dtype=bool)
     beta = np.zeros((M, p))
     it = 0
+    mu_prev = mu
     for it in range(1, maxit + 1):
+        mu_prev = mu
         z = eta - off + (y - mu) / mu
         H = Xt @ (Xb * mu[:, :, None])
         rhs = Xt @ (mu * z)[:, :, None]
@@ -379,7 +381,8 @@ def fit_poisson(X: np.ndarray, y: np.ndarray, *, maxit: int = 25, tol: float = 1
         dev_old = dev
         if converged.all():
             break
-    H = Xt @ (Xb * mu[:, :, None])
+    # R's glm reports the covariance from the weights of the last iteration (before its update)
+    H = Xt @ (Xb * mu_prev[:, :, None])
     e0 = np.zeros((M, p, 1))
     e0[:, 0, 0] = 1.0
     hessian_ok = np.ones(M, dtype=bool)
@@ -446,9 +449,11 @@ def fit_hierarchical_batch(masks: np.ndarray, y: np.ndarray, k: int, *, maxit: i
         S = _superset_sums(mu_a, k)
         return np.take_along_axis(S, OR[idx].reshape(len(idx), -1), axis=1).reshape(len(idx), p, p)
 
+    mu_prev = mu.copy()
     for it in range(1, maxit + 1):
         a = active
         mu_a = mu[a]
+        mu_prev[a] = mu_a
         z = eta[a] + (full_y - mu_a) / np.where(mu_a > 0, mu_a, 1.0)
         wz = mu_a * z
         wz[:, 0] = 0.0
@@ -472,7 +477,7 @@ def fit_hierarchical_batch(masks: np.ndarray, y: np.ndarray, k: int, *, maxit: i
         active = a[~done]
         if active.size == 0:
             break
-    H = hessian(mu, np.arange(M))
+    H = hessian(mu_prev, np.arange(M))  # as R: weights of each model's last iteration
     e0 = np.zeros((M, p, 1))
     e0[:, 0, 0] = 1.0
     hessian_ok = np.ones(M, dtype=bool)
