@@ -279,7 +279,7 @@ class Context:
     def resolve(self, pronoun: str) -> Speaker | None:
         p = pronoun.lower()
         if p in ("he", "she", "him", "her", "his"):
-            return self.last_person or self.last_speaker
+            return self.last_person
         if p in ("it", "its"):
             return self.last_org or self.last_speaker
         return self.last_speaker
@@ -1287,6 +1287,11 @@ class _Extractor:
         ("36 detainees died" is a killing).
         """
         starts = [anchor] + ([noun] if noun is not None and noun.i != anchor.i else [])
+        if noun is not None and noun.head.lower_ == "of" and noun.dep_ == "pobj":
+            # "the bodies of two men", "the killing of 412 civilians": the head noun is the event
+            for cue_tok, violation in cues:
+                if cue_tok.i == noun.head.head.i and cue_tok.pos_ == "NOUN":
+                    return cue_tok, violation
         best = None
         for cue_tok, violation in cues:
             if span.start <= cue_tok.i < span.end:

@@ -19,33 +19,57 @@ _SKIP_TAGS = {"script", "style", "noscript", "nav", "aside", "form", "svg", "hea
 
 
 class _TextOfHTML(HTMLParser):
+    """Collects blocks of visible text, each with how much of it is link text."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
+        self.blocks: list[tuple[str, int]] = []
+        self._current: list[str] = []
+        self._link_chars = 0
         self._skip = 0
+        self._in_link = 0
+
+    def _flush(self) -> None:
+        text = "".join(self._current)
+        if text.strip():
+            self.blocks.append((text, self._link_chars))
+        self._current, self._link_chars = [], 0
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in _SKIP_TAGS:
             self._skip += 1
+        elif tag == "a":
+            self._in_link += 1
         elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n")
+            self._flush()
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS and self._skip:
             self._skip -= 1
+        elif tag == "a" and self._in_link:
+            self._in_link -= 1
         elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n")
+            self._flush()
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
-            self.parts.append(data)
+            self._current.append(data)
+            if self._in_link:
+                self._link_chars += len(data.strip())
 
 
 def html_to_text(html: str) -> str:
-    """Visible text of an HTML page, one paragraph per block element."""
+    """Visible text of an HTML page, one paragraph per block element.
+
+    Blocks that are mostly link text (menus, related-story lists) are left out.
+    """
     parser = _TextOfHTML()
     parser.feed(html)
-    text = "".join(parser.parts)
+    parser.close()
+    parser._flush()
+    kept = [text for text, links in parser.blocks
+            if not (links and links >= 0.6 * len(text.strip()))]
+    text = "\n\n".join(kept)
     text = re.sub(r"[ \t\r\f\v]+", " ", text)
     return re.sub(r"\n\s*\n+", "\n\n", text).strip()
 
@@ -170,15 +194,20 @@ def split_report(text: str, statement_date: date | None = None) -> Report:
         if re.fullmatch(r"\[[^\]]*\]", para.strip()):
             continue  # an editor's note in square brackets
         kept.append(para)
-    if kept:
-        dm = _DATELINE_RE.match(kept[0])
-        if dm and (dm.group("agency") or dm.group("date") or dm.group("place").isupper()):
-            report.dateline_place = dm.group("place").strip().title()
-            if dm.group("agency"):
-                relays.insert(0, dm.group("agency").strip())
-            if dm.group("date"):
-                report.dateline_date = parse_date(dm.group("date"), published or statement_date)
-            kept[0] = kept[0][dm.end():]
+    for i, para in enumerate(kept[:4]):
+        dm = _DATELINE_RE.match(para)
+        if not (dm and (dm.group("agency") or dm.group("date") or dm.group("place").isupper())):
+            continue
+        if any(len(p.split()) >= 30 for p in kept[:i]):
+            break  # a dateline comes first in the body; this one is something else
+        report.dateline_place = dm.group("place").strip().title()
+        if dm.group("agency"):
+            relays.insert(0, dm.group("agency").strip())
+        if dm.group("date"):
+            report.dateline_date = parse_date(dm.group("date"), published or statement_date)
+        # what comes before the dateline is a headline, kicker or byline: not the report
+        kept = [para[dm.end():]] + kept[i + 1:]
+        break
     report.paragraphs = kept
     report.doc_relays = list(dict.fromkeys(r for r in relays if r))
     report.statement_date = statement_date or report.dateline_date or published
