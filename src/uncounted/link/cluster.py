@@ -244,7 +244,9 @@ def cluster_reports(
     known = set(uf.parent)
     refused: list[dict] = []
     decided: dict[tuple[str, str], str] = {}
-    for d in decisions or []:
+    # the latest decision about a pair wins: by time when given, else by position
+    ordered = sorted(enumerate(decisions or []), key=lambda iv: (iv[1].when or "", iv[0]))
+    for _, d in ordered:
         if d.report_key_l not in known or d.report_key_r not in known:
             continue  # a decision about reports not in this run (e.g., deleted) is kept but unused
         decided[d.pair] = d.decision  # later decisions replace earlier ones
