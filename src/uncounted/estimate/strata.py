@@ -158,6 +158,7 @@ class StratifiedResult:
             "settings": self.settings,
             "warnings": self.warnings,
             "data_hash": self.data_hash(),
+            "uncounted_version": _version(),
             "diagnostics": {"n_strata": len(self.strata),
                             "strata_without_estimate": sum(s.result is None for s in self.strata),
                             "combined_method": self.combined.get("how")},
@@ -188,6 +189,12 @@ class StratifiedResult:
         for w in self.warnings:
             lines.append(f"WARNING {w}")
         return "\n".join(lines)
+
+
+def _version() -> str:
+    from uncounted import __version__
+
+    return __version__
 
 
 def _f(x: float | None) -> str:
