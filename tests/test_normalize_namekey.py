@@ -99,7 +99,8 @@ DIFFERENT = [
     ("Hamid", "Hamida"), ("Saeed", "Syed"), ("Hassan", "Hussain"),
     ("Javed", "Jamil"), ("Imran", "Irfan"), ("Kashif", "Kashifa"),
     ("Amir", "Umair"), ("Orangi", "Korangi"), ("Nadeem", "Nadia"),
-    ("Shakeel", "Shakeela"), ("Rahim", "Rahima"), ("Salman", "Salma"), ("Arif", "Arifa"),
+    ("Shakeel", "Shakeela"), ("Rahim", "Rahima"), ("Salman", "Salma"), ("Arif", "Arifa"), ("Usman", "Usma"),
+    ("Rehan", "Rehana"), ("Nasir", "Nasira"),
 ]
 
 
@@ -305,3 +306,18 @@ def test_any_text_is_handled(a, b):
     score = name_similarity(a, b)
     assert 0.0 <= score <= 1.0
     assert name_key(a) == " ".join(sorted(core_tokens(a)))
+
+
+@pytest.mark.parametrize("a,b", [("Idrees", "Idree"), ("Bashir", "Bashi"), ("Ahmed", "Ahemd"), ("Waseem", "WASEEEM")])
+def test_common_typos_keep_some_credit(a, b):
+    assert name_similarity(a, b) >= 0.7
+
+
+def test_lone_muhammad_with_initial_compares_the_initial():
+    assert name_similarity("Mohd. Y.", "Muhammad Yunus Hashmi") > name_similarity("Mohd. K.", "Muhammad Yunus Hashmi")
+
+
+@pytest.mark.parametrize("a,b", [("Shaikh Shahid", "Shahid Rajput"), ("Malik Muhammad Shahid", "Muhammad Shahid"),
+                                 ("Meer Javed", "Javed"), ("Fakhr-uddin Rajput", "Fakhruddin")])
+def test_lineage_words_and_uddin_do_not_swallow_names(a, b):
+    assert name_similarity(a, b) >= 0.85

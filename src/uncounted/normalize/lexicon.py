@@ -16,12 +16,12 @@ LEADING_HONORIFICS = frozenset(
         "constable", "inspector", "si", "asi", "sub", "subedar", "naik", "sepoy", "comrade",
         # religious titles
         "haji", "hajji", "alhaj", "al-haj", "hafiz", "hafez", "maulana", "molana", "maulvi", "molvi",
-        "mufti", "qari", "allama", "pir", "peer", "sufi", "imam", "shaheed", "shahid-e", "marhoom",
-        "marhum", "late",
+        "mufti", "qari", "allama", "pir", "peer", "sufi", "imam", "marhoom", "marhum", "late",
         # lineage and status words
         "syed", "sayed", "sayyid", "sayyed", "saiyid", "syeda", "sayeda", "sheikh", "shaikh", "shaykh",
         "khawaja", "khwaja", "khuwaja", "mian", "mirza", "sahibzada", "sahabzada", "makhdoom",
-        "nawab", "sardar", "chaudhry", "chaudhary", "choudhry", "rana", "raja", "begum",
+        "nawab", "sardar", "chaudhry", "chaudhary", "choudhry", "rana", "raja", "begum", "malik", "mir", "meer",
+        "qazi", "kazi", "agha", "aga",
     }
 )
 
@@ -85,7 +85,7 @@ IRREGULAR_VARIANTS = {
     "qasim": ("kasim", "qassim", "cassim", "casim", "qaasim", "kassem", "qasem"),
     "naeem": ("naim", "nayeem", "naiem", "nayeem", "naeim"),
     "saeed": ("sayeed", "saied", "saeid", "saeed"),
-    "raees": ("rais", "rayees", "raies", "raeis"),
+    "raees": ("rayees", "raies", "raeis"),
     "fatima": ("fatimah", "fatma", "fathima", "fatema", "faatima"),
     "zainab": ("zaynab", "zenab", "zeinab", "zaenab"),
     "khadija": ("khadijah", "khadeeja", "khatija", "khadeja"),
@@ -103,8 +103,8 @@ IRREGULAR_VARIANTS = {
 }
 
 # Separate words that are the Arabic article inside compounds (Abd-ur-Rehman, Salah ud Din).
-ARTICLES = frozenset({"ul", "ur", "us", "ush", "un", "uz", "ut", "ud", "ud-", "al", "el", "ar", "as", "ash", "ad",
-                      "az", "at", "an", "ad-", "ed", "er", "es", "il", "id", "ir", "is", "ud-d", "uddin"})
+ARTICLES = frozenset({"ul", "ur", "us", "ush", "un", "uz", "ut", "ud", "al", "el", "ar", "as", "ash", "ad",
+                      "az", "at", "an", "ed", "er", "es", "il", "id", "ir", "is"})
 # "Sun letters": the article takes their sound (al + rahman = ar-rahman).
 SUN_LETTERS = ("t", "th", "d", "dh", "r", "z", "s", "sh", "n")
 

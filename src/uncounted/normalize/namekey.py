@@ -32,7 +32,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from uncounted.normalize import lexicon
 
@@ -162,6 +162,7 @@ def _skeleton(word: str) -> str:
 
 
 def _skeleton_once(word: str) -> str:
+    word = re.sub(r"(.)\1\1+", r"\1\1", word)  # WASEEEM: a letter typed three times counts twice
     word = _consonant_rules(word)
     out: list[str] = []
     i = 0
@@ -521,7 +522,7 @@ def _canonical_set(words) -> frozenset[str]:
 
 
 _LEADING_OPTIONAL = _canonical_set(lexicon.LEADING_HONORIFICS) | _canonical_set(lexicon.ABBREVIATIONS.values())
-_LEADING_OPTIONAL = _LEADING_OPTIONAL - {_canonical_word("abdul"), _canonical_word("ghulam"), _canonical_word("malik")}
+_LEADING_OPTIONAL = _LEADING_OPTIONAL - {_canonical_word("abdul"), _canonical_word("ghulam")}
 _TRAILING_OPTIONAL = _canonical_set(lexicon.TRAILING_HONORIFICS) | _canonical_set(lexicon.FEMALE_SUFFIXES)
 _MUHAMMAD = _canonical_word("muhammad")
 
@@ -586,10 +587,6 @@ def name_key(text: str) -> str:
 _CANONICAL_VOWELS = frozenset("aiu")
 
 
-def _consonants(token: str) -> str:
-    return "".join(ch for ch in token if ch not in _CANONICAL_VOWELS)
-
-
 def _ends_in_vowel(token: str) -> bool:
     return token[-1] in _CANONICAL_VOWELS
 
@@ -613,14 +610,33 @@ def token_similarity(a: str, b: str) -> float:
         return 0.9 if a[0] == b[0] else 0.0
     if a[0] != b[0] or min(len(a), len(b)) < 4:
         return 0.0
-    if _ends_in_vowel(a) != _ends_in_vowel(b):
-        return 0.0
-    similarity = Levenshtein.normalized_similarity(a, b)
+    if _ends_in_vowel(a) != _ends_in_vowel(b) and not _cut_short(a, b):
+        return 0.0  # a gendered ending: Shahid / Shahida, Zubair / Zubaida, Rehman / Rehana
+    similarity = OSA.normalized_similarity(a, b)  # a swap of two letters (Ahemd / Ahmed) is one edit
     if similarity < 0.75:
         return 0.0
-    if len(a) == len(b) and _consonants(a) == _consonants(b):
+    if _only_vowels_differ(a, b):
         return 0.3  # only a vowel changed: Hasan / Husain
     return round(0.9 * similarity, 6)
+
+
+def _cut_short(a: str, b: str) -> bool:
+    """One token is the other without its last consonant, leaving an i or u (Idrees / Idree, Bashir / Bashi).
+
+    A typo, not a gender. A short form ending in a stays a different name (Salman / Salma).
+    """
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return len(long) == len(short) + 1 and long.startswith(short) and short[-1] in "iu" and not _ends_in_vowel(long)
+
+
+def _only_vowels_differ(a: str, b: str) -> bool:
+    """Same length, same letters except vowels replaced by other vowels in the same places."""
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b):
+        if x != y and not (x in _CANONICAL_VOWELS and y in _CANONICAL_VOWELS):
+            return False
+    return True
 
 
 def _merge_joined(tokens: list[str], joins: tuple[str, ...], other: set[str]) -> list[str]:
@@ -723,6 +739,18 @@ def _initials_credit(initials: tuple[str, ...], unmatched: list[str]) -> tuple[f
     return credit, used
 
 
+def _drop_shared_optional(profile: _Profile, other_optional: tuple[str, ...]) -> list[str]:
+    """Core tokens, without a lone Muhammad or honorific that the other name has as optional.
+
+    "Mohd. Y." has Muhammad as its only word; against "Muhammad Yunus" it should compare Y. with
+    Yunus, not Muhammad with Yunus.
+    """
+    core = list(profile.core)
+    if other_optional and len(core) == 1 and core[0] in other_optional and profile.initials:
+        return list(profile.initials)
+    return core
+
+
 @lru_cache(maxsize=1_000_000)
 def _similarity(a: str, b: str) -> float:
     pa, pb = _profile(a), _profile(b)
@@ -730,7 +758,9 @@ def _similarity(a: str, b: str) -> float:
         return 0.0
     if pa.sorted_core == pb.sorted_core:
         return 1.0
-    left, right = list(pa.core), list(pb.core)
+    left, right = _drop_shared_optional(pa, pb.optional), _drop_shared_optional(pb, pa.optional)
+    if not left or not right:
+        return 0.0
     if len(left) != len(right):  # Ghulam Hussain / Ghulamhussain
         left = _merge_joined(left, pa.joins, set(right))
         right = _merge_joined(right, pb.joins, set(left))
