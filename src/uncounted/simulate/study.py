@@ -10,6 +10,9 @@ Scenarios (4 lists A, B, C, D unless said):
 * ``heterogeneous``: N = 2,000; two hidden groups (40% "visible": 0.45, 0.40, 0.50, 0.35;
   60% "hidden": 0.15, 0.12, 0.20, 0.10); lists independent within a group. This is the situation
   latent-class models (LCMCR) are built for and where independence-based methods undercount.
+* ``heterogeneous5``: as ``heterogeneous`` with a fifth list (0.40 / 0.15).
+* ``heterogeneous_continuous``: N = 2,000; five lists; each person has a visibility z ~ N(0, 1) and
+  list j records them with probability logistic(b_j + z), b = (-1.0, -1.2, -0.9, -1.4, -1.1).
 * ``dependence``: N = 2,000; list B much more likely for people on A (0.55 vs 0.12): positive
   dependence, which Chapman on A, B cannot see.
 * ``structural_zeros``: two strata, N = 1,200 + 800; list D cannot record the second stratum.
@@ -82,6 +85,15 @@ def _heterogeneous5(rng: np.random.Generator) -> list[PatternTable]:
     return [_table(h)]
 
 
+def _heterogeneous_continuous(rng: np.random.Generator) -> list[PatternTable]:
+    from scipy.special import expit
+
+    z = rng.normal(0.0, 1.0, 2000)  # each person's visibility, shared by all five lists
+    base = np.array([-1.0, -1.2, -0.9, -1.4, -1.1])
+    p = expit(base[None, :] + z[:, None])
+    return [_table((rng.random(p.shape) < p).astype(np.int8))]
+
+
 def _dependence(rng: np.random.Generator) -> list[PatternTable]:
     n = 2000
     a = rng.random(n) < 0.25
@@ -105,6 +117,8 @@ SCENARIOS: dict[str, Scenario] = {
     "homogeneous": Scenario("homogeneous", 2000, _homogeneous, "independent lists, equal capture chances"),
     "heterogeneous": Scenario("heterogeneous", 2000, _heterogeneous, "two hidden groups with different chances"),
     "heterogeneous5": Scenario("heterogeneous5", 2000, _heterogeneous5, "as heterogeneous, with a fifth list"),
+    "heterogeneous_continuous": Scenario("heterogeneous_continuous", 2000, _heterogeneous_continuous,
+                                         "logit-normal visibility (sd 1) shared by five lists"),
     "dependence": Scenario("dependence", 2000, _dependence, "list B depends on list A"),
     "structural_zeros": Scenario("structural_zeros", 2000, _structural, "list D cannot record stratum 2"),
     "sparse": Scenario("sparse", 300, _sparse, "small population, low chances, many empty cells"),
