@@ -65,6 +65,11 @@ def karachi() -> Gazetteer:
         ("Korangi District", "khi-d-korangi"),
         ("District Central", "khi-d-central"),
         ("Kemari", "khi-t-keamari"),
+        ("Korangi No. 5", "khi-t-korangi"),
+        ("Gul Bahar", "khi-n-gulbahar"),
+        ("Shah Latif", "khi-n-shahlatif"),
+        ("Drigh Colony", "khi-n-drigh"),
+        ("Malir City", "khi-t-malir"),
     ],
 )
 def test_lookup_finds_variants(karachi, text, place_id):

@@ -96,7 +96,8 @@ def place_key(text: str) -> str:
 
 
 def _generic_free_key(text: str) -> str:
-    words = [w for w in _fold_words(text) if w not in GENERIC_WORDS]
+    """The key without generic words and numbers ("Korangi No. 2" -> the key of "Korangi")."""
+    words = [w for w in _fold_words(text) if w not in GENERIC_WORDS and not w.isdigit()]
     return _key_of_words(words) if words else ""
 
 
