@@ -25,6 +25,7 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from uncounted.errors import EstimationError
 from uncounted.estimate.base import check_level, json_safe
@@ -114,17 +115,26 @@ def memberships_for(cluster_of: dict[str, str], reports: pd.DataFrame) -> pd.Dat
 
 
 def _draws_of(result: StratifiedResult, rng: np.random.Generator, size: int) -> np.ndarray:
-    """`size` draws of the combined total from one result (posterior, bootstrap, or normal approx.)."""
+    """`size` draws of the combined total from one result.
+
+    Posterior or bootstrap draws when the result has them. Otherwise (a single log-linear or
+    Chapman fit) normal quantiles stretched by the lower half of the interval below the estimate
+    and by the upper half above it: the draws' median is the estimate and their quantiles are the
+    result's own (often skewed) interval at its level. Draws never fall below the documented count.
+    """
     draws = result.combined_draws
     if draws is not None and len(draws):
-        finite = np.asarray(draws, dtype=float)
-        return rng.choice(finite, size, replace=len(finite) < size)
+        values = np.asarray(draws, dtype=float)
+        return rng.choice(values, size, replace=len(values) < size)
     lo, hi = result.interval()
     if not (math.isfinite(lo) and math.isfinite(hi)):
         return np.full(size, np.inf)
-    z = 1.959963984540054
-    sd = max((hi - lo) / (2 * z), 1e-9)
-    return rng.normal(result.estimate, sd, size)
+    z = float(norm.ppf(1 - (1 - result.level) / 2))
+    below = max((result.estimate - lo) / z, 1e-9)
+    above = max((hi - result.estimate) / z, 1e-9)
+    step = rng.standard_normal(size)
+    values = result.estimate + np.where(step > 0, above * step, below * step)
+    return np.maximum(values, result.observed)
 
 
 def pool_linkage_draws(results: Sequence[StratifiedResult], *, level: float, seed: int,
@@ -153,6 +163,7 @@ def linkage_uncertainty(reports: pd.DataFrame, pairs: pd.DataFrame, *, fixed_clu
     if n_draws < 2:
         raise EstimationError(f"linkage uncertainty needs at least 2 linkage draws; got {n_draws}.")
     keys = reports["report_key"].tolist()
+    pairs = _pairs_among(pairs, keys)
     notes: list[str] = []
 
     def fit(cluster_of: dict[str, str], fit_seed: int) -> StratifiedResult:
@@ -186,12 +197,20 @@ def linkage_uncertainty(reports: pd.DataFrame, pairs: pd.DataFrame, *, fixed_clu
     )
 
 
+def _pairs_among(pairs: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """The pairs whose two reports are both among `keys` (a report withdrawn since linking drops out)."""
+    known = set(keys)
+    inside = pairs["report_key_l"].isin(known) & pairs["report_key_r"].isin(known)
+    return pairs if bool(inside.all()) else pairs.loc[inside]
+
+
 def threshold_sensitivity(reports: pd.DataFrame, pairs: pd.DataFrame, *, thresholds: Sequence[float],
                           method: str = "lcmcr", by: str | Sequence[str] | None = None,
                           lists: Sequence[str] | None = None, decisions: Sequence[Decision] | None = None,
                           seed: int = 0, level: float = 0.95, **settings: Any) -> list[dict[str, Any]]:
     """The estimate with the persons formed at each match threshold."""
     keys = reports["report_key"].tolist()
+    pairs = _pairs_among(pairs, keys)
     rows = []
     for threshold in thresholds:
         clustering = cluster_reports(pairs, keys, threshold=threshold, decisions=decisions)
