@@ -405,7 +405,7 @@ def _join_compounds(words: list[str]) -> list[str]:
         word = words[i]
         nxt = words[i + 1] if i + 1 < n else None
         if word in _ABD_WORDS or _ABBREVIATIONS.get(word) == "abdul":
-            if nxt is not None and nxt in lexicon.ARTICLES and i + 2 < n:
+            if nxt is not None and _is_article(nxt) and i + 2 < n:
                 tokens.append(_compound("abd", words[i + 2]))
                 i += 3
                 continue
@@ -416,7 +416,7 @@ def _join_compounds(words: list[str]) -> list[str]:
             tokens.append("abdul")
             i += 1
             continue
-        if word in lexicon.ARTICLES and nxt is not None:
+        if _is_article(word) and nxt is not None:
             if tokens and (word not in ("al", "el") or _is_compound_second(nxt)):
                 tokens[-1] = _compound(_uncompound_stem(tokens[-1]), nxt)
             else:
@@ -463,6 +463,14 @@ def _may_take_allah(word: str, previous: str, nxt: str | None) -> bool:
     if nxt is not None and nxt in _AFTER_ALLAH:
         return False
     return previous not in _LEADING_OPTIONAL_RAW
+
+
+_ARTICLE_WORD = re.compile(r"(?:[aeiou]|uu|oo)(?:l|r|s|sh|d|z|t|n)")
+
+
+def _is_article(word: str) -> bool:
+    """The Arabic article written as its own word: ul, ur, ud, al, el, ad, us, ush... (also a doubled uul)."""
+    return word in lexicon.ARTICLES or _ARTICLE_WORD.fullmatch(word) is not None
 
 
 def _uncompound_stem(token: str) -> str:
@@ -610,7 +618,7 @@ def token_similarity(a: str, b: str) -> float:
         return 0.9 if a[0] == b[0] else 0.0
     if a[0] != b[0] or min(len(a), len(b)) < 4:
         return 0.0
-    if _ends_in_vowel(a) != _ends_in_vowel(b) and not _cut_short(a, b):
+    if _ends_in_vowel(a) != _ends_in_vowel(b) and not _cut_short(a, b) and not _last_two_swapped(a, b):
         return 0.0  # a gendered ending: Shahid / Shahida, Zubair / Zubaida, Rehman / Rehana
     similarity = OSA.normalized_similarity(a, b)  # a swap of two letters (Ahemd / Ahmed) is one edit
     if similarity < 0.75:
@@ -627,6 +635,11 @@ def _cut_short(a: str, b: str) -> bool:
     """
     short, long = (a, b) if len(a) < len(b) else (b, a)
     return len(long) == len(short) + 1 and long.startswith(short) and short[-1] in "iu" and not _ends_in_vowel(long)
+
+
+def _last_two_swapped(a: str, b: str) -> bool:
+    """Ahmde / Ahmed: the last two letters typed in the wrong order."""
+    return len(a) == len(b) and a[:-2] == b[:-2] and a[-2:] == b[-1:-3:-1]
 
 
 def _only_vowels_differ(a: str, b: str) -> bool:
