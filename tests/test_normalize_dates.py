@@ -90,6 +90,10 @@ CASES = [
     ("१४/१०/१९९२", D(1992, 10, 14), D(1992, 10, 14), "day"),
     ("۱۴ جون ۱۹۹۵", D(1995, 6, 14), D(1995, 6, 14), "day"),
     ("34865", D(1995, 6, 15), D(1995, 6, 15), "day"),  # Excel serial as text
+    ("06/95", D(1995, 6, 1), D(1995, 6, 30), "month"),
+    ("summer 1995", D(1995, 6, 1), D(1995, 8, 31), "approximate"),
+    ("Spring of 96", D(1996, 3, 1), D(1996, 5, 31), "approximate"),
+    ("winter 1995", D(1994, 12, 1), D(1995, 2, 28), "approximate"),
 ]
 
 
@@ -136,6 +140,7 @@ def test_missing_markers_give_none(value):
         ("hello", {}, "expected forms such as"),
         ("June", {}, "needs a year"),
         ("14/10", {}, "expected forms such as"),
+        ("06/15", {}, "expected forms such as"),  # June 15 or June 2015: refused
         ("1996 to 1995", {}, "ends before it starts"),
         ("123", {}, "expected forms such as"),
     ],

@@ -78,6 +78,8 @@ _APPROX_PATTERN = re.compile(
     r"|~|\?|\(approx\.?\)|تقریباً|تقریبا"
 )
 _QUALIFIER_PATTERN = re.compile(r"^(early|beginning of|start of|mid|middle of|late|end of)[\s-]+(.+)$")
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
+_SEASON_PATTERN = re.compile(r"(spring|summer|autumn|fall|winter)(?:\s+of)?\s+('?\d{2}|\d{4})")
 _RANGE_START = re.compile(r"^(?:between|from|betw|btw)\s+")
 _RANGE_SEPARATORS = (" and ", " to ", " till ", " until ", " upto ", " up to ", " through ",
                      " - ", "–", "—", " & ", "-", "/")
@@ -303,6 +305,9 @@ class _Parser:
         qualified = _QUALIFIER_PATTERN.match(text)
         if qualified:
             return self._qualified(qualified.group(1), qualified.group(2), raw)
+        season = _SEASON_PATTERN.fullmatch(text)
+        if season:
+            return self._season(season.group(1), season.group(2), raw)
         decade = self._decade(text)
         if decade is not None:
             start, end = decade
@@ -346,6 +351,15 @@ class _Parser:
         else:
             days = [(1, 10), (11, 20), (21, end.day)][third]
             start, end = start.replace(day=days[0]), start.replace(day=days[1])
+        return PartialDate(start, end, "approximate", raw)
+
+    def _season(self, name: str, year_text: str, raw: str) -> PartialDate:
+        """Spring (Mar-May), summer (Jun-Aug), autumn (Sep-Nov), winter (Dec of the year before - Feb)."""
+        digits = year_text.lstrip("'")
+        year = int(digits) if len(digits) == 4 else expand_two_digit_year(int(digits), self.pivot)
+        first, last = _SEASONS[name]
+        start = dt.date(year - 1, 12, 1) if first == 12 else dt.date(year, first, 1)
+        end = dt.date(year, last, calendar.monthrange(year, last)[1])
         return PartialDate(start, end, "approximate", raw)
 
     def _decade(self, text: str) -> tuple[dt.date, dt.date] | None:
@@ -473,6 +487,9 @@ class _Parser:
         match = re.fullmatch(r"(\d{1,2})\s*[/.\-]\s*(\d{4})", text)
         if match:
             return _Fields(int(match.group(2)), int(match.group(1)))
+        match = re.fullmatch(r"(\d{1,2})\s*[/\-]\s*(\d{2})", text)
+        if match and int(match.group(2)) > 31:  # 06/95: a month and a two-digit year (never a day)
+            return _Fields(expand_two_digit_year(int(match.group(2)), self.pivot), int(match.group(1)))
         match = re.fullmatch(r"(\d{4})\s*([/.\-])\s*(\d{1,2})", text)
         if match:
             first, separator, second = int(match.group(1)), match.group(2), match.group(3)
