@@ -226,6 +226,7 @@ def test_duplicated_header_keeps_both_columns(workspace, tmp_path: Path) -> None
     assert report.notes == "first note"
 
 
+@pytest.mark.slow
 def test_a_ten_megabyte_cell_rejects_only_its_row(workspace, tmp_path: Path) -> None:
     path = tmp_path / "huge.csv"
     with open(path, "w", encoding="utf-8", newline="") as handle:
@@ -316,6 +317,7 @@ def test_month_first_dates_are_recognised_and_said(workspace, tmp_path: Path) ->
     assert rows["K2"].event_date_start == dt.date(1992, 5, 7) and rows["K1"].event_date_start is None
 
 
+@pytest.mark.slow
 def test_simulated_lists_import_completely(workspace, tmp_path: Path) -> None:
     from uncounted.simulate import scenario_config, simulate_scenario, write_scenario
 
@@ -331,3 +333,22 @@ def test_simulated_lists_import_completely(workspace, tmp_path: Path) -> None:
         assert result.mapping.column_for("name") is not None and result.mapping.column_for("event_date") is not None
         total += n
     assert count(workspace, Report) == total
+
+
+def test_names_parsed_in_a_helper_process_give_the_same_reports(sqlite_workspace, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from uncounted.ingest import importer
+
+    path = tmp_path / "families_titled.csv"
+    shutil.copy(DATA / "families_titled.csv", path)
+    plain = import_file(sqlite_workspace, path, source="Plain", progress=False)
+    monkeypatch.setattr(importer, "NAME_HELPER_BYTES", 0)
+    monkeypatch.setattr(importer, "NAME_CHUNK", 2)
+    helped = import_file(sqlite_workspace, path, source="Helped", progress=False)
+    assert plain.imported == helped.imported == 5
+    columns = ("source_record_id", "name_honorific", "name_given", "name_family", "relation", "father_name", "name_key")
+    by_source = {}
+    for document_id in (plain.document_id, helped.document_id):
+        by_source[document_id] = sorted(tuple(getattr(r, c) for c in columns)
+                                        for r in reports(sqlite_workspace, document_id=document_id))
+    assert by_source[plain.document_id] == by_source[helped.document_id]

@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections import Counter
 from contextlib import nullcontext
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -42,6 +43,8 @@ from uncounted.records.evidence import sha256_file
 from uncounted.records.models import SOURCE_KINDS, Document, Source
 
 PREVIEW_ROWS = 5
+NAME_CHUNK = 10_000
+NAME_HELPER_BYTES = 10_000_000  # files at least this big parse names in a helper process
 LOOKAHEAD_ROWS = 2000
 MAX_PROBLEMS_KEPT = 2000
 KIND_ALIASES = {"ngo": "ngo_list", "list": "ngo_list", "family": "ngo_list", "families": "ngo_list",
@@ -222,6 +225,8 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
                 if key not in normalisers:
                     normalisers[key] = Normalisers(date_order=order, pivot=pivot, gazetteer=gazetteer,
                                                    vocabulary=vocabulary)
+                    if size >= NAME_HELPER_BYTES:
+                        normalisers[key].start_name_helper()
                 builder = RowBuilder(table, table_mapping.columns, normalisers[key])
                 rejects.start_table(table)
                 stats = _import_rows(table, builder, head, writer, doc, src, source, original_name, old, seen,
@@ -262,13 +267,16 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
             if dry_run:
                 session.rollback()
     except IntegrityError as exc:
+        _stop_helpers(normalisers)
         rejects.discard()
         raise ImportFailed(f"{original_name} could not be imported because the store refused a write ({exc.orig}). "
                            "If another import of the same file or source was running at the same time, wait for "
                            "it and try again; nothing was written.") from exc
     except BaseException:
+        _stop_helpers(normalisers)
         rejects.finish()
         raise
+    _stop_helpers(normalisers)
     rejects.finish()
     result.rejects_path = rejects.final_path
     result.seconds = time.perf_counter() - started
@@ -293,7 +301,7 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
     rows = read = 0
     start_rejected, start_imported = result.rejected, result.imported
     progress_every = 5000
-    for row_number, cells in _chain(head, table.rows):
+    for row_number, cells in _names_prefetched(_chain(head, table.rows), builder):
         rows += 1
         if bar is not None and rows % progress_every == 0:
             _advance(bar, table, progress_every)
@@ -367,9 +375,35 @@ from uncounted.ingest.store import VALUE_COLUMNS  # noqa: E402  (kept next to it
 DATE_INDEXES = (VALUE_COLUMNS.index("event_date_start"), VALUE_COLUMNS.index("event_date_end"))
 
 
+def _stop_helpers(normalisers: dict[str, Normalisers]) -> None:
+    for norm in normalisers.values():
+        norm.stop_name_helper()
+
+
 def _chain(head: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
     yield from head
     yield from rest
+
+
+def _names_prefetched(rows: Iterator[tuple[int, list[Any]]], builder: RowBuilder
+                      ) -> Iterator[tuple[int, list[Any]]]:
+    """The rows, in chunks whose names the helper process parses while the chunk before is imported."""
+    i = builder.index.get("name")
+    norm = builder.norm
+    if i is None or builder.is_jsonl or norm._helper is None:
+        yield from rows
+        return
+    previous: list[tuple[int, list[Any]]] = []
+    previous_handle = None
+    while True:
+        chunk = list(islice(rows, NAME_CHUNK))
+        handle = norm.prefetch_names([c[i].strip() for _, c in chunk if i < len(c)]) if chunk else None
+        if previous:
+            norm.absorb_names(previous_handle)
+            yield from previous
+        if not chunk:
+            return
+        previous, previous_handle = chunk, handle
 
 
 def _blank(cells: list[Any]) -> bool:

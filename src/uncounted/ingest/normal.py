@@ -8,6 +8,7 @@ was expected, never as an exception, so that the row builder can turn it into a 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -17,6 +18,7 @@ from uncounted.normalize import dates as dates_mod
 from uncounted.normalize.errors import NormalizeError
 
 CACHE = 200_000
+NAME_CACHE = 500_000
 
 
 class Normalisers:
@@ -24,7 +26,7 @@ class Normalisers:
 
     def __init__(self, *, date_order: str = "dmy", pivot: int = 30, gazetteer: str | Path | None = None,
                  vocabulary: dict[str, dict[str, str]] | None = None):
-        from uncounted.normalize import ages, names, namekey, places, vocab
+        from uncounted.normalize import ages, places, vocab
 
         self.date_order = date_order
         self.pivot = pivot
@@ -49,11 +51,10 @@ class Normalisers:
         except FileNotFoundError as exc:
             raise ImportFailed(f"The gazetteer file {gazetteer} does not exist; check the path in the mapping "
                                "file or the 'gazetteer' setting.") from exc
-        self._parse_name = names.parse_name
-        self._name_key = namekey.name_key
         self._parse_age = ages.parse_age
         self._birth_year_range = ages.birth_year_range
-        self.name = lru_cache(CACHE)(self._name)
+        self._names: dict[str, tuple[Any, ...] | None] = {}
+        self._helper: Any = None
         self.sex = lru_cache(1024)(self._sex)
         self.date = lru_cache(CACHE)(self._date)
         self.birth_years_from_age = lru_cache(CACHE)(self._birth_years_from_age)
@@ -66,18 +67,48 @@ class Normalisers:
         self.certainty = lru_cache(4096)(self._certainty)
 
     # ---- each field ------------------------------------------------------------------------------
-    def _name(self, text: str) -> tuple[Any, ...] | None:
+    def name(self, text: str) -> tuple[Any, ...] | None:
         """(honorific, given, family, relation, relative's name, name key) or None for 'unknown'."""
-        if text.casefold() in dates_mod.EMPTY_MARKERS or text.casefold() in UNNAMED:
-            return None
         try:
-            parsed = self._parse_name(text)
-        except NormalizeError:
+            return self._names[text]
+        except KeyError:
+            pass
+        if len(self._names) >= NAME_CACHE:
+            self._names.clear()
+        parts = self._names[text] = name_parts(text)
+        return parts
+
+    # ---- names in a helper process ---------------------------------------------------------
+    def start_name_helper(self) -> None:
+        """Parse names in a second process while this one reads and writes (for big files, 2+ cores)."""
+        if self._helper is None and (os.cpu_count() or 1) >= 2:
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
+
+            # "spawn": the importing process runs a writer thread, and forking a threaded process is unsafe.
+            self._helper = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+
+    def stop_name_helper(self) -> None:
+        if self._helper is not None:
+            self._helper.shutdown(wait=True, cancel_futures=True)
+            self._helper = None
+
+    def prefetch_names(self, names: list[str]) -> Any:
+        """Send the names not yet known to the helper; returns a handle for ``absorb_names``."""
+        if self._helper is None:
             return None
-        honorific = " ".join(parsed.honorifics) if parsed.honorifics else None
-        given = " ".join(parsed.given) if parsed.given else None
-        return (honorific, given, parsed.family or None, parsed.relation or None,
-                parsed.relative_name or None, self._name_key(text) or None)
+        todo = [n for n in dict.fromkeys(names) if n not in self._names]
+        if not todo:
+            return None
+        return self._helper.submit(parse_names, todo)
+
+    def absorb_names(self, handle: Any) -> None:
+        if handle is None:
+            return
+        todo, parts = handle.result()
+        if len(self._names) + len(todo) >= NAME_CACHE:
+            self._names.clear()
+        self._names.update(zip(todo, parts))
 
     def _sex(self, text: str) -> str | None:
         folded = self._fold(text)
@@ -160,7 +191,31 @@ class Normalisers:
         return lru_cache(4096)(classify)
 
     def cache_info(self) -> dict[str, Any]:
-        return {n: getattr(self, n).cache_info()._asdict() for n in ("name", "date", "place", "violation")}
+        info = {n: getattr(self, n).cache_info()._asdict() for n in ("date", "place", "violation")}
+        return info | {"names_known": len(self._names)}
+
+
+def name_parts(text: str) -> tuple[Any, ...] | None:
+    """(honorific, given, family, relation, relative's name, name key) of a name as written."""
+    from uncounted.normalize.namekey import name_key
+    from uncounted.normalize.names import parse_name
+
+    folded = text.casefold()
+    if folded in dates_mod.EMPTY_MARKERS or folded in UNNAMED:
+        return None
+    try:
+        parsed = parse_name(text)
+    except NormalizeError:
+        return None
+    honorific = " ".join(parsed.honorifics) if parsed.honorifics else None
+    given = " ".join(parsed.given) if parsed.given else None
+    return (honorific, given, parsed.family or None, parsed.relation or None, parsed.relative_name or None,
+            name_key(text) or None)
+
+
+def parse_names(texts: list[str]) -> tuple[list[str], list[tuple[Any, ...] | None]]:
+    """(in the helper process) The parts of many names."""
+    return texts, [name_parts(t) for t in texts]
 
 
 YES = frozenset({"yes", "y", "true", "1", "haan"})
