@@ -192,7 +192,10 @@ def tree_path(a, b) -> list:
 def strip_det(text: str) -> str:
     text = re.sub(r"^(?:the|a|an|some|its|their|his|her|our)\s+", "", text.strip(),
                   flags=re.IGNORECASE)
-    return text.strip(" ,.;:'\"“”’")
+    text = text.strip(" ,;:'\"“”’")
+    if text.endswith(".") and not re.search(r"\b[A-Z]\.$", text):
+        text = text.rstrip(".")  # keep the point of "U.N."
+    return text
 
 
 def span_text(tokens: list) -> str:
@@ -717,8 +720,8 @@ def _crosses_speech(path: list) -> bool:
     verb = path[top]
     if verb.lower_ not in lx.REPORTING_VERBS:
         return False
-    sides = {path[top - 1].dep_, path[top + 1].dep_}
-    return bool(sides & {"ccomp", "advcl", "parataxis", "conj", "xcomp"})
+    clauses = {"ccomp", "advcl", "parataxis", "conj", "xcomp"}
+    return path[top - 1].dep_ in clauses and path[top + 1].dep_ in clauses
 
 
 def counted_noun(anchor):
@@ -875,12 +878,39 @@ def _closer_to_speaking(tok, cue_tok, report_verbs: list) -> bool:
     return False
 
 
+SPEECH_VERBS = {
+    "said", "says", "say", "saying", "told", "tell", "tells", "stated", "states", "announced",
+    "added", "posted", "tweeted", "wrote", "claimed", "claims", "alleged", "alleges", "declared",
+    "reported", "asserted", "insisted", "noted", "warned", "recalled", "reiterated", "explained",
+    "confirmed", "quoted", "briefed", "informed", "testified", "mentioned", "stressed",
+}
+
+
+def _speech_modifier(path: list) -> bool:
+    """True when the path turns at a reporting verb it reaches through one of the verb's
+    modifiers ("told on Wednesday that ...", "posted on Sunday"), unless that modifier is
+    fronted before the speaker ("In 1989, 60 students were ... , a lecturer recalled")."""
+    if len(path) < 3:
+        return False
+    depth = [len(list(t.ancestors)) for t in path]
+    top = min(range(len(path)), key=lambda i: depth[i])
+    if top in (0, len(path) - 1):
+        return False
+    verb, side = path[top], path[top - 1]
+    if verb.lower_ not in SPEECH_VERBS or side.dep_ not in ("prep", "npadvmod", "advmod"):
+        return False
+    subj = _subject_of(verb)
+    fronted = side.i < verb.i and (subj is None or side.i < min(t.i for t in subj.subtree))
+    return not fronted
+
+
 def pick_place(sent, cue_tok, excluded: set[int], report_verbs: list = ()) -> str | None:
     best = None
     for span in _place_candidates(sent, excluded):
         root = span.root
         path = tree_path(root, cue_tok)
-        if _blocking_verb(path, cue_tok) or _closer_to_speaking(root, cue_tok, report_verbs):
+        if _blocking_verb(path, cue_tok) or _closer_to_speaking(root, cue_tok, report_verbs) or \
+                _speech_modifier(path):
             continue
         key = (len(path), abs(root.i - cue_tok.i))
         if best is None or key < best[0]:
@@ -977,7 +1007,7 @@ def pick_period(sent, cue_tok, ref: date | None, report_verbs: list) -> dict:
             continue  # "said on Tuesday": the statement date, not the period
         root = span.root
         path = tree_path(root, cue_tok)
-        if _blocking_verb(path, cue_tok):
+        if _blocking_verb(path, cue_tok) or _speech_modifier(path):
             continue
         key = (len(path), abs(root.i - cue_tok.i))
         if best is None or key < best[0]:
