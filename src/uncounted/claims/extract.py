@@ -17,7 +17,7 @@ from . import lexicon as lx
 from .dates import DATE_RE, find_periods, resolve_date
 from .nlp import load_pipeline
 from .numbers import Figure, find_figures
-from .text import Report, split_report
+from .text import Report, html_to_text, looks_like_html, split_report
 
 # Verbs a figure may pass through on its way to the violation word without breaking the link.
 LINK_VERBS = {
@@ -333,8 +333,13 @@ def _ent_span(tok):
                          label=tok.ent_type_)
 
 
+_HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|mx|sir|madam|dame|lady|lord|haji|mian|syed|sayed|"
+                        r"mirza|khawaja|mst|begum|sahib)\.?$", re.IGNORECASE)
+
+
 def _clean_role(parts: list[str]) -> str | None:
     parts = [strip_det(p) for p in parts if p and strip_det(p)]
+    parts = [p for p in parts if not _HONORIFICS.match(p)]
     if not parts:
         return None
     return ", ".join(dict.fromkeys(parts))
@@ -1560,6 +1565,8 @@ def extract_many(items: Iterable[tuple[str, str | None]], *,
     ref = _as_date(statement_date)
     reports = []
     for text, name in items:
+        if looks_like_html(text):
+            text = html_to_text(text)
         report = split_report(text, ref)
         report.paragraphs = [p for p in (relevant_text(p) for p in report.paragraphs) if p]
         reports.append((report, name, bool(re.search(r"\bSYNTHETIC\b", text))))
