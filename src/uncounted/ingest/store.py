@@ -98,7 +98,8 @@ class ReportWriter:
         self.false: Any = 0 if self.is_sqlite else False
         if self.is_sqlite:
             cursor = self.dbapi.cursor()
-            cursor.execute("PRAGMA cache_size = -262144")  # 256 MB page cache for the index updates
+            self._cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
+            cursor.execute("PRAGMA cache_size = -131072")  # 128 MB page cache for the index updates
             cursor.close()
         self._queue: queue.Queue[list[list[Any]] | None] = queue.Queue(maxsize=2)
         self._error: BaseException | None = None
@@ -119,6 +120,11 @@ class ReportWriter:
             self._queue.put(None)
             self._thread.join()
             self._thread = None
+        if self.is_sqlite:  # give the pooled connection its ordinary page cache back
+            try:
+                self.dbapi.execute(f"PRAGMA cache_size = {int(self._cache_size)}")
+            except Exception:  # never hide the error that ended the import
+                pass
 
     def _work(self) -> None:
         while True:
