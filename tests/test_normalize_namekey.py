@@ -85,6 +85,14 @@ SAME_TOKEN = [
     ["Younus", "Yunus", "Younis"],
     ["Siddiqui", "Siddiqi", "Siddiqui"],
     ["Khalid", "Khaled"],
+    ["Imtiaz", "Imtiyaz"],
+    ["Riaz", "Riyaz"],
+    ["Kulsoom", "Kulsum", "Kulthum"],
+    ["Samina", "Thamina"],
+    ["Shoaib", "Shuaib", "Shuayb", "Shoeb"],
+    ["Ruqaiya", "Ruqayya", "Rukaiya", "Roqaya"],
+    ["Obaidullah", "Ubaidullah", "Ubaid Ullah", "Obaid-ullah"],
+    ["Abdul Wahab", "Abdulwahab", "Abdul Wahhab", "Abd al-Wahhab"],
 ]
 
 

@@ -90,7 +90,10 @@ def _consonant_rules(word: str) -> str:
     word = word.replace("w", "v")
     if word.startswith("dh"):
         word = "z" + word[2:]
-    word = word.replace("dh", "d").replace("th", "t").replace("bh", "b").replace("jh", "j").replace("zh", "z")
+    # th is the Arabic tha, an s in Urdu (Uthman / Usman, Kulthum / Kulsoom); dh inside a word is the
+    # aspirated d of Chaudhry and Sindhi.
+    word = word.replace("dh", "d").replace("th", "s").replace("bh", "b").replace("jh", "j").replace("zh", "z")
+    word = re.sub(r"(?<=[^aeiou]i)y(?=[aeou])", "", word)  # Imtiyaz / Imtiaz, Riyaz / Riaz, Ziyauddin / Ziauddin
     word = word.replace("gh", "g")  # Ghulam / Gulam, Mughal / Mugal
     if len(word) > 3 and word.endswith("h") and word[-2] in "aeiouy":
         word = word[:-1]
