@@ -18,8 +18,46 @@ from pathlib import Path
 
 from uncounted.errors import ClaimsError
 
-from .extract import extract_many
+from . import lexicon as lx
+from .extract import extract_many, hedges_in, medium_in
 from .text import read_report
+
+VIOLATION_SYNONYMS = {
+    "killing": "killing", "killings": "killing", "killed": "killing", "death": "killing",
+    "deaths": "killing", "murder": "killing", "extrajudicial killing": "killing",
+    "enforced disappearance": "enforced disappearance", "disappearance": "enforced disappearance",
+    "disappeared": "enforced disappearance", "missing": "enforced disappearance",
+    "abduction": "abduction", "kidnapping": "abduction", "abducted": "abduction",
+    "arbitrary detention": "arbitrary detention", "detention": "arbitrary detention",
+    "arrest": "arbitrary detention", "arrests": "arbitrary detention",
+    "torture": "torture", "injury": "injury", "injuries": "injury", "injured": "injury",
+    "wounded": "injury", "displacement": "displacement", "displaced": "displacement",
+}
+MEDIA = ("video address", "press conference", "social media post", "interview", "written report")
+
+
+def canonical_violation(value):
+    """Another annotator's violation label in this vocabulary ("enforced_disappearance")."""
+    if not isinstance(value, str):
+        return value
+    v = " ".join(value.lower().replace("_", " ").split())
+    return VIOLATION_SYNONYMS.get(v, lx.WORD_TO_VIOLATION.get(v, v))
+
+
+def canonical_medium(value):
+    if not isinstance(value, str):
+        return value
+    v = " ".join(value.lower().replace("_", " ").split())
+    return v if v in MEDIA else (medium_in(value) or v)
+
+
+def canonical_hedges(values) -> set[str]:
+    """Hedge cues as labels ("claims" -> "claimed"); unknown cues kept as written."""
+    out = set()
+    for v in values or []:
+        labels = hedges_in(str(v))
+        out.update(labels or [str(v).lower().strip()])
+    return out
 
 CLAIM_FIELDS = (
     "claim", "claimant.name", "claimant.role", "medium", "relayed_by", "statement_date",
@@ -58,10 +96,11 @@ def role_match(pred: str | None, gold: str | None) -> bool:
     return p <= g or g <= p or len(p & g) / len(p | g) >= 0.5
 
 
-def relay_set(value: str | None) -> frozenset[str]:
+def relay_set(value) -> frozenset[str]:
     if not value:
         return frozenset()
-    return frozenset(" ".join(norm_tokens(v)) for v in value.split(",") if norm_tokens(v))
+    parts = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    return frozenset(" ".join(norm_tokens(v)) for v in parts if norm_tokens(str(v)))
 
 
 def overlap(a: str | None, b: str | None) -> float:
@@ -151,9 +190,22 @@ def _same(name: str, pred, gold) -> bool:
         return role_match(pred, gold)
     if name == "relayed_by":
         return relay_set(pred) == relay_set(gold)
+    if name in ("violation", "allegation.violation", "incident.event"):
+        return canonical_violation(pred) == canonical_violation(gold)
+    if name == "medium":
+        return canonical_medium(pred) == canonical_medium(gold)
+    if name == "period":
+        return _period(pred) == _period(gold)
     if name == "evidence_text":
         return overlap(pred, gold) >= 0.8 and len(norm_tokens(pred)) <= 2 * len(norm_tokens(gold)) + 3
     return pred == gold
+
+
+def _period(value) -> tuple:
+    if isinstance(value, dict):
+        return (str(value.get("start"))[:10] if value.get("start") else None,
+                str(value.get("end"))[:10] if value.get("end") else None)
+    return (None, None)
 
 
 def _score_field(tally: Tally, name: str, pred, gold, aligned: bool) -> bool:
@@ -191,10 +243,10 @@ def _align(preds: list[dict], golds: list[dict], key) -> list[tuple[dict | None,
 
 
 def _claim_key(p: dict, g: dict) -> float | None:
-    pq, gq = p["quantity"], g["quantity"]
-    if (pq["lower"], pq["upper"]) != (gq["lower"], gq["upper"]):
+    pq, gq = p.get("quantity") or {}, g.get("quantity") or {}
+    if (pq.get("lower"), pq.get("upper")) != (gq.get("lower"), gq.get("upper")):
         return None
-    ov = overlap(p["evidence_text"], g["evidence_text"])
+    ov = overlap(p.get("evidence_text"), g.get("evidence_text"))
     return ov if ov >= 0.5 else None
 
 
@@ -205,7 +257,8 @@ def _score_claims(report: EvaluationReport, item: str, preds: list[dict], golds:
         wrong = []
         for name in CLAIM_FIELDS[1:]:
             if name == "hedges":
-                ph, gh = set((p or {}).get("hedges", [])), set((g or {}).get("hedges", []))
+                ph = canonical_hedges((p or {}).get("hedges"))
+                gh = canonical_hedges((g or {}).get("hedges"))
                 if aligned:
                     report.fields[name].add(tp=len(ph & gh), fp=len(ph - gh), fn=len(gh - ph))
                     if ph != gh:
@@ -226,8 +279,8 @@ def _score_claims(report: EvaluationReport, item: str, preds: list[dict], golds:
             report.errors.append({
                 "item": item, "kind": "claim",
                 "status": "missed" if p is None else "spurious" if g is None else "fields",
-                "quantity": ((g or p)["quantity"]["text"]),
-                "evidence": (g or p)["evidence_text"][:120],
+                "quantity": ((g or p).get("quantity") or {}).get("text"),
+                "evidence": str((g or p).get("evidence_text"))[:120],
                 "wrong": [{"field": n, "pred": pv, "gold": gv} for n, pv, gv in wrong],
             })
 
@@ -249,6 +302,11 @@ def _score_simple(report: EvaluationReport, item: str, kind: str, preds, golds, 
                                   "evidence": str((g or p).get("evidence_text") or
                                                   (g or p).get("text"))[:120],
                                   "wrong": wrong})
+
+
+def _sentence_key(pred: str | None, gold: str | None) -> float | None:
+    ov = overlap(pred, gold)
+    return ov if ov >= 0.6 else None
 
 
 def load_gold(gold_dir: Path) -> list[tuple[str, str, dict]]:
@@ -284,21 +342,19 @@ def evaluate_dir(gold_dir: Path | str) -> EvaluationReport:
         pred = result.to_dict()
         _score_claims(report, item, pred["claims"], gold.get("claims", []))
         _score_simple(report, item, "allegation", pred["allegations"], gold.get("allegations", []),
-                      lambda p, g: (overlap(p["evidence_text"], g["evidence_text"])
-                                    if overlap(p["evidence_text"], g["evidence_text"]) >= 0.6
-                                    else None),
+                      lambda p, g: _sentence_key(p.get("evidence_text"), g.get("evidence_text")),
                       {"allegation.violation": "violation",
                        "allegation.claimant.name": "claimant.name",
                        "allegation.alleged_perpetrator": "alleged_perpetrator"})
         _score_simple(report, item, "incident", pred["candidate_incidents"],
                       gold.get("candidate_incidents", []),
-                      lambda p, g: 1.0 if text_match(p["victim_name"], g["victim_name"]) else None,
+                      lambda p, g: 1.0 if text_match(p.get("victim_name"), g.get("victim_name"))
+                      else None,
                       {"incident.event": "event", "incident.date": "date",
                        "incident.place": "place",
                        "incident.alleged_perpetrator": "alleged_perpetrator"})
         _score_simple(report, item, "quote", pred["quotes"], gold.get("quotes", []),
-                      lambda p, g: (overlap(p["text"], g["text"])
-                                    if overlap(p["text"], g["text"]) >= 0.6 else None),
+                      lambda p, g: _sentence_key(p.get("text"), g.get("text")),
                       {"quote.speaker": "speaker"})
     return report
 
