@@ -55,6 +55,12 @@ def test_parse_name(text, honorifics, given, family, relation, relative):
     assert parsed.relative_name == relative
 
 
+@pytest.mark.parametrize("text,dead", [("Late Muhammad Ali", True), ("Muhammad Ali (Late)", True), ("Muhammad Ali Marhoom", True),
+                                       ("Shaheed Muhammad Ali", True), ("Muhammad Ali s/o Late Ahmed", False), ("Shahid Ali", False)])
+def test_deceased_person_is_noted(text, dead):
+    assert parse_name(text).deceased is dead
+
+
 def test_deceased_relative_is_noted():
     assert parse_name("Iqbal s/o Late Abdul Ghafoor").relative_deceased
     assert parse_name("Iqbal s/o Marhoom Abdul Ghafoor").relative_deceased

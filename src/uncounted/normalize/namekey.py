@@ -514,7 +514,10 @@ def _family_last(text: str) -> str:
 
 @lru_cache(maxsize=500_000)
 def _tokens_cached(text: str) -> tuple[str, ...]:
-    return tuple(_join_compounds(_raw_words(_family_last(own_name_part(text)))))
+    words = _raw_words(_family_last(own_name_part(text)))
+    if len(words) > 2 and words[0] in ("shaheed", "shaheeda"):
+        words[0] = "late"  # "Shaheed Muhammad Ali": the martyr's title, optional like "Late" (not Shahid)
+    return tuple(_join_compounds(words))
 
 
 def name_tokens(text: str) -> list[str]:

@@ -34,6 +34,7 @@ class ParsedName:
     aliases: list[str] = field(default_factory=list)  # "@ Bala", "alias Bala", "urf Bala"
     residence: str | None = None  # "r/o Lyari"
     suffixes: list[str] = field(default_factory=list)  # "Sahib", "Bibi", "Begum" after the name
+    deceased: bool = False  # the person is written as dead: "Late Ali", "Ali (late)", "Shaheed Ali"
 
     @property
     def own_name(self) -> str:
@@ -70,7 +71,7 @@ _PURE_TITLE_KEYS = frozenset(canonical_token(w) for w in lexicon.PURE_TITLES)
 _TRAILING_KEYS = frozenset(canonical_token(w) for w in lexicon.TRAILING_HONORIFICS)
 _FEMALE_SUFFIX_KEYS = frozenset(canonical_token(w) for w in lexicon.FEMALE_SUFFIXES)
 _FAMILY_KEYS = frozenset(canonical_token(w) for w in lexicon.FAMILY_NAMES)
-_DECEASED_KEYS = frozenset(canonical_token(w) for w in lexicon.DECEASED_WORDS if w.isalpha())
+_DECEASED_WORDS = frozenset(w.strip("()") for w in lexicon.DECEASED_WORDS)
 
 _RELATION_PATTERN = re.compile(
     r"(?<![\w/\\])(?P<marker>" + "|".join(re.escape(m) for m in sorted(lexicon.RELATION_MARKERS, key=len, reverse=True))
@@ -123,6 +124,9 @@ def parse_name(text: str) -> ParsedName:
         parsed.relative_deceased = stripped != relative_text
         parsed.relative_name = stripped or None
     _split_own_name(own, parsed)
+    parsed.deceased = any(_ascii_letters(w) in _DECEASED_WORDS for w in [*parsed.honorifics, *parsed.suffixes])
+    if not parsed.deceased and parsed.given and _ascii_letters(parsed.given[0]) == "shaheed" and len(parsed.given) > 1:
+        parsed.deceased = True  # "Shaheed Muhammad Ali": the martyr's title, kept in the given names
     return parsed
 
 
