@@ -177,6 +177,8 @@ def parse_model(text: str, lists: Sequence[str]) -> ModelSpec:
         het_n = _normalise_het(het) if het else None
         if kind in ("mh", "mth") and het_n is None:
             raise EstimationError(f"model {raw!r}: say which heterogeneity, e.g. 'Mh Chao', 'Mth Darroch', 'Mth Poisson2'.")
+        if het_n is not None and k < 3:
+            raise EstimationError(f"model {raw!r}: heterogeneity models need at least three lists; the table has {k}.")
         if kind in ("m0", "mt") and het_n is not None:
             raise EstimationError(f"model {raw!r}: heterogeneity goes with Mh or Mth, not {kind.upper()}.")
         return ModelSpec(k=k, terms=(), heterogeneity=het_n, main_effects=kind in ("mt", "mth"))
@@ -253,6 +255,8 @@ def _terms_of_order(k: int, r: int) -> list[int]:
 def closedp_models(k: int) -> list[ModelSpec]:
     """Rcapture ``closedp.t``'s standard set: M0, Mt, Mh and Mth with each heterogeneity form."""
     out = [ModelSpec(k, (), None, False), ModelSpec(k, (), None, True)]
+    if k < 3:  # heterogeneity terms need at least three lists
+        return out
     for main in (False, True):
         for h in HETEROGENEITY:
             out.append(ModelSpec(k, (), h, main))
@@ -762,6 +766,8 @@ class LogLinear(Estimator):
 
     def _candidate_specs(self, k: int) -> list[ModelSpec]:
         het = _normalise_het(self.heterogeneity)
+        if het is not None and k < 3:
+            raise EstimationError(f"heterogeneity terms need at least three lists; the table has {k}.")
         specs: list[ModelSpec] = []
         if self.candidates in ("hierarchical", "all"):
             specs += hierarchical_models(k, self.order, het) if k > 2 else [ModelSpec(k, (), het)]
