@@ -421,7 +421,7 @@ def _join_compounds(words: list[str]) -> list[str]:
             continue
         if _is_article(word) and nxt is not None:
             if tokens and (word not in ("al", "el") or _is_compound_second(nxt)):
-                tokens[-1] = _compound(_uncompound_stem(tokens[-1]), nxt)
+                tokens[-1] = _compound(tokens[-1], nxt)
             else:
                 tokens.append(_canonical_word(nxt))
             i += 2
@@ -432,7 +432,7 @@ def _join_compounds(words: list[str]) -> list[str]:
             i += 2
             continue
         if tokens and i > 0 and _is_article_second(word) and _may_take_allah(word, tokens[-1], nxt):
-            tokens[-1] = _compound(_uncompound_stem(tokens[-1]), _strip_article(word))
+            tokens[-1] = _compound(tokens[-1], _strip_article(word))
             i += 1
             continue
         tokens.append(_canonical_word(word))
@@ -474,10 +474,6 @@ _ARTICLE_WORD = re.compile(r"(?:[aeiou]|uu|oo)(?:l|r|s|sh|d|z|t|n)")
 def _is_article(word: str) -> bool:
     """The Arabic article written as its own word: ul, ur, ud, al, el, ad, us, ush... (also a doubled uul)."""
     return word in lexicon.ARTICLES or _ARTICLE_WORD.fullmatch(word) is not None
-
-
-def _uncompound_stem(token: str) -> str:
-    return token
 
 
 def _is_compound_second(word: str) -> bool:
