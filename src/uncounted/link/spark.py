@@ -40,8 +40,8 @@ def get_spark_session():
         SparkSession.builder.master("local[2]")
         .config("spark.jars", similarity_jar_location())
         .appName("uncounted-link")
-        .config("spark.sql.shuffle.partitions", "8")
-        .config("spark.default.parallelism", "8")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "4")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.memory", "2g")
         .getOrCreate()
@@ -55,4 +55,4 @@ def spark_api():
 
     session = get_spark_session()
     session.sparkContext.setLogLevel("ERROR")
-    return SparkAPI(spark_session=session)
+    return SparkAPI(spark_session=session, break_lineage_method="persist", num_partitions_on_repartition=4)
