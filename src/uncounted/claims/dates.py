@@ -60,7 +60,7 @@ PERIOD_RE = re.compile(
     rf"|(?P<between>between|from)\s+(?P<a>{_rename(DATE_EXPR, '_a')})\s+(?:and|to|until|till|through)\s+(?P<b>{_rename(DATE_EXPR, '_b')})"
     rf"|(?P<since>since|from)\s+(?:(?:early|late|mid)[- ])?(?P<s>{_rename(DATE_EXPR, '_s')})"
     rf"|(?P<yrange>{_YEAR})\s*(?:-|–|to)\s*(?P<yend>{_YEAR}|\d\d)\b"
-    rf"|(?:over|in|during|for|within)\s+the\s+(?:past|last|previous)\s+(?P<n>{_NUMWORD}|few|several)?\s*(?P<unit>years?|months?|weeks?|days?|decades?)"
+    rf"|(?:(?:over|in|during|for|within)\s+the\s+(?:past|last|previous)|over)\s+(?P<n>{_NUMWORD}|few|several)?\s*(?P<unit>years?|months?|weeks?|days?|decades?)\b(?!\s+(?:ago|later|earlier|before|after))"
     rf"|(?P<rel>last|this|past|previous)\s+(?P<runit>year|month|week)"
     rf"|(?:(?P<prep>in|during|on|of|throughout)\s+(?:the\s+)?)?(?:(?:early|late|mid)[- ])?(?P<one>{_rename(DATE_EXPR, '_o')}))\b",
     re.IGNORECASE,

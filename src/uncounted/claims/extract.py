@@ -741,12 +741,22 @@ def counted_noun(anchor):
     of = _through_of(anchor)
     if of is not anchor:
         return of
+    # "the number of people killed has risen to 87", "put the number of dead at 17"
+    if anchor.dep_ == "pobj" and anchor.head.lower_ in ("to", "at") and \
+            anchor.head.head.pos_ in ("VERB", "AUX"):
+        verb = anchor.head.head
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "dobj", "nsubjpass") and child.lower_ in (
+                    "number", "toll", "figure", "count", "tally", "total"):
+                inner = _through_of(child) if child.lower_ != "toll" else child
+                if inner is not child:
+                    return inner
     return None
 
 
 def _through_of(tok):
     """Follow "X of Y" when X is a quantity word or a number ("dozens of activists")."""
-    if tok.lower_ in _QUANTITY_WORDS or tok.like_num:
+    if tok.lower_ in _QUANTITY_WORDS or tok.like_num or tok.lower_ in ("figure", "count", "tally"):
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 objs = [c for c in child.children if c.dep_ == "pobj"]
@@ -755,7 +765,7 @@ def _through_of(tok):
     return tok
 
 
-def victim_group_text(noun, cue_words: set[str]) -> str | None:
+def victim_group_text(noun, cue_words: set[str], skip: frozenset = frozenset()) -> str | None:
     """The counted group as the text names it, without the figure or the violation word."""
     if noun is None or noun.pos_ in ("PRON", "DET") or noun.lower_ in (
             "them", "those", "these", "they", "whom", "us", "which"):
@@ -768,7 +778,7 @@ def victim_group_text(noun, cue_words: set[str]) -> str | None:
                 if objs and objs[0].lower_ not in lx.EVENT_NOUNS and objs[0].pos_ in (
                         "NOUN", "PROPN") and lx.WORD_TO_VIOLATION.get(objs[0].lower_) is None \
                         and objs[0].lower_ not in ("disappearance", "torture", "detention"):
-                    return victim_group_text(objs[0], cue_words)
+                    return victim_group_text(objs[0], cue_words, skip)
         return None
     toks = [noun]
     for child in noun.children:
@@ -777,8 +787,11 @@ def victim_group_text(noun, cue_words: set[str]) -> str | None:
                 lx.WORD_TO_VIOLATION.get(child.lower_) is None and \
                 child.lower_ not in ("other", "more", "innocent", "unarmed", "least", "many",
                                      "another", "further", "additional") and \
-                not re.fullmatch(r"\d[\d,]*|\w+-year-old", child.text):
-            toks.extend(t for t in compact_subtree(child) if not t.like_num)
+                not re.fullmatch(r"\d[\d,]*|\w+-year-old", child.text) and child.i not in skip:
+            sub = compact_subtree(child)
+            if any(t.i in skip for t in sub):
+                continue  # the figure itself ("an estimated 300,000")
+            toks.extend(t for t in sub if not t.like_num)
         elif child.dep_ == "prep" and child.lower_ in ("of", "from", "belonging") and child.i > noun.i:
             sub = compact_subtree(child)
             if not any(lx.WORD_TO_VIOLATION.get(t.lower_) for t in sub) and len(sub) <= 8:
@@ -1156,9 +1169,11 @@ def _released(tok) -> bool:
     """True when the figure counts people freed, rescued or traced, not victims."""
     cur = tok
     while cur.head.i != cur.i:
-        if cur.dep_ in ("conj", "ccomp", "advcl", "relcl", "parataxis", "acl"):
-            return False
+        if cur.dep_ in ("conj", "ccomp", "advcl", "relcl", "parataxis", "acl", "pobj"):
+            return False  # the figure's own clause ends here ("Of the 200 arrested, ...")
         cur = cur.head
+        if cur.like_num and cur.i != tok.i:
+            return False  # "Of the 200 arrested, 150 were released": that is another figure
         if cur.lower_ in RELEASE_VERBS:
             return True
         if cur.pos_ == "VERB" and cur.lower_ not in LINK_VERBS:
@@ -1364,7 +1379,7 @@ class _Extractor:
         cue_tok, violation = picked
         claimant = self._claimant_for(anchor, sent, speakers, quotes)
         quote = self._in_quote(anchor.idx, quotes)
-        group = victim_group_text(noun, cue_words)
+        group = victim_group_text(noun, cue_words, frozenset(range(span.start, span.end)))
         if group and noun is not None and noun.i in excluded:
             group = None
         fig_ids = set(range(span.start, span.end))
