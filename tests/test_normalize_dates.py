@@ -91,6 +91,10 @@ CASES = [
     ("۱۴ جون ۱۹۹۵", D(1995, 6, 14), D(1995, 6, 14), "day"),
     ("34865", D(1995, 6, 15), D(1995, 6, 15), "day"),  # Excel serial as text
     ("06/95", D(1995, 6, 1), D(1995, 6, 30), "month"),
+    ("14/10/1992 at night", D(1992, 10, 14), D(1992, 10, 14), "day"),
+    ("14/10/1992 (morning)", D(1992, 10, 14), D(1992, 10, 14), "day"),
+    ("1995 (exact date not known)", D(1995, 1, 1), D(1995, 12, 31), "year"),
+    ("June 1995 (approx. date)", D(1995, 5, 1), D(1995, 7, 31), "approximate"),
     ("summer 1995", D(1995, 6, 1), D(1995, 8, 31), "approximate"),
     ("Spring of 96", D(1996, 3, 1), D(1996, 5, 31), "approximate"),
     ("winter 1995", D(1994, 12, 1), D(1995, 2, 28), "approximate"),
@@ -123,7 +127,7 @@ def test_integer_year_is_a_year():
     assert (parsed.start, parsed.end, parsed.precision) == (D(1995, 1, 1), D(1995, 12, 31), "year")
 
 
-@pytest.mark.parametrize("value", [None, "", "  ", "-", "n/a", "N/A", "unknown", "Not known", "NK", "nil", "?", float("nan"), "نامعلوم"])
+@pytest.mark.parametrize("value", [None, "", "  ", "-", "n/a", "N/A", "unknown", "(unknown)", "Not known", "NK", "nil", "?", float("nan"), "نامعلوم"])
 def test_missing_markers_give_none(value):
     assert parse_date(value) is None
 

@@ -71,7 +71,8 @@ _WEEKDAYS = {
     "monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed", "thursday", "thu", "thur",
     "thurs", "friday", "fri", "saturday", "sat", "sunday", "sun",
 }
-_FILLER_WORDS = {"on", "in", "of", "the", "dated", "date", "dt", "year", "month", "during", "since"}
+_FILLER_WORDS = {"on", "in", "of", "the", "dated", "date", "dt", "year", "month", "during", "since", "at", "night",
+                 "morning", "evening", "afternoon", "noon", "midnight", "hrs", "hours"}
 _APPROX_PATTERN = re.compile(
     r"\b(?:around|about|abt|approx(?:imately)?|appr|app|circa|ca|c|roughly|nearly|almost|"
     r"estimated|est|probably|perhaps|maybe|likely|sometime|some time|taqreeban|tqreeban)\b\.?"
@@ -86,6 +87,8 @@ _RANGE_SEPARATORS = (" and ", " to ", " till ", " until ", " upto ", " up to ", 
 _TIME_SUFFIX = re.compile(
     r"(?:[t\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?m\.?)?(?:z|[+-]\d{2}:?\d{2})?)$"
 )
+_TIME_OF_DAY = re.compile(r"[\s,]+(?:at\s+|in\s+the\s+|late\s+|early\s+)?(?:night|morning|evening|afternoon|noon|midnight)$")
+_PARENTHESIS = re.compile(r"\([^)]*\)?")
 _THREE_NUMBERS = re.compile(r"(\d{1,4})\s*([/.\-\s])\s*(\d{1,2})\s*\2\s*(\d{1,4})")
 _ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)\b")
 _TOKEN = re.compile(r"\d+|[^\W\d_]+")
@@ -295,8 +298,28 @@ class _Parser:
 
     def parse_text(self, raw: str) -> PartialDate | None:
         text = _clean(raw)
-        if text in EMPTY_MARKERS:
+        if text in EMPTY_MARKERS or text.strip("()[] ") in EMPTY_MARKERS:
             return None
+        try:
+            return self._parse_clean(text, raw)
+        except DateParseError:
+            comment = _PARENTHESIS.search(text)
+            if comment is None:
+                raise
+            # "1995 (exact date not known)": read the date without the comment, keeping any hedge in it.
+            rest = (text[:comment.start()] + " " + text[comment.end():]).strip()
+            hedge = _APPROX_PATTERN.search(comment.group(0)) is not None
+            if not rest:
+                raise
+            try:
+                parsed = self._parse_clean(rest, raw)
+            except DateParseError:
+                raise DateParseError(f"could not read {raw!r} as a date, with or without its bracketed comment") from None
+            if parsed is None or not hedge or parsed.precision == "approximate":
+                return parsed
+            return _widen(parsed.start, parsed.end, parsed.precision if parsed.precision != "range" else "year", raw)
+
+    def _parse_clean(self, text: str, raw: str) -> PartialDate | None:
         text, approximate = _strip_approximate(text)
         if not text:
             if approximate:
@@ -585,6 +608,7 @@ def _month_end(day: dt.date) -> dt.date:
 def _clean(raw: str) -> str:
     text = to_ascii_digits(raw).strip().lower()
     text = re.sub(r"\s+", " ", text)
+    text = _TIME_OF_DAY.sub("", text).strip()
     text = _TIME_SUFFIX.sub("", text).strip()
     return text.strip(" ,;")
 
