@@ -37,6 +37,10 @@ EXPECTED = {
     "Custody acknowledged?": "custody_acknowledged",
     "Level of certainty": "certainty", "Reliability": "certainty",
     "Remarks": "notes", "Other details": "notes",
+    "Name & Parentage": "name",  # one cell with "X s/o Y": the name parser splits it
+    # Urdu headers
+    "نمبر شمار": "record_id", "نام": "name", "ولدیت": "father_name", "عمر": "age", "تاریخ واقعہ": "event_date",
+    "علاقہ": "event_place", "ضلع": "district", "کیفیت": "notes",
 }
 
 
