@@ -190,7 +190,7 @@ def tree_path(a, b) -> list:
 
 
 def strip_det(text: str) -> str:
-    text = re.sub(r"^(?:the|a|an|some|its|their|his|her|our)\s+", "", text.strip(),
+    text = re.sub(r"^(?:the|a|an|some|its|their|his|her|our|another|one)\s+", "", text.strip(),
                   flags=re.IGNORECASE)
     text = text.strip(" ,;:'\"“”’")
     if text.endswith(".") and not re.search(r"\b[A-Z]\.$", text):
@@ -1116,7 +1116,8 @@ def relays_in(text: str) -> list[str]:
     return list(dict.fromkeys(name for _, name in sorted(found)))
 
 
-_QUOTE_RE = re.compile(r"“([^”]{8,})”|\"([^\"]{8,})\"")
+_QUOTE_RE = re.compile(r"“([^”]{8,})”|\"([^\"]{8,})\"|‘((?:[^’]|’(?=\w))+)’(?!\w)|"
+                       r"(?:(?<=:\s)|(?<=^))'((?:[^']|'(?=\w))+)'(?!\w)")
 
 
 @dataclass
@@ -1221,7 +1222,7 @@ class _Extractor:
 
     def run(self) -> None:
         for pi, doc in enumerate(self.docs):
-            quotes = [_QuoteSpan(pi, m.start(), m.end(), m.group(1) or m.group(2))
+            quotes = [_QuoteSpan(pi, m.start(), m.end(), next(g for g in m.groups() if g))
                       for m in _QUOTE_RE.finditer(doc.text)]
             self.quotes.extend(quotes)
             para_speaker: Speaker | None = None
@@ -1258,10 +1259,14 @@ class _Extractor:
             speakers.append((tok, sp))
             self._note_speaker(sp, medium)
         main_speaker = speakers[0][1] if speakers else None
-        # quotes whose closing mark is in this sentence take the sentence's speaker
+        # a quote takes the speaker of the sentence holding its closing mark ("...," he said),
+        # or else of the sentence that opens it (X said: "... . ...")
         for q in quotes:
-            if q.speaker is None and sent.start_char <= q.end - 1 <= sent.end_char + 1 and \
-                    main_speaker is not None:
+            if main_speaker is None:
+                continue
+            if sent.start_char <= q.end - 1 <= sent.end_char + 1:
+                q.speaker = main_speaker
+            elif q.speaker is None and sent.start_char <= q.start <= sent.end_char:
                 q.speaker = main_speaker
         verbs = [v for v, _ in speakers if v.lower_ != "according"]
         stmt_date = statement_date_in(sent, ref, verbs) or ref
