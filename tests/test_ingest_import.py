@@ -352,3 +352,35 @@ def test_names_parsed_in_a_helper_process_give_the_same_reports(sqlite_workspace
         by_source[document_id] = sorted(tuple(getattr(r, c) for c in columns)
                                         for r in reports(sqlite_workspace, document_id=document_id))
     assert by_source[plain.document_id] == by_source[helped.document_id]
+
+
+def test_tricky_characters_survive_exactly(workspace, tmp_path: Path) -> None:
+    values = ["Back\\slash \\N", "Tab\there", "Line one\nline two", 'Quote " inside', "ظہیر احمد ۱۹۹۲", "emoji 🙂"]
+    path = tmp_path / "tricky.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["S.No", "Name", "Remarks"])
+        for i, value in enumerate(values, start=1):
+            writer.writerow([str(i), f"Person {i}", value])
+    result = import_file(workspace, path, source="Tricky", progress=False)
+    assert (result.imported, result.rejected) == (len(values), 0)
+    stored = {r.source_record_id: r for r in reports(workspace)}
+    for i, value in enumerate(values, start=1):
+        assert stored[str(i)].notes == value and stored[str(i)].raw["Remarks"] == value
+
+
+def test_gazetteer_file_from_the_mapping(sqlite_workspace, tmp_path: Path) -> None:
+    gazetteer = tmp_path / "places.csv"
+    gazetteer.write_text("place_id,name,variants,parent_id,level\n"
+                         "X,Invented Province,,,province\n"
+                         "X-1,Invented District,Inv. Distt,X,district\n"
+                         "X-1-1,Atlantis Colony,Atlantis|Atlantis Basti,X-1,neighbourhood\n", encoding="utf-8")
+    mapping_file = tmp_path / "m.toml"
+    mapping_file.write_text('gazetteer = "places.csv"\n', encoding="utf-8")
+    path = tmp_path / "families_titled.csv"
+    shutil.copy(DATA / "families_titled.csv", path)
+    import_file(sqlite_workspace, path, source="Families", mapping=Mapping.load(mapping_file), progress=False)
+    rehana = reports(sqlite_workspace, source_record_id="4")[0]
+    assert (rehana.event_place_raw, rehana.event_place, rehana.event_place_parent) == (
+        "Atlantis", "Atlantis Colony", "Invented District")
+    assert reports(sqlite_workspace, source_record_id="1")[0].event_place is None  # Lyari is not in this gazetteer

@@ -168,6 +168,8 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
         explicit.two_digit_year_pivot if explicit and explicit.two_digit_year_pivot is not None
         else int(settings.get("two_digit_year_pivot") or 30))
     gazetteer = (explicit.gazetteer if explicit else None) or settings.get("gazetteer")
+    if gazetteer and not Path(gazetteer).is_absolute() and not (explicit and explicit.gazetteer):
+        gazetteer = str(Path(ws.path) / gazetteer)  # the setting is relative to the workspace folder
     vocabulary = explicit.vocabulary if explicit else {}
 
     file_problems: list[ImportProblem] = []
