@@ -137,7 +137,7 @@ def _ess(x: np.ndarray) -> float:
             rho[t + 1] = rho_even
             rho[t + 2] = rho_odd
         t += 2
-    max_t = t
+    max_t = t - 2  # the last lag of the last pair kept whole; rho_even is then lag max_t + 1
     if rho_even > 0:
         rho[max_t + 1] = rho_even
     # make the sums of pairs monotone decreasing
