@@ -431,6 +431,18 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
             ctx.note_role(org, desc)
             ctx.last_org = Speaker(org, ctx.role_of(org), "org")
             return ctx.last_org
+    # "the army's spokesman": an unnamed official speaks for the organisation
+    if head.lower_ in lx.TITLE_WORDS:
+        owners = [c for c in head.children if c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN")
+                  and (c.ent_type_ in ("ORG", "GPE", "NORP") or c.lower_ in
+                       lx.ORG_WORDS | DEFINITE_ORG_NOUNS | lx.PERPETRATOR_HEADS)]
+        if owners and not any(c.dep_ == "appos" for c in head.children):
+            org = strip_det(re.sub(r"['’]s?$", "", span_text(compact_subtree(owners[0]))))
+            title = strip_det(span_text([t for t in head.lefts if t.i > owners[0].i
+                                         and t.dep_ in ("compound", "amod")] + [head]))
+            if org:
+                ctx.set_org(Speaker(org, None, "org"))
+                return Speaker(org, title, "org")
     # "a spokesman for the X Party", "the chairman of the X Commission"
     if head.lower_ in lx.TITLE_WORDS:
         for child in head.children:
@@ -497,6 +509,12 @@ def _person_speaker(person_tok, head, ctx: Context, extra_role: str | None = Non
             ent is not None and ent.start <= t.i < ent.end)]))
     for tok in {person_tok, head}:
         for child in tok.children:
+            if child.dep_ == "relcl" and child.lower_ in ("heads", "leads", "chairs", "runs",
+                                                           "directs", "represents", "founded",
+                                                           "headed", "led", "coordinates"):
+                sub = sorted(t for t in child.subtree if t.lower_ not in ("who", "which"))
+                roles.append(span_text(sub))  # "who heads a victims' network"
+                _note_org_in(sub, ctx)
             if child.dep_ == "appos" and child.ent_type_ != "PERSON":
                 sub = sorted(compact_subtree(child), key=lambda t: t.i)
                 roles.append(span_text(sub))
