@@ -52,7 +52,8 @@ DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
     "lcmcr": {"burnin": 1000, "samples": 500, "thinning": 10, "chains": 2},
     "loglinear": {},
 }
-KINDS = ("fixed", "pooled", "oracle")
+KINDS = ("fixed", "pooled", "oracle", "reviewed_fixed", "reviewed_pooled")
+REVIEWER = "simulated reviewer (decides from the truth)"
 SYNTHETIC = "SYNTHETIC"
 
 
@@ -69,8 +70,14 @@ class ReplicateResult:
     pairwise_recall: float
     persons_per_draw: float  # median over the linkage draws
     linkage_share: float
-    estimates: dict[str, dict[str, Any]]  # kind -> {"estimate", "interval": [lo, hi]}
+    estimates: dict[str, dict[str, Any]]  # kind (see KINDS) -> {"estimate", "interval": [lo, hi], "observed"}
+    calibration: dict[str, float] = field(default_factory=dict)  # see pair_calibration
+    reviewed: dict[str, Any] = field(default_factory=dict)  # pairs decided, persons after review (if any)
     seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def kinds(self) -> list[str]:
+        return [k for k in KINDS if k in self.estimates]
 
     def covered(self, kind: str) -> bool:
         lo, hi = self.estimates[kind]["interval"]
@@ -83,8 +90,14 @@ class ReplicateResult:
             "excess_persons": (self.persons_found - self.true_persons) / self.true_persons,
             "persons_per_draw": self.persons_per_draw, "pairwise_recall": self.pairwise_recall,
             "pairwise_precision": self.pairwise_precision, "linkage_share": self.linkage_share,
+            "true_pairs_unscored": self.calibration.get("true_pairs", 0) - self.calibration.get("true_pairs_scored", 0),
+            "expected_links": self.calibration.get("expected_links"),
+            "true_pairs_scored": self.calibration.get("true_pairs_scored"),
         }
-        for kind in KINDS:
+        if self.reviewed:
+            out["persons_found_reviewed"] = self.reviewed["persons_found"]
+            out["persons_per_draw_reviewed"] = self.reviewed["persons_per_draw"]
+        for kind in self.kinds:
             est = self.estimates[kind]
             lo, hi = est["interval"]
             out[f"{kind}_estimate"] = est["estimate"]
@@ -103,6 +116,10 @@ class LinkageStudyResult:
     seconds: float = 0.0
     failures: list[dict[str, Any]] = field(default_factory=list)  # replicates that could not run, and why
 
+    @property
+    def kinds(self) -> list[str]:
+        return [k for k in KINDS if all(k in r.estimates for r in self.replicates)]
+
     def table(self) -> pd.DataFrame:
         """One row per replicate: truth, persons, the three estimates and intervals, coverage."""
         return pd.DataFrame([r.row() for r in self.replicates])
@@ -110,7 +127,7 @@ class LinkageStudyResult:
     def summary_table(self) -> pd.DataFrame:
         """One row per kind of estimate: coverage, bias, relative bias, RMSE, interval width."""
         rows = []
-        for kind in KINDS:
+        for kind in self.kinds:
             est = np.array([r.estimates[kind]["estimate"] for r in self.replicates], dtype=float)
             truth = np.array([r.truth for r in self.replicates], dtype=float)
             width = np.array([_width(r.estimates[kind]["interval"]) for r in self.replicates], dtype=float)
@@ -136,13 +153,16 @@ class LinkageStudyResult:
             "mean_pairwise_recall": float(t["pairwise_recall"].mean()),
             "mean_pairwise_precision": float(t["pairwise_precision"].mean()),
             "mean_linkage_share": float(t["linkage_share"].mean()),
+            "mean_true_pairs_unscored": float(t["true_pairs_unscored"].mean()),
+            "mean_expected_links": float(t["expected_links"].mean()),
+            "mean_true_pairs_scored": float(t["true_pairs_scored"].mean()),
         }
 
     def to_dict(self) -> dict[str, Any]:
         return _json_safe({
             SYNTHETIC: True, "settings": self.settings, "seconds": self.seconds,
             "summary": self.summary_table().to_dict("records"), "linkage": self.linkage_summary(),
-            "replicates": [{**asdict(r), "covered": {k: r.covered(k) for k in KINDS}} for r in self.replicates],
+            "replicates": [{**asdict(r), "covered": {k: r.covered(k) for k in r.kinds}} for r in self.replicates],
             "failures": self.failures,
         })
 
@@ -156,7 +176,7 @@ class LinkageStudyResult:
             t = self.table()
             show = t[["replicate", "truth", "true_persons", "persons_found", "persons_per_draw",
                       "pairwise_recall", "linkage_share"]].copy()
-            for kind in KINDS:
+            for kind in self.kinds:
                 show[kind] = [f"{_n(e)} [{_n(lo)}, {_n(hi)}]{'' if c else ' MISS'}" for e, lo, hi, c in
                               zip(t[f"{kind}_estimate"], t[f"{kind}_low"], t[f"{kind}_high"], t[f"{kind}_covered"])]
             lines += ["", show.to_string(index=False, float_format=lambda x: f"{x:.3f}")]
@@ -168,7 +188,10 @@ class LinkageStudyResult:
                       f"{link['mean_true_persons']:,.0f} ({link['mean_excess_persons']:+.1%}); median persons per "
                       f"linkage draw {link['mean_persons_per_draw']:,.0f}; pairwise recall "
                       f"{link['mean_pairwise_recall']:.3f}, precision {link['mean_pairwise_precision']:.3f}; "
-                      f"mean linkage share of the pooled variance {link['mean_linkage_share']:.0%}"]
+                      f"mean linkage share of the pooled variance {link['mean_linkage_share']:.0%}",
+                  f"stored pairs: sum of match probabilities {link['mean_expected_links']:,.0f} vs true pairs "
+                  f"among them {link['mean_true_pairs_scored']:,.0f}; true pairs never scored (never a link in any "
+                  f"draw) {link['mean_true_pairs_unscored']:,.0f}"]
         lines += [f"replicate {f['replicate']} (seed {f['seed']}) FAILED and is left out: {f['error']}"
                   for f in self.failures]
         return "\n".join(lines)
@@ -176,11 +199,15 @@ class LinkageStudyResult:
 
 def run_linkage_study(*, replicates: int = 6, victims: int = 2000, method: str = "lcmcr", n_draws: int = 15,
                       seed: int = 2026, by: str | Sequence[str] | None = None, level: float = 0.95,
-                      estimator_settings: dict[str, Any] | None = None, workdir: str | Path | None = None,
-                      progress: bool = True) -> LinkageStudyResult:
+                      estimator_settings: dict[str, Any] | None = None, review_pairs: int = 0,
+                      workdir: str | Path | None = None, progress: bool = True) -> LinkageStudyResult:
     """Simulate, import, link and estimate `replicates` populations (see the module docstring).
 
     Replicate i uses seed `seed + i` for the simulation, the linkage draws and the estimator.
+    `review_pairs`: if > 0, the review queue's first `review_pairs` pairs (nearest the match
+    threshold) are then decided from the truth, as a reviewer who is always right would, the
+    reports are linked again with those decisions, and both estimates are repeated
+    ("reviewed_fixed", "reviewed_pooled").
     `workdir`: keep each replicate's lists and workspace there (default: a temporary folder
     that is removed).
     """
@@ -199,7 +226,7 @@ def run_linkage_study(*, replicates: int = 6, victims: int = 2000, method: str =
             try:
                 results.append(run_replicate(root / f"replicate-{i:03d}", replicate=i, seed=seed + i,
                                              victims=victims, method=method, n_draws=n_draws, by=by, level=level,
-                                             **settings))
+                                             review_pairs=review_pairs, **settings))
             except Exception as exc:  # noqa: BLE001 - a study reports a failed replicate and goes on
                 failures.append({"replicate": i, "seed": seed + i, "error": f"{type(exc).__name__}: {exc}"})
                 print(f"linkage study: replicate {i} (seed {seed + i}) failed: {type(exc).__name__}: {exc}",
@@ -210,13 +237,16 @@ def run_linkage_study(*, replicates: int = 6, victims: int = 2000, method: str =
         raise EstimationError(f"every replicate of the linkage study failed; the first: {failures[0]['error']}")
     study_settings = {"replicates": replicates, "victims": victims, "scenario": "demo", "method": method,
                       "estimator_settings": settings, "n_draws": n_draws, "seed": seed,
-                      "by": by if by is None or isinstance(by, str) else ",".join(by), "level": level}
+                      "by": by if by is None or isinstance(by, str) else ",".join(by), "level": level,
+                      "review_pairs": review_pairs}
     return LinkageStudyResult(study_settings, results, time.perf_counter() - started, failures)
 
 
 def run_replicate(folder: Path, *, replicate: int, seed: int, victims: int, method: str, n_draws: int,
-                  by: str | Sequence[str] | None, level: float, **settings: Any) -> ReplicateResult:
-    """One replicate: simulate into `folder`, import, link, evaluate, estimate three ways."""
+                  by: str | Sequence[str] | None, level: float, review_pairs: int = 0,
+                  **settings: Any) -> ReplicateResult:
+    """One replicate: simulate into `folder`, import, link, evaluate, estimate three ways
+    (and two more after a simulated review, with `review_pairs`)."""
     from uncounted.demo import import_lists
     from uncounted.estimate.stored import linkage_uncertainty_workspace
     from uncounted.link.stored import evaluate_workspace, link_workspace
@@ -241,46 +271,94 @@ def run_replicate(folder: Path, *, replicate: int, seed: int, victims: int, meth
             pooled, _ = linkage_uncertainty_workspace(ws, method=method, by=by, n_draws=n_draws, seed=seed,
                                                       level=level, store=False, **settings)
             seconds["pooled"], clock = time.perf_counter() - clock, time.perf_counter()
-            oracle = oracle_estimate(ws, lists_dir / "truth.csv", method=method, by=by, seed=seed, level=level,
-                                     **settings)
-            seconds["oracle"] = time.perf_counter() - clock
+            truth_clusters = true_cluster_of(ws, lists_dir / "truth.csv")
+            oracle = oracle_estimate(ws, truth_clusters, method=method, by=by, seed=seed, level=level, **settings)
+            calibration = pair_calibration(ws, truth_clusters)
+            seconds["oracle"], clock = time.perf_counter() - clock, time.perf_counter()
+            reviewed, reviewed_pooled = {}, None
+            if review_pairs > 0:
+                reviewed["pairs_decided"] = review_from_truth(ws, truth_clusters, review_pairs)
+                link_workspace(ws, reuse_model=True, progress=False)
+                reviewed["persons_found"] = int(evaluate_workspace(ws, lists_dir / "truth.csv")["persons_found"])
+                reviewed_pooled, _ = linkage_uncertainty_workspace(ws, method=method, by=by, n_draws=n_draws,
+                                                                   seed=seed, level=level, store=False, **settings)
+                reviewed["persons_per_draw"] = float(reviewed_pooled.persons["median"])
+                seconds["review"] = time.perf_counter() - clock
     finally:
         ws.dispose()
-    fixed = pooled.fixed_linkage
+    estimates = {**_fixed_and_pooled(pooled, ""),
+                 "oracle": {"estimate": float(oracle.estimate), "interval": _interval(oracle.interval()),
+                            "observed": int(oracle.observed)}}
+    if reviewed_pooled is not None:
+        estimates.update(_fixed_and_pooled(reviewed_pooled, "reviewed_"))
     return ReplicateResult(
         replicate=replicate, seed=seed, truth=int(manifest["truth"]["victims"]),
         true_persons=int(metrics["true_persons"]), persons_found=int(metrics["persons_found"]),
         pairwise_precision=float(metrics["pairwise"]["precision"]),
         pairwise_recall=float(metrics["pairwise"]["recall"]),
         persons_per_draw=float(pooled.persons["median"]), linkage_share=float(pooled.linkage_share),
-        estimates={
-            "fixed": {"estimate": float(fixed["estimate"]), "interval": _interval(fixed["interval"]),
-                      "observed": int(fixed["observed"])},
-            "pooled": {"estimate": float(pooled.estimate), "interval": _interval(pooled.interval),
-                       "observed": int(pooled.persons["median"])},
-            "oracle": {"estimate": float(oracle.estimate), "interval": _interval(oracle.interval()),
-                       "observed": int(oracle.observed)},
-        },
-        seconds=seconds,
+        calibration=calibration, estimates=estimates, reviewed=reviewed, seconds=seconds,
     )
 
 
-def oracle_estimate(ws: Any, truth_path: Path, *, method: str, by: str | Sequence[str] | None, seed: int,
-                    level: float, **settings: Any) -> Any:
+def _fixed_and_pooled(result: Any, prefix: str) -> dict[str, dict[str, Any]]:
+    fixed = result.fixed_linkage
+    return {
+        f"{prefix}fixed": {"estimate": float(fixed["estimate"]), "interval": _interval(fixed["interval"]),
+                           "observed": int(fixed["observed"])},
+        f"{prefix}pooled": {"estimate": float(result.estimate), "interval": _interval(result.interval),
+                            "observed": int(result.persons["median"])},
+    }
+
+
+def review_from_truth(ws: Any, cluster_of: dict[str, str], limit: int) -> int:
+    """Decide the review queue's first `limit` pairs as a reviewer who knows the truth would."""
+    from uncounted.link.stored import record_decision, review_queue
+
+    queue = review_queue(ws, limit=limit)
+    for pair in queue:
+        a, b = pair["report_key_l"], pair["report_key_r"]
+        record_decision(ws, a, b, "same" if cluster_of.get(a) == cluster_of.get(b) else "different", actor=REVIEWER)
+    return len(queue)
+
+
+def true_cluster_of(ws: Any, truth_path: Path) -> dict[str, str]:
+    """Report key -> the simulation's person id (truth.csv matched on source and record id)."""
+    from uncounted.records.query import reports_frame
+
+    frame = reports_frame(ws)
+    truth = pd.read_csv(truth_path, dtype=str, keep_default_na=False)
+    person_of = dict(zip(zip(truth["source"], truth["record_id"]), truth["person_id"]))
+    return {key: person_of.get((src, str(rid)), f"unmatched:{key}")
+            for key, src, rid in zip(frame["report_key"], frame["source"], frame["source_record_id"])}
+
+
+def oracle_estimate(ws: Any, cluster_of: dict[str, str], *, method: str, by: str | Sequence[str] | None,
+                    seed: int, level: float, **settings: Any) -> Any:
     """The estimate with the true linkage: reports grouped by the simulation's person ids."""
     from uncounted.estimate.linkage_uncertainty import memberships_for
     from uncounted.estimate.stored import _reports_for_strata
     from uncounted.estimate.strata import estimate_from_memberships
-    from uncounted.records.query import reports_frame
 
-    reports = _reports_for_strata(ws)
-    frame = reports_frame(ws)
-    truth = pd.read_csv(truth_path, dtype=str, keep_default_na=False)
-    person_of = dict(zip(zip(truth["source"], truth["record_id"]), truth["person_id"]))
-    cluster_of = {key: person_of.get((src, str(rid)), f"unmatched:{key}")
-                  for key, src, rid in zip(frame["report_key"], frame["source"], frame["source_record_id"])}
-    return estimate_from_memberships(memberships_for(cluster_of, reports), method=method, by=by, seed=seed,
-                                     level=level, **settings)
+    return estimate_from_memberships(memberships_for(cluster_of, _reports_for_strata(ws)), method=method, by=by,
+                                     seed=seed, level=level, **settings)
+
+
+def pair_calibration(ws: Any, cluster_of: dict[str, str]) -> dict[str, float]:
+    """How the stored match probabilities compare with the truth.
+
+    true_pairs: pairs of reports of one true person; true_pairs_scored: those among the stored
+    pairs (probability >= 0.01; the others are never a link in any draw); expected_links: the
+    sum of the stored probabilities (links per draw, before clustering); true_among_stored.
+    """
+    from uncounted.link.stored import stored_pairs
+
+    pairs = stored_pairs(ws)
+    size = pd.Series(list(cluster_of.values())).value_counts()
+    true_pairs = int((size * (size - 1) // 2).sum())
+    same = [cluster_of.get(a) == cluster_of.get(b) for a, b in zip(pairs["report_key_l"], pairs["report_key_r"])]
+    return {"true_pairs": true_pairs, "true_pairs_scored": int(sum(same)),
+            "expected_links": float(pairs["match_probability"].sum()), "stored_pairs": int(len(pairs))}
 
 
 # --------------------------------------------------------------------------- helpers
