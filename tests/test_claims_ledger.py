@@ -107,3 +107,28 @@ def test_ledger_rows_end_to_end():
     assert rows[2]["documented"] is None
     # with no persons at all nothing is comparable
     assert {r["verdict"] for r in ledger_rows([claim(5, 5)], [], RUNS)} == {"not_comparable"}
+
+
+def test_killing_claims_combine_killing_and_custody_strata_conservatively():
+    persons = [{"violation": "killing", "place": "Lyari", "district": "Karachi South", "year": 1995},
+               {"violation": "death_in_custody", "place": "Lyari", "district": "Karachi South",
+                "year": 1996},
+               {"violation": "abduction", "place": "Lyari", "district": "Karachi South", "year": 1996}]
+    runs = [{"id": 9, "method": "lcmcr", "level": 0.95, "scope": {"by": "violation"},
+             "estimate": 900.0, "interval": [800.0, 1000.0],
+             "result": {"strata": [
+                 {"stratum": {"violation": "killing"}, "estimate": 700.0, "interval": [600.0, 820.0]},
+                 {"stratum": {"violation": "death_in_custody"}, "estimate": 150.0,
+                  "interval": [120.0, 190.0]}]}}]
+    [row] = ledger_rows([claim(1005, None, place=None)], persons, runs)
+    assert row["estimate"]["estimate"] == 850.0
+    assert row["estimate"]["interval"] == [720.0, 1010.0]  # sums of the bounds
+    assert row["verdict"] == "within" and "conservative" in row["reason"]
+    [row] = ledger_rows([claim(1011, None, place=None)], persons, runs)
+    assert row["verdict"] == "above"
+    # with only killings and deaths in custody in the record, the whole-record estimate is exact
+    [row] = ledger_rows([claim(1005, None, place=None)], persons[:2], runs)
+    assert row["estimate"]["estimate"] == 900.0 and "combined" not in row["estimate"]
+    # a disappearance claim finds no stratum in this record
+    [row] = ledger_rows([claim(5, 5, violation="enforced disappearance", place=None)], persons, runs)
+    assert row["verdict"] == "not_comparable"

@@ -87,6 +87,38 @@ def place_matches(claim_place: str, value: str | None) -> bool:
     return bool(a and b) and (a <= b or b <= a)
 
 
+class PlaceMatcher:
+    """Matches record places to claimed places by words and, given a gazetteer, by hierarchy:
+    a neighbourhood or district of Karachi lies within a claim about "Karachi"."""
+
+    def __init__(self, gazetteer: Any = None):
+        self.gazetteer = gazetteer
+        self._cache: dict[tuple[str, str], bool] = {}
+
+    def __call__(self, claim_place: str, value: str | None) -> bool:
+        if not value or not claim_place:
+            return False
+        key = (claim_place, value)
+        if key not in self._cache:
+            self._cache[key] = place_matches(claim_place, value) or self._within(claim_place, value)
+        return self._cache[key]
+
+    def _within(self, claim_place: str, value: str) -> bool:
+        if self.gazetteer is None:
+            return False
+        target = self.gazetteer.lookup(claim_place)
+        if target is None:
+            return False
+        for cand in self.gazetteer.candidates(value):
+            if cand.place_id == target.place_id or target.place_id in {
+                    a.place_id for a in self.gazetteer.ancestors(cand.place_id)}:
+                return True
+        return False
+
+
+_WORDS_ONLY = PlaceMatcher()
+
+
 def _fmt(x: float | int | None) -> str:
     if x is None:
         return "?"
@@ -129,6 +161,9 @@ def compare_claim(claim: dict, documented: int | None, estimate: dict | None) ->
     level = estimate.get("level") or 0.95
     point = estimate.get("estimate")
     where = f"the {level:.0%} interval [{_fmt(ilo)}, {_fmt(ihi)}] of the estimate {_fmt(point)}"
+    if estimate.get("combined"):
+        where = (f"the combined range [{_fmt(ilo)}, {_fmt(ihi)}] (sum of the strata's {level:.0%} "
+                 f"bounds, conservative) of the estimate {_fmt(point)}")
     if lo is not None and lo > ihi:
         return Verdict("above", f"{said} is above the upper bound of {where}")
     if hi is not None and hi < ilo:
@@ -166,10 +201,10 @@ def record_coverage(persons: Iterable[dict]) -> dict:
             "years": (min(years), max(years)) if years else None}
 
 
-def _all_within(claim_places: list[str], locations: set) -> bool:
+def _all_within(claim_places: list[str], locations: set, match=_WORDS_ONLY) -> bool:
     """True when every located person of the record lies in one of the claimed places."""
     return bool(locations) and all(
-        any(place_matches(cp, place) or place_matches(cp, district) for cp in claim_places)
+        any(match(cp, place) or match(cp, district) for cp in claim_places)
         for place, district in locations)
 
 
@@ -178,10 +213,10 @@ def _claim_years(scope: dict) -> tuple[int | None, int | None]:
     return (start.year if start else None, end.year if end else None)
 
 
-def _in_scope(person: dict, scope: dict) -> bool:
+def _in_scope(person: dict, scope: dict, match=_WORDS_ONLY) -> bool:
     if person.get("violation") not in scope["violation_codes"]:
         return False
-    if scope["places"] and not any(place_matches(cp, person.get(k)) for cp in scope["places"]
+    if scope["places"] and not any(match(cp, person.get(k)) for cp in scope["places"]
                                    for k in ("place", "district")):
         return False
     y0, y1 = _claim_years(scope)
@@ -194,11 +229,11 @@ def _in_scope(person: dict, scope: dict) -> bool:
     return True
 
 
-def covers(coverage: dict, scope: dict) -> bool:
+def covers(coverage: dict, scope: dict, match=_WORDS_ONLY) -> bool:
     """True when the record holds persons of this violation, in these places and years."""
     if not set(scope["violation_codes"]) & coverage["violations"]:
         return False
-    if scope["places"] and not all(any(place_matches(cp, v) for v in coverage["places"])
+    if scope["places"] and not all(any(match(cp, v) for v in coverage["places"])
                                    for cp in scope["places"]):
         return False
     y0, y1 = _claim_years(scope)
@@ -209,16 +244,17 @@ def covers(coverage: dict, scope: dict) -> bool:
     return True
 
 
-def documented_count(persons: list[dict], scope: dict, coverage: dict | None = None) -> int | None:
+def documented_count(persons: list[dict], scope: dict, coverage: dict | None = None,
+                     match=_WORDS_ONLY) -> int | None:
     """Persons documented in the scope (its part the record covers); None if not covered.
 
     Persons without a known year are left out when the claim names a period, so the count
     is a floor for that period.
     """
     coverage = coverage or record_coverage(persons)
-    if not covers(coverage, scope):
+    if not covers(coverage, scope, match):
         return None
-    return sum(1 for p in persons if _in_scope(p, scope))
+    return sum(1 for p in persons if _in_scope(p, scope, match))
 
 
 def candidate_estimates(runs: Iterable[dict]) -> list[dict]:
@@ -243,36 +279,75 @@ def candidate_estimates(runs: Iterable[dict]) -> list[dict]:
     return out
 
 
-def matching_estimate(estimates: list[dict], scope: dict, coverage: dict) -> dict | None:
-    """The newest estimate whose stratum is exactly the claim's scope, or None.
+def matching_estimate(estimates: list[dict], scope: dict, coverage: dict,
+                      match=_WORDS_ONLY) -> dict | None:
+    """The newest estimate for exactly the claim's scope, or None.
 
-    A dimension the stratum does not restrict matches when the record itself holds only that
-    value (all persons are killings, all in Karachi); a claim's period must span the same
-    years as the record (or as a year stratum).
+    A dimension a stratum does not restrict matches only when the record itself holds just
+    that value (all persons are killings, all in Karachi); the claim's period must span the
+    record's years (or a year stratum's). When the claim's violation covers several of the
+    record's codes (a killing includes deaths in custody), the strata of one run are
+    combined: points add, and the interval is the sum of the strata's bounds, a conservative
+    (Bonferroni) interval for the total.
     """
-    for est in sorted(estimates, key=lambda e: -(e.get("run_id") or 0)):
-        stratum = est.get("stratum") or {}
-        if not _dimension_ok(stratum.get("violation"), coverage["violations"],
-                             lambda v: v in scope["violation_codes"]):
-            continue
-        place = stratum.get("place") or stratum.get("district")
-        if scope["places"]:
-            if place is not None:
-                if not any(place_matches(cp, place) for cp in scope["places"]):
-                    continue
-            elif not _all_within(scope["places"], coverage["locations"]):
-                continue
-        elif place is not None:
-            continue
-        y0, y1 = _claim_years(scope)
-        if y0 is not None or y1 is not None:
-            years = (int(stratum["year"]),) * 2 if stratum.get("year") is not None else coverage["years"]
-            if years is None or (y0, y1 if y1 is not None else years[1]) != years:
-                continue
-        elif stratum.get("year") is not None:
-            continue
-        return est
+    codes = [c for c in scope["violation_codes"] if c in coverage["violations"]]
+    if not codes:
+        return None
+    by_run: dict[Any, list[dict]] = {}
+    for est in estimates:
+        by_run.setdefault(est.get("run_id"), []).append(est)
+    for run_id in sorted(by_run, key=lambda r: -(r or 0)):
+        strata = [e for e in by_run[run_id] if _other_dimensions_ok(e, scope, coverage, match)]
+        whole = [e for e in strata if e.get("stratum", {}).get("violation") is None and
+                 coverage["violations"] <= set(scope["violation_codes"])]
+        if whole:
+            return whole[0]
+        chosen = []
+        for code in codes:
+            found = [e for e in strata if (e.get("stratum") or {}).get("violation") == code]
+            if not found:
+                break
+            chosen.append(found[0])
+        else:
+            return chosen[0] if len(chosen) == 1 else _combine(chosen)
     return None
+
+
+def _other_dimensions_ok(est: dict, scope: dict, coverage: dict, match) -> bool:
+    stratum = est.get("stratum") or {}
+    if set(stratum) - {"violation", "place", "district", "year"}:
+        return False  # strata by sex, perpetrator, ... are narrower than any claim
+    place = stratum.get("place") or stratum.get("district")
+    if scope["places"]:
+        if place is not None:
+            if not any(match(cp, place) for cp in scope["places"]):
+                return False
+        elif not _all_within(scope["places"], coverage["locations"], match):
+            return False
+    elif place is not None:
+        return False
+    y0, y1 = _claim_years(scope)
+    if y0 is not None or y1 is not None:
+        years = (int(stratum["year"]),) * 2 if stratum.get("year") is not None else coverage["years"]
+        if years is None or (y0 if y0 is not None else years[0],
+                             y1 if y1 is not None else years[1]) != tuple(years):
+            return False
+    elif stratum.get("year") is not None:
+        return False
+    return True
+
+
+def _combine(parts: list[dict]) -> dict | None:
+    lows = [p["interval"][0] for p in parts]
+    highs = [p["interval"][1] for p in parts]
+    points = [p.get("estimate") for p in parts]
+    if any(v is None for v in lows + highs + points):
+        return None
+    return {"run_id": parts[0].get("run_id"), "method": parts[0].get("method"),
+            "level": parts[0].get("level"), "estimate": sum(points),
+            "interval": [sum(lows), sum(highs)],
+            "stratum": {"violation": [p["stratum"].get("violation") for p in parts]},
+            "combined": "sum of stratum estimates; interval = sum of their bounds (conservative)"}
 
 
 def _dimension_ok(value: Any, record_values: set, ok) -> bool:
@@ -281,16 +356,21 @@ def _dimension_ok(value: Any, record_values: set, ok) -> bool:
     return bool(record_values) and all(ok(v) for v in record_values)
 
 
-def ledger_rows(claims: list[dict], persons: list[dict] | None, runs: list[dict]) -> list[dict]:
-    """One ledger row per claim: scope, documented count, matching estimate, verdict."""
+def ledger_rows(claims: list[dict], persons: list[dict] | None, runs: list[dict],
+                gazetteer: Any = None) -> list[dict]:
+    """One ledger row per claim: scope, documented count, matching estimate, verdict.
+
+    With a gazetteer (normalize.places.Gazetteer), places also match by hierarchy.
+    """
     persons = persons or []
+    match = PlaceMatcher(gazetteer)
     coverage = record_coverage(persons)
     estimates = candidate_estimates(runs)
     rows = []
     for claim in claims:
         scope = claim_scope(claim)
-        documented = documented_count(persons, scope, coverage) if persons else None
-        estimate = matching_estimate(estimates, scope, coverage) if persons and \
+        documented = documented_count(persons, scope, coverage, match) if persons else None
+        estimate = matching_estimate(estimates, scope, coverage, match) if persons and \
             documented is not None else None
         verdict = compare_claim(claim, documented, estimate)
         rows.append({"claim": claim, "scope": scope, "documented": documented,

@@ -158,4 +158,7 @@ def workspace_ledger(ws: Workspace) -> list[dict[str, Any]]:
     if not claims:
         raise ClaimsError("The record holds no claims yet. Extract some with "
                           "`uncounted extract FILE`.")
-    return ledger_rows(claims, _persons(ws), latest_runs(ws, limit=200))
+    from uncounted.normalize.places import load_default_gazetteer
+
+    return ledger_rows(claims, _persons(ws), latest_runs(ws, limit=200),
+                       gazetteer=load_default_gazetteer())
