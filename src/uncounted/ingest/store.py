@@ -64,7 +64,7 @@ def canonical_raw(raw: dict[str, Any]) -> str:
     return _RAW_ENCODER.encode(raw)
 
 
-@dataclass
+@dataclass(slots=True)
 class PreviousReport:
     id: int
     version: int
