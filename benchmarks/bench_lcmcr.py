@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -54,10 +55,10 @@ for (j in 1:nl) ind[[j]] <- factor(ind[[j]], levels = c(0, 1))
 s <- lcmCR(captures = ind, tabular = FALSE, in_list_label = '1', not_in_list_label = '0', K = K,
            a_alpha = 0.25, b_alpha = 0.25, seed = seed, buffer_size = 10000, thinning = thin,
            verbose = FALSE)
-t0 <- proc.time()[["elapsed"]]
+t0 <- proc.time()
 N <- lcmCR_PostSampl(s, burnin = burnin, samples = samples, thinning = thin, output = FALSE)
-el <- proc.time()[["elapsed"]] - t0
-cat(sprintf("RESULT %.6f %d\n", el, burnin + samples * thin))
+el <- proc.time() - t0
+cat(sprintf("RESULT %.6f %d %.6f\n", el[["elapsed"]], burnin + samples * thin, el[["user.self"]] + el[["sys.self"]]))
 cat("DRAWS", N, "\n")
 """
 
@@ -70,8 +71,8 @@ def r_available() -> bool:
     return probe.returncode == 0
 
 
-def run_r(csv: Path, seed: int, burnin: int, samples: int, thin: int, K: int = 10) -> tuple[float, int, np.ndarray]:
-    """Run R LCMCR; returns (seconds for burn-in + sampling, sweeps, draws of N)."""
+def run_r(csv: Path, seed: int, burnin: int, samples: int, thin: int, K: int = 10) -> tuple[float, int, np.ndarray, float]:
+    """Run R LCMCR; returns (wall seconds for burn-in + sampling, sweeps, draws of N, CPU seconds)."""
     with tempfile.NamedTemporaryFile("w", suffix=".R", delete=False) as fh:
         fh.write(R_SCRIPT)
         script = fh.name
@@ -83,19 +84,19 @@ def run_r(csv: Path, seed: int, burnin: int, samples: int, thin: int, K: int = 1
         ).stdout
     finally:
         os.unlink(script)
-    seconds = sweeps = None
+    seconds = sweeps = cpu = None
     draws = np.array([])
     for line in out.splitlines():
         if line.startswith("RESULT"):
-            _, s, it = line.split()
-            seconds, sweeps = float(s), int(it)
+            _, s, it, c = line.split()
+            seconds, sweeps, cpu = float(s), int(it), float(c)
         elif line.startswith("DRAWS"):
             draws = np.array(line.split()[1:], dtype=float)
-    return seconds, sweeps, draws
+    return seconds, sweeps, draws, cpu
 
 
-def our_speed(table: PatternTable, sweeps: int, K: int = 10, seed: int = 1) -> float:
-    """Sweeps per second of one chain of our kernel on ``table`` (after warm-up)."""
+def our_speed(table: PatternTable, sweeps: int, K: int = 10, seed: int = 1) -> tuple[float, float]:
+    """Sweeps per second of one chain of our kernel on ``table`` (after warm-up): (wall, CPU)."""
     cells = np.ascontiguousarray(table.patterns, dtype=np.int64)
     freq = np.ascontiguousarray(table.counts, dtype=np.int64)
     n = int(freq.sum())
@@ -105,10 +106,10 @@ def our_speed(table: PatternTable, sweeps: int, K: int = 10, seed: int = 1) -> f
     out = (np.zeros(sweeps // thin, np.int64), np.zeros(sweeps // thin), np.zeros(sweeps // thin, np.int64), np.zeros(sweeps // thin))
     kernel.gibbs_sweeps(rng, cells, freq, *state, 0.25, 0.25, 20 * n, 500, False, 0, *out, 0)
     kernel.relabel_classes_by_weight(*state[:4])
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.thread_time()
     kernel.gibbs_sweeps(rng, cells, freq, *state, 0.25, 0.25, 20 * n, 10_000, True, 0, *out, 0)
     kernel.gibbs_sweeps(rng, cells, freq, *state, 0.25, 0.25, 20 * n, sweeps, True, thin, *out, 0)
-    return (10_000 + sweeps) / (time.perf_counter() - t0)
+    return (10_000 + sweeps) / (time.perf_counter() - t0), (10_000 + sweeps) / (time.thread_time() - c0)
 
 
 def speed_section(repeats: int, have_r: bool) -> None:
@@ -116,20 +117,30 @@ def speed_section(repeats: int, have_r: bool) -> None:
     table = PatternTable.from_csv(kosovo)
     _ensure_compiled()
     sweeps = 100_000
-    ours = [our_speed(table, sweeps, seed=s) for s in range(1, repeats + 1)]
     print("== 1. Speed: Kosovo, K = 10, one chain, burn-in 10,000 + 100,000 sweeps (1,000 draws, thinning 100)")
-    print(f"uncounted (numba)   best {max(ours):>9,.0f} it/s   median {np.median(ours):>9,.0f} it/s   ({repeats} runs)")
+    print("   it/s by wall clock, and by CPU time of the sampling thread/process (steadier on a busy machine)")
+    ours, rs = [], []
+    for s in range(1, repeats + 1):  # interleaved, so both see the same load
+        ours.append(our_speed(table, sweeps, seed=s))
+        if have_r:
+            seconds, it, _, cpu = run_r(kosovo, s, 10_000, 1_000, 100)
+            rs.append((it / seconds, it / cpu))
+    _speed_line("uncounted (numba)", ours, repeats)
     if have_r:
-        rs = []
-        for s in range(1, repeats + 1):
-            seconds, it, _ = run_r(kosovo, s, 10_000, 1_000, 100)
-            rs.append(it / seconds)
-        print(f"R LCMCR 0.4.14 (C++) best {max(rs):>9,.0f} it/s   median {np.median(rs):>9,.0f} it/s   ({repeats} runs, same machine)")
-        print(f"ratio uncounted / R (medians): {np.median(ours) / np.median(rs):.2f}")
+        _speed_line("R LCMCR 0.4.14 C++", rs, repeats)
+        print(f"ratio uncounted / R (medians): wall {np.median([o[0] for o in ours]) / np.median([r[0] for r in rs]):.2f}, "
+              f"CPU {np.median([o[1] for o in ours]) / np.median([r[1] for r in rs]):.2f}")
     else:
         print(f"R LCMCR not available here: reference figure {R_REFERENCE_SPEED:,} it/s (quoted, not measured)")
     load = os.getloadavg()[0]
     print(f"(load average during the run: {load:.1f} on {os.cpu_count()} cores; other work slows both)")
+
+
+def _speed_line(label: str, runs: list[tuple[float, float]], repeats: int) -> None:
+    wall = [r[0] for r in runs]
+    cpu = [r[1] for r in runs]
+    print(f"{label:<19} wall: best {max(wall):>7,.0f}  median {np.median(wall):>7,.0f} it/s   "
+          f"CPU: best {max(cpu):>7,.0f}  median {np.median(cpu):>7,.0f} it/s   ({repeats} runs)")
 
 
 def parallel_section() -> None:
@@ -137,12 +148,15 @@ def parallel_section() -> None:
     print("\n== 2. Several chains: Kosovo, documented example settings, 4 chains")
     for jobs in (1, None):
         est = LCMCR(chains=4, seed=7, n_jobs=jobs)
-        t0 = time.perf_counter()
-        res = est.fit(table)
-        wall = time.perf_counter() - t0
+        t0, c0 = time.perf_counter(), time.process_time()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = est.fit(table)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         label = "1 thread " if jobs == 1 else f"{min(4, os.cpu_count() or 1)} threads"
-        print(f"{label}: wall {wall:5.1f} s for 4 × 110,500 sweeps ({4 * 110_500 / wall:,.0f} sweeps/s in total); "
-              f"R-hat {res.diagnostics['rhat']:.3f}, ESS bulk {res.diagnostics['ess_bulk']:.0f}")
+        print(f"{label}: wall {wall:5.1f} s for 4 × 110,500 sweeps ({4 * 110_500 / wall:,.0f} sweeps/s in total), "
+              f"CPU {cpu:.1f} s (CPU/wall {cpu / wall:.2f}); R-hat {res.diagnostics['rhat']:.3f}, "
+              f"ESS bulk {res.diagnostics['ess_bulk']:.0f}, tail {res.diagnostics['ess_tail']:.0f}")
 
 
 def compare_section(have_r: bool, burnin: int, samples: int, thin: int, chains: int) -> None:
