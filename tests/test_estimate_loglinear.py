@@ -134,3 +134,12 @@ def test_to_dict_is_json_safe():
     d = json.loads(json.dumps(res.to_dict()))
     assert d["method"] == "loglinear" and len(d["interval"]) == 2 and d["observed"] == 2185
     assert "top_models" in d
+
+
+@pytest.mark.parametrize("lists,cells", [(["A", "B"], [10, 20, 0]), (["A", "B", "C"], [5, 7, 0, 9, 0, 0, 0])])
+def test_lists_without_overlap_give_infinite_estimate_with_warning(lists, cells):
+    t = PatternTable.from_cells(lists, cells)
+    with pytest.warns(NonIdentifiableWarning, match="does not exist"):
+        res = LogLinear().fit(t)
+    assert math.isinf(res.estimate)
+    assert res.to_dict()["estimate"] is None  # JSON has no infinity
