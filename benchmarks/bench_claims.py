@@ -90,13 +90,19 @@ def main() -> None:
           f"cores {os.cpu_count()}; load average {os.getloadavg()[0]:.1f} (1 min)")
     print(f"{'reports':8} {'procs':>5} {'reports':>8} {'words':>7} {'wall s':>7} "
           f"{'reports/s':>9} {'words/s':>8} {'claims':>7}")
+    capacity = {}
     for mixed in (False, True):
         reports = build_reports(args.reports, mixed)
         for procs in args.processes:
             r = run(reports, procs)
             print(f"{'mixed' if mixed else 'dense':8} {procs:5d} {r['reports']:8d} {r['words']:7d} "
                   f"{r['wall_s']:7.1f} {r['reports_per_s']:9.1f} {r['words_per_s']:8.0f} {r['claims']:7d}")
+            if procs == 1:
+                capacity["mixed" if mixed else "dense"] = r["reports"] / r["main_cpu_s"]
     print(f"load average now {os.getloadavg()[0]:.1f}; target: 20 reports/s of 600 words on 2 cores")
+    for kind, per_cpu in capacity.items():
+        print(f"CPU time, one process ({kind}): {per_cpu:.1f} reports per CPU-second, so about "
+              f"{2 * per_cpu:.0f} reports/s on 2 free cores (an estimate when the cores are shared)")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ from pathlib import Path
 from uncounted.errors import ClaimsError
 
 from . import lexicon as lx
-from .extract import extract_many, hedges_in, medium_in
+from .attribution import hedges_in, medium_in
+from .extract import extract_many
 from .text import read_report
 
 VIOLATION_SYNONYMS = {

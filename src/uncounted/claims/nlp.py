@@ -36,34 +36,14 @@ def load_pipeline():
     return nlp
 
 
-def _value_test(spec):
-    """A test for one token attribute as the attribute ruler writes it (str, IN, NOT_IN, REGEX)."""
-    if isinstance(spec, dict):
-        if "IN" in spec:
-            allowed = set(spec["IN"])
-            return lambda v: v in allowed
-        if "NOT_IN" in spec:
-            banned = set(spec["NOT_IN"])
-            return lambda v: v not in banned
-        if "REGEX" in spec:
-            rx = re.compile(spec["REGEX"])
-            return lambda v: bool(rx.search(v))
-        return lambda v: False
-    if isinstance(spec, bool):
-        return lambda v: v is spec
-    return lambda v: v == spec
-
-
-def _pos_rules(patterns: list[dict]) -> tuple[dict, dict, list]:
-    """Split the ruler's POS-setting patterns into tag and (word, tag) tables and the rest."""
+def _pos_rules(patterns: list[dict]) -> tuple[dict, dict]:
+    """The ruler's simple POS patterns as tables: by fine tag, and by (word, fine tag)."""
     by_tag: dict[str, str] = {}
     by_word_tag: dict[tuple[str, str], str] = {}
-    general: list = []
     for rule in patterns:
         pos = rule["attrs"].get("POS")
         if pos is None:
             continue
-        index = rule.get("index", 0)
         for pat in rule["patterns"]:
             keys = tuple(sorted(k for tok in pat for k in tok))
             if len(pat) == 1 and keys == ("TAG",) and isinstance(pat[0]["TAG"], str):
@@ -71,10 +51,7 @@ def _pos_rules(patterns: list[dict]) -> tuple[dict, dict, list]:
             elif len(pat) == 1 and keys == ("LOWER", "TAG") and isinstance(pat[0]["TAG"], str) \
                     and isinstance(pat[0]["LOWER"], str):
                 by_word_tag[(pat[0]["LOWER"], pat[0]["TAG"])] = pos
-            else:
-                tests = [[(attr, _value_test(spec)) for attr, spec in tok.items()] for tok in pat]
-                general.append((tests, index, pos))
-    return by_tag, by_word_tag, general
+    return by_tag, by_word_tag
 
 
 def _install_pos_mapper(nlp) -> None:
@@ -84,7 +61,7 @@ def _install_pos_mapper(nlp) -> None:
     from spacy.parts_of_speech import IDS as POS_IDS
 
     ruler = nlp.get_pipe("attribute_ruler")
-    by_tag, by_word_tag, general = _pos_rules(ruler.patterns)
+    by_tag, by_word_tag = _pos_rules(ruler.patterns)
     strings = nlp.vocab.strings
     tag_pos = {strings.add(t): POS_IDS[p] for t, p in by_tag.items()}
     word_tag_pos = {(strings.add(w), strings.add(t)): POS_IDS[p] for (w, t), p in by_word_tag.items()}
