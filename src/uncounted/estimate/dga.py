@@ -26,7 +26,6 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy.special import gammaln, logsumexp
 
-from uncounted.errors import EstimationError
 from uncounted.estimate.base import CapWarning, EstimateResult, Estimator
 from uncounted.estimate.patterns import PatternTable
 

@@ -31,13 +31,12 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 from scipy.stats import norm, rankdata
 
-from uncounted.errors import EstimationError
 from uncounted.estimate import _lcmcr_kernel as kernel
 from uncounted.estimate.base import (
     CapWarning,
