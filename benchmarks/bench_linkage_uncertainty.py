@@ -13,6 +13,7 @@ kind of estimate, and the linker's persons found against the true persons on the
     .venv/bin/python benchmarks/bench_linkage_uncertainty.py            # 6 x 2,000 victims, about 5-8 min
     .venv/bin/python benchmarks/bench_linkage_uncertainty.py --replicates 2 --victims 1000 --draws 5
     .venv/bin/python benchmarks/bench_linkage_uncertainty.py --json out.json
+    .venv/bin/python benchmarks/bench_linkage_uncertainty.py --thresholds 0.5,0.7 --review 200   # slower
 """
 
 from __future__ import annotations
@@ -50,11 +51,16 @@ def main() -> None:
     parser.add_argument("--method", default="lcmcr", choices=sorted(DEFAULT_SETTINGS))
     parser.add_argument("--by", default=None, help="strata, e.g. violation (default: none)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--review", type=int, default=0, metavar="PAIRS",
+                        help="also decide this many review-queue pairs from the truth, relink and re-estimate")
+    parser.add_argument("--thresholds", default="", help="also estimate at these match thresholds, e.g. 0.5,0.7")
     parser.add_argument("--json", type=Path, default=None, help="also write the full result as JSON here")
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # Splink's training chatter; failures still raise
     result = run_linkage_study(replicates=args.replicates, victims=args.victims, method=args.method,
-                               n_draws=args.draws, seed=args.seed, by=args.by, progress=True)
+                               n_draws=args.draws, seed=args.seed, by=args.by, review_pairs=args.review,
+                               thresholds=[float(t) for t in args.thresholds.split(",") if t.strip()],
+                               progress=True)
     print(result.report())
     print(f"\n{_git_state()}")
     if args.json:

@@ -52,7 +52,6 @@ DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
     "lcmcr": {"burnin": 1000, "samples": 500, "thinning": 10, "chains": 2},
     "loglinear": {},
 }
-KINDS = ("fixed", "pooled", "oracle", "reviewed_fixed", "reviewed_pooled")
 REVIEWER = "simulated reviewer (decides from the truth)"
 SYNTHETIC = "SYNTHETIC"
 
@@ -70,14 +69,14 @@ class ReplicateResult:
     pairwise_recall: float
     persons_per_draw: float  # median over the linkage draws
     linkage_share: float
-    estimates: dict[str, dict[str, Any]]  # kind (see KINDS) -> {"estimate", "interval": [lo, hi], "observed"}
+    estimates: dict[str, dict[str, Any]]  # kind -> {"estimate", "interval": [lo, hi], "observed"}
     calibration: dict[str, float] = field(default_factory=dict)  # see pair_calibration
     reviewed: dict[str, Any] = field(default_factory=dict)  # pairs decided, persons after review (if any)
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def kinds(self) -> list[str]:
-        return [k for k in KINDS if k in self.estimates]
+        return list(self.estimates)
 
     def covered(self, kind: str) -> bool:
         lo, hi = self.estimates[kind]["interval"]
@@ -118,7 +117,9 @@ class LinkageStudyResult:
 
     @property
     def kinds(self) -> list[str]:
-        return [k for k in KINDS if all(k in r.estimates for r in self.replicates)]
+        """The kinds of estimate every replicate has (fixed, pooled, oracle, threshold_0.5, ...)."""
+        first = self.replicates[0].kinds if self.replicates else []
+        return [k for k in first if all(k in r.estimates for r in self.replicates)]
 
     def table(self) -> pd.DataFrame:
         """One row per replicate: truth, persons, the three estimates and intervals, coverage."""
@@ -200,14 +201,15 @@ class LinkageStudyResult:
 def run_linkage_study(*, replicates: int = 6, victims: int = 2000, method: str = "lcmcr", n_draws: int = 15,
                       seed: int = 2026, by: str | Sequence[str] | None = None, level: float = 0.95,
                       estimator_settings: dict[str, Any] | None = None, review_pairs: int = 0,
-                      workdir: str | Path | None = None, progress: bool = True) -> LinkageStudyResult:
+                      thresholds: Sequence[float] = (), workdir: str | Path | None = None, progress: bool = True) -> LinkageStudyResult:
     """Simulate, import, link and estimate `replicates` populations (see the module docstring).
 
     Replicate i uses seed `seed + i` for the simulation, the linkage draws and the estimator.
     `review_pairs`: if > 0, the review queue's first `review_pairs` pairs (nearest the match
     threshold) are then decided from the truth, as a reviewer who is always right would, the
     reports are linked again with those decisions, and both estimates are repeated
-    ("reviewed_fixed", "reviewed_pooled").
+    ("reviewed_fixed", "reviewed_pooled"). `thresholds`: also estimate with the persons formed
+    at each of these match thresholds ("threshold_0.5", ...), as `--linkage-sensitivity` shows.
     `workdir`: keep each replicate's lists and workspace there (default: a temporary folder
     that is removed).
     """
@@ -226,7 +228,7 @@ def run_linkage_study(*, replicates: int = 6, victims: int = 2000, method: str =
             try:
                 results.append(run_replicate(root / f"replicate-{i:03d}", replicate=i, seed=seed + i,
                                              victims=victims, method=method, n_draws=n_draws, by=by, level=level,
-                                             review_pairs=review_pairs, **settings))
+                                             review_pairs=review_pairs, thresholds=thresholds, **settings))
             except Exception as exc:  # noqa: BLE001 - a study reports a failed replicate and goes on
                 failures.append({"replicate": i, "seed": seed + i, "error": f"{type(exc).__name__}: {exc}"})
                 print(f"linkage study: replicate {i} (seed {seed + i}) failed: {type(exc).__name__}: {exc}",
@@ -238,17 +240,17 @@ def run_linkage_study(*, replicates: int = 6, victims: int = 2000, method: str =
     study_settings = {"replicates": replicates, "victims": victims, "scenario": "demo", "method": method,
                       "estimator_settings": settings, "n_draws": n_draws, "seed": seed,
                       "by": by if by is None or isinstance(by, str) else ",".join(by), "level": level,
-                      "review_pairs": review_pairs}
+                      "review_pairs": review_pairs, "thresholds": list(thresholds)}
     return LinkageStudyResult(study_settings, results, time.perf_counter() - started, failures)
 
 
 def run_replicate(folder: Path, *, replicate: int, seed: int, victims: int, method: str, n_draws: int,
                   by: str | Sequence[str] | None, level: float, review_pairs: int = 0,
-                  **settings: Any) -> ReplicateResult:
+                  thresholds: Sequence[float] = (), **settings: Any) -> ReplicateResult:
     """One replicate: simulate into `folder`, import, link, evaluate, estimate three ways
     (and two more after a simulated review, with `review_pairs`)."""
     from uncounted.demo import import_lists
-    from uncounted.estimate.stored import linkage_uncertainty_workspace
+    from uncounted.estimate.stored import linkage_uncertainty_workspace, threshold_sensitivity_workspace
     from uncounted.link.stored import evaluate_workspace, link_workspace
     from uncounted.records.workspace import Workspace
     from uncounted.simulate import scenario_config, simulate_scenario, write_scenario
@@ -275,6 +277,8 @@ def run_replicate(folder: Path, *, replicate: int, seed: int, victims: int, meth
             oracle = oracle_estimate(ws, truth_clusters, method=method, by=by, seed=seed, level=level, **settings)
             calibration = pair_calibration(ws, truth_clusters)
             seconds["oracle"], clock = time.perf_counter() - clock, time.perf_counter()
+            sensitivity = threshold_sensitivity_workspace(ws, thresholds=list(thresholds), method=method, by=by,
+                                                          seed=seed, level=level, **settings) if thresholds else []
             reviewed, reviewed_pooled = {}, None
             if review_pairs > 0:
                 reviewed["pairs_decided"] = review_from_truth(ws, truth_clusters, review_pairs)
@@ -289,6 +293,10 @@ def run_replicate(folder: Path, *, replicate: int, seed: int, victims: int, meth
     estimates = {**_fixed_and_pooled(pooled, ""),
                  "oracle": {"estimate": float(oracle.estimate), "interval": _interval(oracle.interval()),
                             "observed": int(oracle.observed)}}
+    for row in sensitivity:
+        estimates[f"threshold_{row['threshold']:g}"] = {"estimate": _number(row["estimate"]),
+                                                       "interval": _interval(row["interval"]),
+                                                       "observed": int(row["persons"])}
     if reviewed_pooled is not None:
         estimates.update(_fixed_and_pooled(reviewed_pooled, "reviewed_"))
     return ReplicateResult(
@@ -364,6 +372,10 @@ def pair_calibration(ws: Any, cluster_of: dict[str, str]) -> dict[str, float]:
 # --------------------------------------------------------------------------- helpers
 def _interval(pair: Sequence[float | None]) -> list[float | None]:
     return [None if v is None or not math.isfinite(v) else float(v) for v in pair]
+
+
+def _number(value: float | None) -> float:
+    return math.inf if value is None else float(value)
 
 
 def _width(pair: Sequence[float | None]) -> float:
