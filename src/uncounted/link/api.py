@@ -69,10 +69,12 @@ def link_dataframe(
         return result
 
     prepared = step("prepare", lambda: prepare_reports(df))
+    refit = model is None and settings.probability_two_random_records_match is None
     if model is None:
         model = step("train", lambda: train_model(prepared, settings, backend=backend))
+    # a newly trained model's prior is fitted on the blocked pairs while scoring them
     pairs = step("predict", lambda: predict_pairs(
-        prepared, model, threshold=min(keep_pairs_above, threshold), backend=backend))
+        prepared, model, threshold=min(keep_pairs_above, threshold), backend=backend, refit_prior=refit))
     coherence = Coherence(prepared) if settings.coherence else None
     clusters = step("cluster", lambda: cluster_reports(
         pairs, prepared["report_key"].tolist(), threshold=threshold, decisions=decisions,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import tempfile
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -57,19 +58,24 @@ _INT_COLUMNS = {"birth_year_min", "birth_year_max", "event_day_start", "event_da
                 "event_year2", "event_month", "event_win", "event_win2"}
 
 # Blocking rules: each is a list of columns that must be equal (Splink's block_on).
-# Measured on a simulated 4-list benchmark (see docs/linking.md): together they keep
-# about 98.5% of true pairs; the rest are mostly initials-only names ("Mohd. N.").
+# Measured on the simulated romanisation benchmark (see docs/linking.md): together they
+# keep about 98.5% of true pairs; the rest are mostly initials-only names ("Mohd. N.").
 DEFAULT_BLOCKING_RULES: list[list[str]] = [
-    ["name_tokens", "event_win"],      # share any name token, events within ~1-2 months
-    ["name_tokens", "event_win2"],
-    ["name_btok", "event_year"],       # share a not-common token, events within ~6-12 months
+    ["name_btok", "event_win"],        # share a token that is not common, events within ~1-2 months
+    ["name_btok", "event_win2"],
+    ["name_btok", "event_year"],       # ... or within ~6-12 months
     ["name_btok", "event_year2"],
-    ["name_bskel", "event_year"],      # the same, on consonant skeletons (typos)
+    ["name_bskel", "event_year"],      # the same on consonant skeletons (typos)
     ["name_bskel", "event_year2"],
     ["father_btok", "event_year"],     # the father's names
     ["father_btok", "event_year2"],
+    ["name_first", "event_win"],       # the first name, events within ~1-2 months
+    ["name_first", "event_win2"],
+    ["name_key", "event_win"],         # the whole name (common names too)
+    ["name_key", "event_win2"],
     ["name_key", "father_key"],        # same names at any date
     ["name_key", "birth_year_min"],
+    ["name_tokens", "event_day_start"],  # any token on the same day
     ["event_day_start", "name_initial"],
     ["event_month", "birth_year_min"],
 ]
@@ -81,6 +87,8 @@ DEFAULT_EM_BLOCKING_RULES: list[list[str]] = [
 # No level's m probability is allowed below this: a few reports always disagree on
 # sex or violation by mistake, so disagreement must never be infinitely damning.
 M_FLOOR = 0.002
+# DuckDB spills to disk beyond this, keeping linkage of a million reports within 8 GB.
+DUCKDB_MEMORY_LIMIT = "4GB"
 # Prepared columns that hold lists (blocking on them means "share any element").
 LIST_COLUMNS = {"name_tokens", "name_rare", "name_btok", "name_bskel",
                 "father_tokens", "father_rare", "father_btok", "father_bskel"}
@@ -345,9 +353,14 @@ def _arrow_table(prepared: pd.DataFrame, columns: list[str]) -> pa.Table:
 
 def _db_api(backend: str):
     if backend == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        con = duckdb.connect()
+        con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+        con.execute("SET preserve_insertion_order = false")
+        con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/uncounted_duckdb_spill'")
+        return DuckDBAPI(con)
     if backend == "spark":
         from uncounted.link.spark import spark_api
 
@@ -510,13 +523,6 @@ def train_model(prepared: pd.DataFrame, settings: LinkageSettings | None = None,
             "and place to estimate the model. Link more reports, or load a trained model."
         )
     model = _floor_m_probabilities(linker.misc.save_model_to_json())
-    if settings.probability_two_random_records_match is None:
-        linker = _linker(prepared, model, settings, columns, backend)
-        prior = _prior_from_blocked_pairs(linker, model["probability_two_random_records_match"],
-                                          _total_pairs(prepared, settings.link_type))
-        log.append({"step": "prior from blocked pairs", "em_prior": model["probability_two_random_records_match"],
-                    "prior": prior})
-        model["probability_two_random_records_match"] = prior
     return TrainedModel(settings=settings, fields=fields, splink_model=model, training_log=log)
 
 
@@ -528,7 +534,7 @@ def _total_pairs(prepared: pd.DataFrame, link_type: str) -> float:
     return n * (n - 1) / 2
 
 
-def _prior_from_blocked_pairs(linker, start_prior: float, total_pairs: float, iterations: int = 100) -> float:
+def _prior_from_blocked_pairs(linker, sdf, start_prior: float, total_pairs: float, iterations: int = 100) -> float:
     """The probability that two random reports match, by EM on the prior alone.
 
     With m and u fixed, the maximum-likelihood prior is the expected number of matching
@@ -536,14 +542,12 @@ def _prior_from_blocked_pairs(linker, start_prior: float, total_pairs: float, it
     EM sessions on blocked pairs overstate the prior (matches are common inside blocks),
     which would make every threshold too lenient.
     """
-    sdf = linker.inference.predict()
     offset = math.log2(start_prior / (1 - start_prior))
     hist = linker._db_api.query_sql(
         f"select round(match_weight - ({offset}), 2) as w, count(*) as n "
         f"from {sdf.physical_name} group by 1",
         output_type="pandas",
     )
-    sdf.drop_table_from_database_and_remove_from_cache()
     if hist.empty:
         return start_prior
     bayes = np.power(2.0, hist["w"].to_numpy(dtype=float))
@@ -598,7 +602,7 @@ def _model_for_backend(model: TrainedModel, rules: list, backend: str) -> dict[s
 
 
 def predict_pairs(prepared: pd.DataFrame, model: TrainedModel, threshold: float = 0.01,
-                  backend: str = "duckdb") -> pd.DataFrame:
+                  backend: str = "duckdb", *, refit_prior: bool = False) -> pd.DataFrame:
     """Score every blocked pair with match probability >= threshold.
 
     Returns columns report_key_l, report_key_r (ordered so that l < r), match_probability,
@@ -608,9 +612,26 @@ def predict_pairs(prepared: pd.DataFrame, model: TrainedModel, threshold: float 
     rules = _usable_rules(model.settings.blocking_rules, prepared)
     columns = _splink_columns(model.fields, model.settings, rules)
     linker = _linker(prepared, _model_for_backend(model, rules, backend), model.settings, columns, backend)
-    sdf = linker.inference.predict(threshold_match_probability=threshold)
-    out = sdf.as_pandas_dataframe()
+    if not refit_prior:
+        sdf = linker.inference.predict(threshold_match_probability=threshold)
+        out = sdf.as_pandas_dataframe()
+        sdf.drop_table_from_database_and_remove_from_cache()
+        return _tidy_pairs(out, model)
+    # Score every blocked pair once, fit the prior on them, then keep the pairs whose
+    # probability under the fitted prior reaches the threshold.
+    sdf = linker.inference.predict()
+    old_prior = model.prior
+    prior = _prior_from_blocked_pairs(linker, sdf, old_prior, _total_pairs(prepared, model.settings.link_type))
+    shift = math.log2(prior / (1 - prior)) - math.log2(old_prior / (1 - old_prior))
+    min_weight = math.log2(threshold / (1 - threshold)) if 0 < threshold < 1 else -1e9
+    out = linker._db_api.query_sql(
+        f"select * from {sdf.physical_name} where match_weight + ({shift}) >= {min_weight}",
+        output_type="pandas")
     sdf.drop_table_from_database_and_remove_from_cache()
+    out["match_weight"] = out["match_weight"] + shift
+    out["match_probability"] = 1.0 / (1.0 + np.power(2.0, -out["match_weight"].to_numpy(dtype=float)))
+    model.splink_model["probability_two_random_records_match"] = prior
+    model.training_log.append({"step": "prior from blocked pairs", "em_prior": old_prior, "prior": prior})
     return _tidy_pairs(out, model)
 
 
