@@ -102,3 +102,20 @@ def test_gold_corpus_reaches_target():
     for name in ("claim", "claimant.name", "violation", "place", "period", "attributed"):
         assert report.fields[name].f1 >= 0.9, name
     assert report.micro().f1 >= 0.9
+
+
+def test_published_date_is_input_metadata(tmp_path):
+    folder = tmp_path / "pub"
+    folder.mkdir()
+    text = "Police said 11 protesters were detained last month.\n"
+    (folder / "01.txt").write_text(text)
+    gold = {"synthetic": True, "published": "2022-05-10", "claims": [{
+        "quantity": {"lower": 11, "upper": 11, "qualifier": None, "text": "11"},
+        "violation": "arbitrary detention", "period": {"start": "2022-04-01", "end": "2022-04-30"},
+        "statement_date": "2022-05-10", "evidence_text": text.strip()}]}
+    (folder / "01.json").write_text(json.dumps(gold))
+    report = evaluate_dir(folder)
+    assert report.fields["period"].f1 == 1.0 and report.fields["statement_date"].f1 == 1.0
+    del gold["published"]
+    (folder / "01.json").write_text(json.dumps(gold))
+    assert evaluate_dir(folder).fields["period"].tp == 0

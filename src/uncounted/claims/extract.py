@@ -1084,17 +1084,20 @@ def _is_relevant(sentence: str) -> bool:
                 any(q in sentence for q in ('"', "“", "”")) or find_figures(sentence))
 
 
-def extract_many(items: Iterable[tuple[str, str | None]], *,
-                 statement_date: date | str | None = None,
+def extract_many(items: Iterable[tuple], *, statement_date: date | str | None = None,
                  batch_size: int = 64, n_process: int = 1) -> Iterator[ExtractionResult]:
     """Extract from many reports, parsing their relevant sentences in batches with nlp.pipe.
 
-    `n_process` > 1 parses in that many worker processes (worth it for hundreds of reports).
+    Items are (text, source_name) or (text, source_name, statement_date); a per-item date
+    overrides `statement_date`. `n_process` > 1 parses in that many worker processes (worth it
+    for hundreds of reports).
     """
     nlp = load_pipeline()
-    ref = _as_date(statement_date)
+    default_ref = _as_date(statement_date)
     reports = []
-    for text, name in items:
+    for item in items:
+        text, name = item[0], item[1]
+        ref = _as_date(item[2]) if len(item) > 2 and item[2] else default_ref
         if looks_like_html(text):
             text = html_to_text(text)
         report = split_report(text, ref)
