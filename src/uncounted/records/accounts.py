@@ -262,9 +262,14 @@ def visible_source_ids(session: Session, user: User) -> set[int] | None:
         return set()
     if user.role == "admin":
         return None
-    public = session.execute(select(Source.id).where(Source.sensitivity == "public")).scalars().all()
-    granted = session.execute(select(SourceGrant.source_id).where(SourceGrant.user_id == user.id)).scalars().all()
-    return set(public) | set(granted)
+    return source_ids_visible_to(session, user.id)
+
+
+def source_ids_visible_to(session: Session, user_id: int) -> set[int]:
+    """Public sources plus the user's granted ones (for roles that may read persons, not admins)."""
+    public = select(Source.id).where(Source.sensitivity == "public")
+    granted = select(SourceGrant.source_id).where(SourceGrant.user_id == user_id)
+    return set(session.execute(public.union(granted)).scalars())
 
 
 # ---- logging in -----------------------------------------------------------------------------------

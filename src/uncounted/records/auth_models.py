@@ -37,12 +37,13 @@ class PersonSearchRow(Base):
 
     __tablename__ = "person_search"
     __table_args__ = (
-        Index("ix_person_search_token", "run_id", "token", "person_id"),
-        Index("ix_person_search_violation", "run_id", "violation", "person_id"),
-        Index("ix_person_search_place", "run_id", "place", "person_id"),
-        Index("ix_person_search_date", "run_id", "date_start", "person_id"),
+        # Covering indexes, person_id right after the equality columns: an exact token, a violation
+        # or a place then yields persons in id order, so a page is read without sorting every match.
+        Index("ix_person_search_token", "run_id", "token", "person_id", "source_id", "violation"),
+        Index("ix_person_search_violation", "run_id", "violation", "person_id", "source_id"),
+        Index("ix_person_search_place", "run_id", "place", "person_id", "source_id", "date_start", "date_end"),
+        Index("ix_person_search_date", "run_id", "date_start", "date_end", "source_id", "person_id"),
         Index("ix_person_search_source", "run_id", "source_id", "person_id"),
-        Index("ix_person_search_person", "person_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

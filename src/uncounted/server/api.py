@@ -25,6 +25,11 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
+# The transaction ends (commit or rollback) when the route function returns, before the response
+# is sent: a client that gets an answer can rely on the write being there.
+DB = Depends(get_db, scope="function")
+
+
 def ws_of(request: Request) -> Any:
     return request.app.state.ws
 
@@ -104,7 +109,7 @@ def account_error(exc: acc.AccountError) -> ApiError:
 # ---- session --------------------------------------------------------------------------------------
 
 @router.post("/login", tags=["session"], summary="Log in; sets the session cookie, returns the CSRF token")
-def api_login(body: LoginBody, request: Request, response: Response, db: Session = Depends(get_db)) -> dict[str, Any]:
+def api_login(body: LoginBody, request: Request, response: Response, db: Session = DB) -> dict[str, Any]:
     app = request.app
     manager = app.state.sessions
     ip = client_ip(request)
@@ -138,7 +143,7 @@ def public_reason(reason: str) -> str:
 
 @router.post("/logout", tags=["session"])
 def api_logout(request: Request, response: Response, principal: Principal = Depends(require(None)),
-               db: Session = Depends(get_db)) -> dict[str, Any]:
+               db: Session = DB) -> dict[str, Any]:
     manager = request.app.state.sessions
     manager.end(db, principal)
     from uncounted.records import audit
@@ -156,7 +161,7 @@ def api_me(principal: Principal = Depends(require(None))) -> dict[str, Any]:
 
 @router.post("/account/password", tags=["session"])
 def api_change_password(body: PasswordBody, principal: Principal = Depends(require(None)),
-                        db: Session = Depends(get_db)) -> dict[str, Any]:
+                        db: Session = DB) -> dict[str, Any]:
     user = acc.get_user(db, principal.username)
     if not acc.verify_password(user.password_hash, body.current_password):
         raise ApiError(403, "wrong_password", "The current password is wrong.")
@@ -169,7 +174,7 @@ def api_change_password(body: PasswordBody, principal: Principal = Depends(requi
 
 @router.post("/account/totp", tags=["session"], summary="Turn on a TOTP second factor; the secret is shown once")
 def api_enable_totp(request: Request, principal: Principal = Depends(require(None)),
-                    db: Session = Depends(get_db)) -> dict[str, Any]:
+                    db: Session = DB) -> dict[str, Any]:
     key = request.app.state.key()
     if key is None:
         raise ApiError(503, "no_key", "Two-factor login needs the workspace encryption key; ask an admin.")
@@ -180,34 +185,34 @@ def api_enable_totp(request: Request, principal: Principal = Depends(require(Non
 # ---- aggregates ---------------------------------------------------------------------------------
 
 @router.get("/stats", tags=["aggregates"], summary="Counts for every role (small cells hidden from viewers)")
-def api_stats(principal: Principal = Depends(require(acc.AGGREGATES_READ)), db: Session = Depends(get_db)) -> dict[str, Any]:
+def api_stats(principal: Principal = Depends(require(acc.AGGREGATES_READ)), db: Session = DB) -> dict[str, Any]:
     return services.aggregates(db, principal)
 
 
 # ---- sources and imports -------------------------------------------------------------------------
 
 @router.get("/sources", tags=["sources"])
-def api_sources(principal: Principal = Depends(require(acc.SOURCES_READ)), db: Session = Depends(get_db)) -> dict[str, Any]:
+def api_sources(principal: Principal = Depends(require(acc.SOURCES_READ)), db: Session = DB) -> dict[str, Any]:
     return {"sources": services.list_sources(db, principal)}
 
 
 @router.post("/sources", tags=["sources"], status_code=201)
 def api_create_source(body: SourceBody, principal: Principal = Depends(require(acc.IMPORT)),
-                      db: Session = Depends(get_db)) -> dict[str, Any]:
+                      db: Session = DB) -> dict[str, Any]:
     return services.create_source(db, principal, body.name, body.kind, body.sensitivity, body.description,
                                   body.sensitive_fields)
 
 
 @router.get("/documents", tags=["sources"])
 def api_documents(limit: int = Query(100, ge=1, le=500), principal: Principal = Depends(require(acc.SOURCES_READ)),
-                  db: Session = Depends(get_db)) -> dict[str, Any]:
+                  db: Session = DB) -> dict[str, Any]:
     return {"documents": services.list_documents(db, principal, limit)}
 
 
 @router.post("/uploads", tags=["imports"], status_code=201,
              summary="Upload a CSV/XLSX; returns an upload id, the detected mapping and the first rows")
 def api_upload(request: Request, file: UploadFile = File(...), source_id: int | None = Form(None),
-               principal: Principal = Depends(require(acc.IMPORT)), db: Session = Depends(get_db)) -> dict[str, Any]:
+               principal: Principal = Depends(require(acc.IMPORT)), db: Session = DB) -> dict[str, Any]:
     source = services.get_visible_source(db, principal, source_id) if source_id is not None else None
     stored = imports.store_upload(db, principal, ws_of(request), file.filename or "", file.file)
     db.commit()
@@ -216,7 +221,7 @@ def api_upload(request: Request, file: UploadFile = File(...), source_id: int | 
 
 @router.post("/uploads/preview", tags=["imports"], summary="Preview an upload with a changed mapping")
 def api_preview(body: PreviewBody, request: Request, principal: Principal = Depends(require(acc.IMPORT)),
-                db: Session = Depends(get_db)) -> dict[str, Any]:
+                db: Session = DB) -> dict[str, Any]:
     source = services.get_visible_source(db, principal, body.source_id) if body.source_id is not None else None
     return imports.preview(ws_of(request), body.upload_id, body.filename, body.mapping, source)
 
@@ -224,7 +229,7 @@ def api_preview(body: PreviewBody, request: Request, principal: Principal = Depe
 @router.post("/imports", tags=["imports"], status_code=201,
              summary="Import an upload into a source; returns counts and row-level problems")
 def api_import(body: ImportBody, request: Request, principal: Principal = Depends(require(acc.IMPORT)),
-               db: Session = Depends(get_db)) -> dict[str, Any]:
+               db: Session = DB) -> dict[str, Any]:
     services.get_visible_source(db, principal, body.source_id)
     return imports.run_import(db, principal, ws_of(request), body.upload_id, body.filename, body.source_id,
                               body.mapping, body.strict, body.allow_sensitive_plaintext)
@@ -232,7 +237,7 @@ def api_import(body: ImportBody, request: Request, principal: Principal = Depend
 
 @router.get("/imports/{import_id}/rejects", tags=["imports"], summary="Download an import's rejected rows (CSV)")
 def api_rejects(import_id: int, request: Request, principal: Principal = Depends(require(acc.IMPORT)),
-                db: Session = Depends(get_db)) -> StreamingResponse:
+                db: Session = DB) -> StreamingResponse:
     sha, name = imports.rejects_for_download(db, principal, import_id)
     db.commit()
     return file_response(ws_of(request), sha, name, "text/csv")
@@ -265,45 +270,45 @@ def person_query(q: str | None = Query(None, max_length=200, description="name, 
 
 @router.get("/persons", tags=["persons"], summary="Search persons by name, date, place, violation, source")
 def api_persons(request: Request, query: search.PersonQuery = Depends(person_query),
-                principal: Principal = Depends(require(acc.PERSONS_READ)), db: Session = Depends(get_db)) -> dict[str, Any]:
+                principal: Principal = Depends(require(acc.PERSONS_READ)), db: Session = DB) -> dict[str, Any]:
     return services.search_persons(db, principal, query, request.app.state.index_key)
 
 
 @router.get("/persons/{person_id}", tags=["persons"], summary="A person with every visible report and value provenance")
 def api_person(person_id: int, principal: Principal = Depends(require(acc.PERSONS_READ)),
-               db: Session = Depends(get_db)) -> dict[str, Any]:
+               db: Session = DB) -> dict[str, Any]:
     return services.person_detail(db, principal, person_id)
 
 
 @router.get("/reports/{report_key}", tags=["persons"])
 def api_report(report_key: str, principal: Principal = Depends(require(acc.PERSONS_READ)),
-               db: Session = Depends(get_db)) -> dict[str, Any]:
+               db: Session = DB) -> dict[str, Any]:
     return services.report_detail(db, principal, report_key)
 
 
 @router.patch("/reports/{report_key}", tags=["persons"], summary="Correct a report (writes a new version)")
 def api_edit_report(report_key: str, body: EditBody, principal: Principal = Depends(require(acc.REPORTS_EDIT)),
-                    db: Session = Depends(get_db)) -> dict[str, Any]:
+                    db: Session = DB) -> dict[str, Any]:
     return services.edit_report(db, principal, report_key, body.changes, body.reason)
 
 
 @router.get("/reports/{report_key}/sensitive", tags=["persons"],
             summary="Decrypt a report's sensitive fields (audited)")
 def api_sensitive(report_key: str, request: Request, principal: Principal = Depends(require(acc.SENSITIVE_READ)),
-                  db: Session = Depends(get_db)) -> dict[str, Any]:
+                  db: Session = DB) -> dict[str, Any]:
     return services.read_sensitive(db, principal, report_key, request.app.state.key(required=True))
 
 
 @router.post("/reports/{report_key}/evidence", tags=["evidence"], status_code=201)
 def api_add_evidence(report_key: str, request: Request, file: UploadFile = File(...),
-                     principal: Principal = Depends(require(acc.EVIDENCE_ADD)), db: Session = Depends(get_db)) -> dict[str, Any]:
+                     principal: Principal = Depends(require(acc.EVIDENCE_ADD)), db: Session = DB) -> dict[str, Any]:
     return services.add_evidence(db, principal, ws_of(request), report_key, file.filename or "",
                                  file.content_type, file.file)
 
 
 @router.get("/evidence/{evidence_id}", tags=["evidence"], summary="Download an evidence file (audited)")
 def api_evidence(evidence_id: int, request: Request, principal: Principal = Depends(require(acc.EVIDENCE_DOWNLOAD)),
-                 db: Session = Depends(get_db)) -> StreamingResponse:
+                 db: Session = DB) -> StreamingResponse:
     row = services.evidence_for_download(db, principal, evidence_id)
     db.commit()
     return file_response(ws_of(request), row.sha256, row.original_name, row.media_type)
@@ -313,26 +318,26 @@ def api_evidence(evidence_id: int, request: Request, principal: Principal = Depe
 
 @router.get("/review/pairs", tags=["review"], summary="Uncertain pairs, side by side, with the per-field explanation")
 def api_review(limit: int = Query(20, ge=1, le=200), principal: Principal = Depends(require(acc.REVIEW)),
-               db: Session = Depends(get_db)) -> dict[str, Any]:
+               db: Session = DB) -> dict[str, Any]:
     return services.review_queue(db, principal, limit)
 
 
 @router.post("/review/decisions", tags=["review"], status_code=201)
 def api_decide(body: DecisionBody, principal: Principal = Depends(require(acc.REVIEW)),
-               db: Session = Depends(get_db)) -> dict[str, Any]:
+               db: Session = DB) -> dict[str, Any]:
     return services.decide_pair(db, principal, body.report_key_l, body.report_key_r, body.decision, body.note)
 
 
 # ---- estimates and claims --------------------------------------------------------------------------
 
 @router.get("/estimates", tags=["estimates"], summary="The latest run per method and stratum (viewers: no list names)")
-def api_estimates(principal: Principal = Depends(require(acc.AGGREGATES_READ)), db: Session = Depends(get_db)) -> dict[str, Any]:
+def api_estimates(principal: Principal = Depends(require(acc.AGGREGATES_READ)), db: Session = DB) -> dict[str, Any]:
     return services.latest_estimates(db, principal)
 
 
 @router.get("/estimates/plot.svg", tags=["estimates"], summary="The latest estimates as an SVG plot")
 def api_estimates_plot(principal: Principal = Depends(require(acc.AGGREGATES_READ)),
-                       db: Session = Depends(get_db)) -> Response:
+                       db: Session = DB) -> Response:
     runs = services.latest_estimates(db, principal)["runs"]
     return Response(plot.estimates_svg(runs), media_type="image/svg+xml")
 
@@ -345,26 +350,26 @@ def api_methods(principal: Principal = Depends(require(acc.ESTIMATES_RUN))) -> d
 
 @router.post("/estimates", tags=["estimates"], status_code=201, summary="Run a new estimate on the current persons")
 def api_run_estimate(body: EstimateBody, request: Request, principal: Principal = Depends(require(acc.ESTIMATES_RUN)),
-                     db: Session = Depends(get_db)) -> dict[str, Any]:
+                     db: Session = DB) -> dict[str, Any]:
     return services.run_estimate(db, principal, ws_of(request), body.method, body.by, body.bootstrap, body.seed)
 
 
 @router.get("/claims", tags=["claims"], summary="The claims ledger with verdicts")
 def api_claims(limit: int = Query(200, ge=1, le=1000), principal: Principal = Depends(require(acc.CLAIMS_READ)),
-               db: Session = Depends(get_db)) -> dict[str, Any]:
+               db: Session = DB) -> dict[str, Any]:
     return {"claims": services.claims_ledger(db, principal, limit)}
 
 
 # ---- users and audit (admins) -------------------------------------------------------------------
 
 @router.get("/users", tags=["admin"])
-def api_users(principal: Principal = Depends(require(acc.USERS_MANAGE)), db: Session = Depends(get_db)) -> dict[str, Any]:
+def api_users(principal: Principal = Depends(require(acc.USERS_MANAGE)), db: Session = DB) -> dict[str, Any]:
     return {"users": acc.describe_users(db)}
 
 
 @router.post("/users", tags=["admin"], status_code=201, summary="Add a user; the password is returned once")
 def api_add_user(body: UserBody, principal: Principal = Depends(require(acc.USERS_MANAGE)),
-                 db: Session = Depends(get_db)) -> dict[str, Any]:
+                 db: Session = DB) -> dict[str, Any]:
     try:
         password = acc.add_user(db, body.username, body.role, body.password, actor=principal.username)
     except acc.AccountError as exc:
@@ -374,7 +379,7 @@ def api_add_user(body: UserBody, principal: Principal = Depends(require(acc.USER
 
 @router.post("/users/{username}/role", tags=["admin"])
 def api_set_role(username: str, body: RoleBody, request: Request,
-                 principal: Principal = Depends(require(acc.USERS_MANAGE)), db: Session = Depends(get_db)) -> dict[str, Any]:
+                 principal: Principal = Depends(require(acc.USERS_MANAGE)), db: Session = DB) -> dict[str, Any]:
     try:
         acc.change_role(db, username, body.role, actor=principal.username)
         request.app.state.sessions.end_all_for(db, acc.get_user(db, username).id)
@@ -385,7 +390,7 @@ def api_set_role(username: str, body: RoleBody, request: Request,
 
 @router.post("/users/{username}/grants/{source_id}", tags=["admin"])
 def api_grant(username: str, source_id: int, principal: Principal = Depends(require(acc.USERS_MANAGE)),
-              db: Session = Depends(get_db)) -> dict[str, Any]:
+              db: Session = DB) -> dict[str, Any]:
     try:
         acc.add_grant(db, username, source_id, actor=principal.username)
     except acc.AccountError as exc:
@@ -395,7 +400,7 @@ def api_grant(username: str, source_id: int, principal: Principal = Depends(requ
 
 @router.delete("/users/{username}/grants/{source_id}", tags=["admin"])
 def api_revoke(username: str, source_id: int, principal: Principal = Depends(require(acc.USERS_MANAGE)),
-               db: Session = Depends(get_db)) -> dict[str, Any]:
+               db: Session = DB) -> dict[str, Any]:
     try:
         acc.remove_grant(db, username, source_id, actor=principal.username)
     except acc.AccountError as exc:
@@ -405,7 +410,7 @@ def api_revoke(username: str, source_id: int, principal: Principal = Depends(req
 
 @router.post("/users/{username}/unlock", tags=["admin"])
 def api_unlock(username: str, principal: Principal = Depends(require(acc.USERS_MANAGE)),
-               db: Session = Depends(get_db)) -> dict[str, Any]:
+               db: Session = DB) -> dict[str, Any]:
     try:
         acc.unlock(db, username, actor=principal.username)
     except acc.AccountError as exc:
@@ -415,12 +420,12 @@ def api_unlock(username: str, principal: Principal = Depends(require(acc.USERS_M
 
 @router.get("/audit", tags=["admin"])
 def api_audit(limit: int = Query(100, ge=1, le=1000), before_seq: int | None = Query(None, ge=0, le=2**62),
-              principal: Principal = Depends(require(acc.AUDIT_READ)), db: Session = Depends(get_db)) -> dict[str, Any]:
+              principal: Principal = Depends(require(acc.AUDIT_READ)), db: Session = DB) -> dict[str, Any]:
     return {"entries": services.audit_entries(db, limit, before_seq)}
 
 
 @router.get("/audit/verify", tags=["admin"], summary="Recompute the audit chain")
-def api_audit_verify(principal: Principal = Depends(require(acc.AUDIT_READ)), db: Session = Depends(get_db)) -> dict[str, Any]:
+def api_audit_verify(principal: Principal = Depends(require(acc.AUDIT_READ)), db: Session = DB) -> dict[str, Any]:
     return services.audit_check(db)
 
 

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, delete, func, insert, intersect, select
 from sqlalchemy.orm import Session
 
 from uncounted.records.auth_models import PersonSearchRow
@@ -40,6 +40,18 @@ def name_key(text: str | None) -> str:
     if shared_key is not None:
         return shared_key(text) or ""
     return plain_fold(text)
+
+
+def name_tokens(text: str | None) -> list[str]:
+    """Every canonical token of a name, honorifics and a leading Muhammad included, so that a
+    search for "Mohd" or "Syed" finds something; falls back to the name key's tokens."""
+    if not text:
+        return []
+    try:
+        from uncounted.normalize.namekey import name_tokens as shared_tokens
+    except ImportError:
+        return tokens_of(name_key(text))
+    return [t for t in (shared_tokens(text) or []) if t] or tokens_of(name_key(text))
 
 
 def plain_fold(text: str) -> str:
@@ -68,8 +80,7 @@ def build_index(session: Session, run_id: int) -> int:
     batch: list[dict[str, Any]] = []
     written = 0
     for row in session.execute(stmt):
-        key = row.name_key or name_key(row.name_raw)
-        tokens = sorted(set(tokens_of(key))) or [""]
+        tokens = sorted(set(tokens_of(row.name_key)) | set(name_tokens(row.name_raw))) or [""]
         for token in tokens:
             batch.append({"run_id": run_id, "person_id": row.person_id, "report_key": row.report_key,
                           "source_id": row.source_id, "token": token[:100], "violation": row.violation,
@@ -126,7 +137,7 @@ class PersonQuery:
     def __post_init__(self) -> None:
         self.limit = max(1, min(int(self.limit), MAX_LIMIT))
         self.offset = max(0, int(self.offset))
-        self.tokens = tokens_of(name_key(self.q))[:MAX_TOKENS] if self.q else []
+        self.tokens = list(dict.fromkeys(name_tokens(self.q)))[:MAX_TOKENS] if self.q else []
 
 
 def search_person_ids(session: Session, run_id: int, query: PersonQuery,
@@ -149,19 +160,34 @@ def search_person_ids(session: Session, run_id: int, query: PersonQuery,
     if query.source_id is not None:
         filters.append(PersonSearchRow.source_id == query.source_id)
     if query.date_from:
-        filters.append(func.coalesce(PersonSearchRow.date_end, PersonSearchRow.date_start) >= query.date_from)
+        filters.append(PersonSearchRow.date_end >= query.date_from)  # date_end is filled at build
     if query.date_to:
         filters.append(PersonSearchRow.date_start <= query.date_to)
-    if query.tokens:
-        filters.append(_prefix(query.tokens[0]))
-    stmt = select(PersonSearchRow.person_id).where(*filters)
-    for token in query.tokens[1:]:
-        stmt = stmt.where(PersonSearchRow.person_id.in_(
-            select(PersonSearchRow.person_id).where(*base, _prefix(token))))
-    stmt = (stmt.distinct().order_by(PersonSearchRow.person_id)
-            .offset(query.offset).limit(query.limit + 1))
-    ids = list(session.execute(stmt).scalars())
+    # Whole-word matches when there are any; otherwise words match as the start of a name word.
+    exact = bool(query.tokens) and bool(_matching_ids(session, base, filters, query, exact=True, first_only=True))
+    ids = _matching_ids(session, base, filters, query, exact=exact)
     return ids[:query.limit], len(ids) > query.limit
+
+
+def _matching_ids(session: Session, base: list[Any], filters: list[Any], query: PersonQuery,
+                  exact: bool, first_only: bool = False) -> list[int]:
+    """Person ids in id order, one page plus one. Name words match whole (``exact``) or as the
+    start of a word; an exact word reads the index in person order and stops after a page."""
+    def word(token: str) -> Any:
+        return PersonSearchRow.token == token if exact else _prefix(token)
+
+    tokens = query.tokens
+    first = select(PersonSearchRow.person_id).where(*filters, *([word(tokens[0])] if tokens else []))
+    if len(tokens) > 1:
+        # one index range per word, intersected: each part reads only the covering token index
+        parts = [first] + [select(PersonSearchRow.person_id).where(*base, word(t)) for t in tokens[1:]]
+        matched = intersect(*parts).subquery()
+        stmt = select(matched.c.person_id).order_by(matched.c.person_id)
+    else:
+        stmt = first.distinct().order_by(PersonSearchRow.person_id)
+    if first_only:
+        return list(session.execute(stmt.limit(1)).scalars())
+    return list(session.execute(stmt.offset(query.offset).limit(query.limit + 1)).scalars())
 
 
 def _prefix(token: str) -> Any:
@@ -175,6 +201,35 @@ def persons_by_ids(session: Session, ids: Sequence[int]) -> list[Person]:
         return []
     found = {p.id: p for p in session.execute(select(Person).where(Person.id.in_(list(ids)))).scalars()}
     return [found[i] for i in ids if i in found]
+
+
+SUMMARY_COLUMNS = (Report.name_raw, Report.father_name, Report.violation, Report.event_place,
+                   Report.event_date_start, Report.event_date_raw, Report.source_id)
+
+
+def visible_report_rows(session: Session, run_id: int, person_ids: Iterable[int],
+                        visible_sources: set[int] | None) -> dict[int, list[Any]]:
+    """The few columns a search result shows, of each person's current visible reports.
+
+    Two plain lookups (memberships by person, then reports by key) so that each uses its own index
+    whatever the planner's statistics say."""
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    # Only the key columns are filtered in SQL; run, version and visibility are checked here, so the
+    # planner cannot wander off to a low-selectivity index (run_id, is_current).
+    members = session.execute(select(PersonReport.report_key, PersonReport.person_id, PersonReport.run_id)
+                              .where(PersonReport.person_id.in_(ids))).all()
+    person_of = {key: pid for key, pid, run in members if run == run_id}
+    if not person_of:
+        return {}
+    stmt = select(Report.id, Report.report_key, Report.is_current, Report.withdrawn, *SUMMARY_COLUMNS).where(
+        Report.report_key.in_(list(person_of)))
+    out: dict[int, list[Any]] = {}
+    for row in sorted(session.execute(stmt), key=lambda r: r.id):
+        if row.is_current and not row.withdrawn and (visible_sources is None or row.source_id in visible_sources):
+            out.setdefault(person_of[row.report_key], []).append(row)
+    return out
 
 
 def visible_reports_of(session: Session, run_id: int, person_ids: Iterable[int],

@@ -71,8 +71,13 @@ def jsonable(value: Any) -> Any:
 
 
 def visible_sources(db: Session, principal: Principal) -> set[int] | None:
-    user = _user(db, principal)
-    return accounts.visible_source_ids(db, user)
+    """Source ids whose reports this user may see (None: all). Same rule as
+    accounts.visible_source_ids, using the role of the session."""
+    if not principal.can(accounts.PERSONS_READ):
+        return set()
+    if principal.role == "admin":
+        return None
+    return accounts.source_ids_visible_to(db, principal.user_id)
 
 
 def _user(db: Session, principal: Principal) -> Any:
@@ -207,16 +212,23 @@ def search_persons(db: Session, principal: Principal, query: search.PersonQuery,
     search.ensure_index(db, run_id, cache_key)
     visible = visible_sources(db, principal)
     ids, more = search.search_person_ids(db, run_id, query, visible)
-    persons = search.persons_by_ids(db, ids)
-    reports = search.visible_reports_of(db, run_id, ids, visible)
+    keys = dict(db.execute(select(Person.id, Person.person_key).where(Person.id.in_(ids))).all()) if ids else {}
+    reports = search.visible_report_rows(db, run_id, ids, visible)
     names = source_names(db)
     results = []
-    for person in persons:
-        mine = reports.get(person.id, [])
-        if not mine:
+    for person_id in ids:
+        mine = reports.get(person_id, [])
+        if not mine or person_id not in keys:
             continue
-        results.append(person_summary(person, mine, names))
+        results.append(person_summary(_PersonRef(person_id, keys[person_id]), mine, names))
     return {"run_id": run_id, "results": results, "more": more, "query": _query_echo(query)}
+
+
+class _PersonRef:
+    __slots__ = ("id", "person_key")
+
+    def __init__(self, id: int, person_key: str):
+        self.id, self.person_key = id, person_key
 
 
 def _query_echo(query: search.PersonQuery) -> dict[str, Any]:
@@ -225,7 +237,7 @@ def _query_echo(query: search.PersonQuery) -> dict[str, Any]:
             "limit": query.limit, "offset": query.offset, "name_tokens": query.tokens}
 
 
-def person_summary(person: Person, reports: list[Report], names: dict[int, str]) -> dict[str, Any]:
+def person_summary(person: Any, reports: list[Any], names: dict[int, str]) -> dict[str, Any]:
     """A person as one user sees them: name, dates and places from their visible reports only."""
     first = reports[0]
     dates = sorted({r.event_date_start for r in reports if r.event_date_start})

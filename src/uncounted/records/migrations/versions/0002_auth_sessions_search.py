@@ -49,12 +49,14 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["person_id"], ["persons.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_person_search_token", "person_search", ["run_id", "token", "person_id"])
-    op.create_index("ix_person_search_violation", "person_search", ["run_id", "violation", "person_id"])
-    op.create_index("ix_person_search_place", "person_search", ["run_id", "place", "person_id"])
-    op.create_index("ix_person_search_date", "person_search", ["run_id", "date_start", "person_id"])
+    # covering indexes, person_id right after the equality columns (see records/auth_models.py)
+    op.create_index("ix_person_search_token", "person_search", ["run_id", "token", "person_id", "source_id", "violation"])
+    op.create_index("ix_person_search_violation", "person_search", ["run_id", "violation", "person_id", "source_id"])
+    op.create_index("ix_person_search_place", "person_search",
+                    ["run_id", "place", "person_id", "source_id", "date_start", "date_end"])
+    op.create_index("ix_person_search_date", "person_search",
+                    ["run_id", "date_start", "date_end", "source_id", "person_id"])
     op.create_index("ix_person_search_source", "person_search", ["run_id", "source_id", "person_id"])
-    op.create_index("ix_person_search_person", "person_search", ["person_id"])
 
 
 def downgrade() -> None:

@@ -1,0 +1,246 @@
+"""Person search under load: N SYNTHETIC persons, C concurrent clients on loopback, p50/p95/p99.
+
+    .venv/bin/python benchmarks/bench_search.py                       # SQLite, 100,000 persons
+    .venv/bin/python benchmarks/bench_search.py --store postgres      # needs UNCOUNTED_TEST_PG_URL
+    .venv/bin/python benchmarks/bench_search.py --persons 20000 --seconds 10 --clients 50
+
+The app runs in its own process (uvicorn, one worker); the load generator (asyncio + httpx) runs
+in this process, so the two share the machine's cores. Each client logs in once (as a documenter
+granted every source, so the visibility filter is exercised) and then sends person searches back
+to back (``--think 0``, a closed loop: the worst case) or with a pause between them. Queries mix
+name prefixes in other spellings, name + violation, place + date range, violation + source.
+Every figure printed is from SYNTHETIC data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+QUERIES_NAME = ["mohd", "muhammad iqbal", "abdur rahman", "nasreen", "salah", "rehmat ullah", "hussain", "ghulam kadir",
+                "zubair baloch", "shazia", "imran khan", "tariq", "rubina marri", "javed", "kamran", "saima rind"]
+VIOLATIONS = ["disappearance", "killing", "detention", "torture", "abduction"]
+PLACES = ["Turbat", "Panjgur", "Khuzdar", "Quetta", "Gwadar", "Mastung", "Kalat", "Awaran"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_workspace(store: str, persons: int) -> tuple[Path, str | None]:
+    from uncounted.records.accounts import create_user, grant
+    from uncounted.records.workspace import Workspace
+    from uncounted.server.synthetic import fill_bulk
+
+    url = None
+    if store == "postgres":
+        url = create_pg_database()
+    path = Path(tempfile.mkdtemp(prefix="uncounted-bench-")) / "ws"
+    ws = Workspace.init(path, database_url=url)
+    started = time.perf_counter()
+    fill_bulk(ws, persons)
+    if store == "postgres":
+        with ws.engine.connect() as conn:
+            from sqlalchemy import text
+            conn.execute(text("ANALYZE"))
+            conn.commit()
+    else:
+        with ws.engine.connect() as conn:
+            from sqlalchemy import text
+            conn.execute(text("ANALYZE"))
+            conn.commit()
+    print(f"filled {persons:,} SYNTHETIC persons on {store} in {time.perf_counter() - started:.1f} s", flush=True)
+    password = create_user(ws, "bench", "documenter")
+    for name in ("SYNTHETIC public press clippings", "SYNTHETIC NGO list", "SYNTHETIC witness testimonies"):
+        grant(ws, "bench", name)
+    ws.dispose()
+    (path / "bench-password").write_text(password)
+    return path, url
+
+
+def create_pg_database() -> str:
+    from sqlalchemy import create_engine, text
+
+    base = os.environ.get("UNCOUNTED_TEST_PG_URL")
+    if not base:
+        sys.exit("set UNCOUNTED_TEST_PG_URL=postgresql://user:password@host:port/postgres for --store postgres")
+    name = "uncounted_bench_" + uuid.uuid4().hex[:8]
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.rpartition("/")[0] + "/" + name
+
+
+def drop_pg_database(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    base = os.environ["UNCOUNTED_TEST_PG_URL"]
+    name = url.rpartition("/")[2]
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+SERVER_CODE = """
+import os, sys, logging
+from uncounted.records.workspace import Workspace
+from uncounted.server.app import create_app
+import uvicorn
+ws = Workspace.open(sys.argv[1], overrides={"database_url": os.environ.get("BENCH_DB_URL") or None})
+app = create_app(ws, secure_cookies=False)
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
+"""
+
+
+def start_server(path: Path, url: str | None, port: int) -> subprocess.Popen:  # type: ignore[type-arg]
+    env = dict(os.environ, BENCH_DB_URL=url or "")
+    proc = subprocess.Popen([sys.executable, "-c", SERVER_CODE, str(path), str(port)], env=env)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    sys.exit("the server did not start")
+
+
+def random_query(rng: random.Random, source_ids: list[int]) -> dict[str, str]:
+    kind = rng.randrange(4)
+    if kind == 0:
+        return {"q": rng.choice(QUERIES_NAME)}
+    if kind == 1:
+        return {"q": rng.choice(QUERIES_NAME), "violation": rng.choice(VIOLATIONS)}
+    if kind == 2:
+        year = rng.randrange(2000, 2020)
+        return {"place": rng.choice(PLACES), "date_from": f"{year}-01-01", "date_to": f"{year}-06-30"}
+    return {"violation": rng.choice(VIOLATIONS), "source_id": str(rng.choice(source_ids))}
+
+
+async def run_load(base: str, password: str, clients: int, seconds: float, think: float,
+                   seed: int) -> tuple[list[float], int, int, float]:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    results = 0
+    async with httpx.AsyncClient(base_url=base, timeout=30) as probe:
+        r = await probe.post("/api/login", json={"username": "bench", "password": password})
+        r.raise_for_status()
+        listed = await probe.get("/api/sources")
+        if listed.status_code != 200:
+            sys.exit(f"cannot list sources: {listed.status_code} {listed.text[:300]}")
+        sources = listed.json()["sources"]
+        # warm up: the first search of a run builds nothing (the index exists) but fills caches
+        for _ in range(20):
+            await probe.get("/api/persons", params={"q": "iqbal"})
+    source_ids = [s["id"] for s in sources]
+    # each client has its own session; the logins (argon2, slow on purpose) happen before the clock
+    sessions = []
+    async with httpx.AsyncClient(base_url=base, timeout=60) as login_client:
+        for _ in range(clients):
+            r = await login_client.post("/api/login", json={"username": "bench", "password": password})
+            r.raise_for_status()
+            sessions.append(dict(r.cookies))
+    stop_at = time.perf_counter() + seconds
+
+    async def client(i: int) -> None:
+        nonlocal errors, results
+        rng = random.Random(seed * 1000 + i)
+        limits = httpx.Limits(max_connections=1)
+        async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits, cookies=sessions[i]) as http:
+            while time.perf_counter() < stop_at:
+                params = random_query(rng, source_ids)
+                t0 = time.perf_counter()
+                response = await http.get("/api/persons", params=params)
+                latencies.append(time.perf_counter() - t0)
+                if response.status_code != 200:
+                    errors += 1
+                else:
+                    results += len(response.json()["results"])
+                if think:
+                    await asyncio.sleep(rng.expovariate(1 / think))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    return latencies, errors, results, time.perf_counter() - started
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause between a client's searches (s)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reuse", type=Path, help="a workspace made by an earlier run with --keep (SQLite only)")
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite workspace and print its path")
+    args = parser.parse_args()
+
+    from uncounted.server.auth import SessionManager  # noqa: F401  (fail early if the app cannot import)
+
+    if args.reuse:
+        path, url = args.reuse, None
+    else:
+        path, url = make_workspace(args.store, args.persons)
+    password = (path / "bench-password").read_text()
+    port = free_port()
+    proc = start_server(path, url, port)
+    import psutil
+    server = psutil.Process(proc.pid)
+    load_before = os.getloadavg()[0]
+    try:
+        cpu_before = sum(server.cpu_times()[:2])
+        latencies, errors, results, elapsed = asyncio.run(
+            run_load(f"http://127.0.0.1:{port}", password, args.clients, args.seconds, args.think, args.seed))
+        server_cpu = sum(server.cpu_times()[:2]) - cpu_before
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        if url:
+            drop_pg_database(url)
+        if args.keep and not url:
+            print(f"kept the workspace: {path}")
+        elif not args.reuse and not url:
+            import shutil
+            shutil.rmtree(path.parent, ignore_errors=True)
+    ms = [x * 1000 for x in latencies]
+    print(f"SYNTHETIC benchmark: person search, {args.persons:,} persons, store={args.store}, "
+          f"{args.clients} concurrent clients, think={args.think}s, {elapsed:.1f} s, cores={os.cpu_count()}")
+    print(f"  requests {len(ms):,} ({len(ms) / elapsed:,.0f}/s), errors {errors}, "
+          f"mean results/request {results / max(1, len(ms)):.1f}")
+    print(f"  latency ms: p50 {percentile(ms, 0.50):.1f}  p95 {percentile(ms, 0.95):.1f}  "
+          f"p99 {percentile(ms, 0.99):.1f}  max {max(ms):.1f}  mean {statistics.fmean(ms):.1f}")
+    print(f"  target p95 <= 100 ms: {'MET' if percentile(ms, 0.95) <= 100 else 'NOT MET'}")
+    # The server's own CPU per request does not depend on what else runs on the machine.
+    # (It includes the logins and warm-up requests made before the clock starts.)
+    per_request = server_cpu / max(1, len(ms)) * 1000
+    print(f"  server CPU {server_cpu:.1f} s = {per_request:.1f} ms per request (at most ~{1000 / per_request:,.0f} "
+          f"requests/s per free core); machine load average {load_before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after (2 cores)")
+
+
+if __name__ == "__main__":
+    main()
