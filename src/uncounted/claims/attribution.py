@@ -56,6 +56,7 @@ class Context:
         self.last_speaker: Speaker | None = None
         self.medium_of: dict[str, str] = {}
         self.orgs: list[str] = []
+        self.aliases: dict[str, str] = {}  # "HRCB" -> "Human Rights Council of Balochistan"
 
     def note_role(self, name: str, role: str | None) -> None:
         parts = self.roles.setdefault(name, [])
@@ -201,6 +202,11 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
         if len(ent_name) >= len(name) or outside:
             name = ent_name
     name = re.sub(r"^\d+-year-old\s+", "", name)
+    acronym = re.search(r"\s*\(([A-Z][A-Za-z.&-]{1,12})\)?\s*$", name)
+    if acronym and " " in name[:acronym.start()].strip():
+        name = name[:acronym.start()].strip()  # "Human Rights Council of Balochistan (HRCB)"
+        ctx.aliases[acronym.group(1)] = name
+    name = ctx.aliases.get(name, name)
     if not name:
         return None
     kind = "org" if (ent is not None and ent.label_ == "ORG") or head.pos_ == "PROPN" or \
@@ -210,6 +216,7 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
         for child in tok.children:
             if child.dep_ == "appos" and child.ent_type_ != "PERSON":
                 roles.append(strip_det(span_text(sorted(compact_subtree(child), key=lambda t: t.i))))
+    roles = [r for r in roles if r not in ctx.aliases and not re.fullmatch(r"\(?[A-Z.&-]{2,12}\)?", r)]
     sp = Speaker(name, _clean_role(roles), kind)
     if kind == "org":
         ctx.set_org(sp)
