@@ -160,6 +160,18 @@ def test_pooled_estimate_follows_the_probabilities_not_the_threshold():
     assert "linkage" in result.summary()
 
 
+def test_a_stored_linkage_with_missed_links_is_shown_as_a_shift():
+    from uncounted.link.cluster import cluster_reports
+
+    reports, pairs, _, _ = _population()
+    half = cluster_reports(pairs.iloc[::2], reports["report_key"].tolist(), threshold=0.5).cluster_of
+    result = linkage_uncertainty(reports, pairs, fixed_cluster_of=half, method="loglinear", n_draws=4, seed=2)
+    assert result.fixed_linkage["observed"] > result.persons["max"]  # missed links: too many persons
+    assert result.shift_from_fixed < -0.05  # ... and too high an estimate, which the draws correct
+    assert "moved the estimate" in result.summary()
+    assert result.to_dict()["shift_from_fixed"] == pytest.approx(result.shift_from_fixed)
+
+
 def test_threshold_sensitivity_has_fewer_persons_at_lower_thresholds():
     reports, pairs, _, _ = _population()
     pairs = pairs.assign(match_probability=np.where(np.arange(len(pairs)) % 2 == 0, 0.95, 0.6))

@@ -56,11 +56,20 @@ class LinkageUncertaintyResult:
             "method": self.method, "estimate": self.estimate, "interval": list(self.interval),
             "level": self.level, "linkage_uncertainty": True, "n_linkage_draws": self.n_linkage_draws,
             "linkage_share_of_variance": self.linkage_share, "persons_per_draw": self.persons,
-            "fixed_linkage": self.fixed_linkage, "strata": self.strata, "per_draw": self.per_draw,
+            "fixed_linkage": self.fixed_linkage, "shift_from_fixed": self.shift_from_fixed,
+            "strata": self.strata, "per_draw": self.per_draw,
             "warnings": self.warnings,
             "observed": self.fixed_linkage.get("observed"),
             "diagnostics": {"n_linkage_draws": self.n_linkage_draws, "linkage_share_of_variance": self.linkage_share},
         })
+
+    @property
+    def shift_from_fixed(self) -> float | None:
+        """(pooled estimate / estimate on the stored linkage) - 1: how far the linkage draws moved it."""
+        fixed = self.fixed_linkage.get("estimate")
+        if fixed is None or not math.isfinite(fixed) or fixed <= 0 or not math.isfinite(self.estimate):
+            return None
+        return self.estimate / fixed - 1
 
     def summary(self) -> str:
         lo, hi = self.interval
@@ -74,6 +83,11 @@ class LinkageUncertaintyResult:
             f"  with the stored linkage taken as certain: {fixed['estimate']:,.0f} [{_f(flo)} to {_f(fhi)}]",
             f"  {self.linkage_share:.0%} of the pooled variance comes from linkage; the rest is sampling.",
         ]
+        shift = self.shift_from_fixed
+        if shift is not None and abs(shift) >= 0.05:
+            lines.append(f"  The linkage draws moved the estimate {shift:+.0%} from the stored linkage's. That share "
+                         "counts only the spread between draws, not this shift: the stored linkage's match "
+                         "threshold disagrees with the match probabilities.")
         lines += [f"  WARNING {w}" for w in self.warnings]
         return "\n".join(lines)
 
