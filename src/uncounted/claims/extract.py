@@ -543,16 +543,20 @@ def _perpetrator_candidates(sent, cue_tok, excluded: set[int]) -> list:
             cands.append(tok)  # "accused X of killing"
         elif tok.dep_ == "nsubjpass" and head.lower_ in ("accused", "blamed", "charged", "suspected"):
             cands.append(tok)  # "the military has been accused of killing"
+        elif any(c.dep_ == "acl" and c.i in linked and any(g.dep_ == "dobj" for g in c.children)
+                 for c in tok.children) and _perp_ok(tok):
+            cands.append(tok)  # misparsed "militants executed 40 men" (verb as acl, with object)
         elif tok.dep_ == "nsubj" and any(c.lower_ == "behind" or c.lower_ == "responsible"
                                          for c in head.children) and _perp_ok(tok):
             cands.append(tok)  # "agencies were behind the disappearances"
         elif tok.dep_ == "nsubj" and head.i in linked and \
                 not any(c.dep_ == "auxpass" for c in head.children) and (
                     _perp_ok(tok) or tok.lower_ in ("they", "we")) and \
-                head.lower_ not in ("died", "die", "dies", "fled", "flee", "missing", "dead",
-                                    "disappeared", "vanished", "perished", "remain", "remained"):
+                (head.lower_ not in ("died", "die", "dies", "fled", "flee", "missing", "dead",
+                                     "disappeared", "vanished", "perished", "remain", "remained")
+                 or any(c.dep_ == "dobj" for c in head.children)):
             cands.append(tok)  # "security forces killed 12"
-        elif tok.dep_ == "nsubj" and head.lower_ in PERPETRATING_VERBS and _perp_ok(tok) and \
+        elif tok.dep_ == "nsubj" and head.lower_ in PERPETRATING_VERBS | {"holding"} and _perp_ok(tok) and \
                 tree_distance(tok, cue_tok) <= 4:
             cands.append(tok)  # "when security forces fired on protesters"
         elif tok.dep_ in ("compound", "amod", "nmod") and head.lower_ in MEANS_NOUNS and \

@@ -47,6 +47,8 @@ VIOLATION_PHRASES: list[tuple[re.Pattern, str]] = [
                 r"|\btaken (?:away )?from (?:their|his|her) homes?\b", re.I),
      "enforced disappearance"),
     (re.compile(r"\bshot dead\b|\bgunned down\b|\blost (?:their|his|her) lives\b"
+                r"|\b(?:burned|burnt) alive\b|\b(?:beaten|tortured|stabbed|hacked|stoned|burned|burnt|"
+                r"shot|starved|bludgeoned|strangled|crushed) to death\b"
                 r"|\bextra-?judicial(?:ly)? (?:killing|execution)s?\b|\bfake encounters?\b"
                 r"|\bstaged encounters?\b", re.I), "killing"),
     (re.compile(r"\btaken into custody\b|\brounded up\b|\bbehind bars\b", re.I),
