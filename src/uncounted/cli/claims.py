@@ -74,7 +74,14 @@ def extract_files(files: tuple[Path, ...], statement_date: dt.datetime | None, n
     paths = report_files(list(files))
     if not paths:
         raise ClaimsError("No .txt or .html reports found in the paths given.")
-    ws = None if no_store else open_workspace(workspace_path)
+    ws = None
+    if not no_store:
+        from uncounted.errors import WorkspaceError
+
+        try:
+            ws = open_workspace(workspace_path)
+        except WorkspaceError as exc:
+            raise WorkspaceError(f"{exc} To only print the claims, add --no-store.") from exc
     texts = [(read_report(p), p.name) for p in paths]
     sd = statement_date.date() if statement_date else None
     results = extract_many(texts, statement_date=sd, n_process=2 if len(texts) >= 200 else 1)
