@@ -202,6 +202,18 @@ def _same(name: str, pred, gold) -> bool:
     return pred == gold
 
 
+def _open_end(pred, gold, pred_date, gold_date):
+    """An open end ("since 1992": end null) equals an end on the statement date."""
+    if not isinstance(pred, dict) or not isinstance(gold, dict):
+        return pred
+    p_end, g_end = pred.get("end"), gold.get("end")
+    if g_end is None and p_end is not None and p_end in (pred_date, gold_date):
+        return {**pred, "end": None}
+    if p_end is None and g_end is not None and g_end in (pred_date, gold_date) and pred.get("start"):
+        return {**pred, "end": g_end}
+    return pred
+
+
 def _period(value) -> tuple:
     if isinstance(value, dict):
         return (str(value.get("start"))[:10] if value.get("start") else None,
@@ -273,6 +285,9 @@ def _score_claims(report: EvaluationReport, item: str, preds: list[dict], golds:
                 ok = _score_field(report.fields[name], name, pv or None, gv or None, aligned)
             else:
                 pv, gv = _get(p, name), _get(g, name)
+                if name == "period" and aligned:
+                    pv = _open_end(pv, gv, (p or {}).get("statement_date"),
+                                   (g or {}).get("statement_date"))
                 ok = _score_field(report.fields[name], name, pv, gv, aligned)
             if aligned and not ok:
                 wrong.append((name, pv, gv))
