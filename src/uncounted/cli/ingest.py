@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from uncounted.cli.common import workspace_option
 from uncounted.errors import ImportFailed, UncountedError
 
 SHOW_PROBLEMS = 20
@@ -25,7 +26,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(mapping_group)
 
 
-def _workspace(path: str | None) -> Any:
+def _workspace(path: Path | None) -> Any:
     from uncounted.records.workspace import Workspace
 
     return Workspace.open(path)
@@ -38,7 +39,7 @@ def _workspace(path: str | None) -> Any:
 @click.option("--kind", help="Kind of source when it is new: ngo_list, testimony, press, statement, official, "
               "morgue_or_hospital, other.")
 @click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="A mapping file (TOML) saying which column is which; see `uncounted mapping show`.")
+              help="A mapping file (TOML) saying which column is which; `uncounted mapping detect FILE` writes one to edit.")
 @click.option("--save-mapping", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the mapping used (detected or given) to this TOML file, to edit and reuse.")
 @click.option("--dry-run", is_flag=True, help="Read and check the whole file; show the mapping and the first "
@@ -52,13 +53,12 @@ def _workspace(path: str | None) -> Any:
               help="How to read numeric dates such as 05/06/1995 (default: the workspace's date_order).")
 @click.option("--pivot", "pivot", type=click.IntRange(0, 99),
               help="Two-digit years up to this are 20xx, above it 19xx (default: workspace setting).")
-@click.option("--workspace", "-w", "workspace_path", type=click.Path(file_okay=False),
-              help="Workspace folder (default: $UNCOUNTED_WORKSPACE or the current folder).")
+@workspace_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--no-progress", is_flag=True, help="Do not show a progress bar.")
 def import_command(file: Path, source: str, kind: str | None, mapping_path: Path | None, save_mapping: Path | None,
                    dry_run: bool, strict: bool, rejects_path: Path | None, encoding: str | None,
-                   delimiter: str | None, date_order: str | None, pivot: int | None, workspace_path: str | None,
+                   delimiter: str | None, date_order: str | None, pivot: int | None, workspace_path: Path | None,
                    as_json: bool, no_progress: bool) -> None:
     """Import a spreadsheet (CSV, XLSX or JSON Lines) as a document of SOURCE.
 

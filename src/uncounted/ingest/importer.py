@@ -190,7 +190,8 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
     result.mapping = _merged_mapping([m for _, m, _, _ in plans], explicit, gazetteer, vocabulary)
 
     normalisers: dict[str, Normalisers] = {}
-    rejects = RejectsWriter(rejects_path or _default_rejects_path(path), dry_run)
+    rejects = RejectsWriter(rejects_path or _default_rejects_path(path), dry_run,
+                            fallback_dir=None if rejects_path else Path(ws.path) / "rejects")
     counts: Counter[str] = Counter()
     kept: list[ImportProblem] = []
     groups = ProblemGroups()
@@ -622,8 +623,9 @@ def _advance(bar: Any, table: Table, rows: int) -> None:
 class RejectsWriter:
     """The rejected rows, as read, plus _row and _problems: written beside the file, UTF-8 with BOM."""
 
-    def __init__(self, path: str | Path, disabled: bool):
+    def __init__(self, path: str | Path, disabled: bool, fallback_dir: Path | None = None):
         self.path = Path(path)
+        self.fallback_dir = fallback_dir  # used when the file's own folder cannot be written to
         self.disabled = disabled
         self.handle: Any = None
         self.writer: Any = None
@@ -640,7 +642,15 @@ class RejectsWriter:
         if self.disabled:
             return
         if self.handle is None:
-            fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".rejects-", suffix=".csv")
+            try:
+                fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".rejects-", suffix=".csv")
+            except OSError as exc:
+                if self.fallback_dir is None:
+                    raise ImportFailed(f"The rejects file {self.path} cannot be written ({exc}); give another "
+                                       "place with --rejects.") from exc
+                self.fallback_dir.mkdir(parents=True, exist_ok=True)
+                self.path = self.fallback_dir / self.path.name
+                fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".rejects-", suffix=".csv")
             self.handle = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
             self.writer = csv.writer(self.handle)
         assert self.table is not None
