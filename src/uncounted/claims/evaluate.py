@@ -62,7 +62,7 @@ def canonical_hedges(values) -> set[str]:
 
 CLAIM_FIELDS = (
     "claim", "claimant.name", "claimant.role", "medium", "relayed_by", "statement_date",
-    "quantity.qualifier", "violation", "victim_group", "place", "period",
+    "quantity.bounds", "quantity.qualifier", "violation", "victim_group", "place", "period",
     "alleged_perpetrator", "attributed", "hedges", "evidence_text", "quotes",
 )
 ALLEGATION_FIELDS = ("allegation", "allegation.violation", "allegation.claimant.name",
@@ -202,6 +202,11 @@ def _same(name: str, pred, gold) -> bool:
     return pred == gold
 
 
+def _bounds(claim: dict) -> list:
+    q = claim.get("quantity") or {}
+    return [q.get("lower"), q.get("upper")]
+
+
 def _open_end(pred, gold, pred_date, gold_date):
     """An open end ("since 1992": end null) equals an end on the statement date."""
     if not isinstance(pred, dict) or not isinstance(gold, dict):
@@ -255,10 +260,14 @@ def _align(preds: list[dict], golds: list[dict], key) -> list[tuple[dict | None,
     return pairs
 
 
+def _figures(q: dict) -> set:
+    return {v for v in (q.get("lower"), q.get("upper")) if v is not None}
+
+
 def _claim_key(p: dict, g: dict) -> float | None:
     pq, gq = p.get("quantity") or {}, g.get("quantity") or {}
-    if (pq.get("lower"), pq.get("upper")) != (gq.get("lower"), gq.get("upper")):
-        return None
+    if not _figures(pq) or _figures(pq) != _figures(gq):
+        return None  # the same figures, whatever bounds an annotator gave "nearly 500"
     ov = overlap(p.get("evidence_text"), g.get("evidence_text"))
     return ov if ov >= 0.5 else None
 
@@ -283,6 +292,10 @@ def _score_claims(report: EvaluationReport, item: str, preds: list[dict], golds:
                 pv = bool((p or {}).get("quotes")) if p is not None else None
                 gv = bool((g or {}).get("quotes")) if g is not None else None
                 ok = _score_field(report.fields[name], name, pv or None, gv or None, aligned)
+            elif name == "quantity.bounds":
+                pv = _bounds(p) if p is not None else None
+                gv = _bounds(g) if g is not None else None
+                ok = _score_field(report.fields[name], name, pv, gv, aligned)
             else:
                 pv, gv = _get(p, name), _get(g, name)
                 if name == "period" and aligned:
