@@ -335,6 +335,8 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
             continue
         if built.problems:
             result.rows_with_warnings += 1
+        if len(result.preview) < PREVIEW_ROWS:
+            result.preview.append(_preview(table, built))
         raw_json = canonical_raw(built.raw)
         supersedes = None
         version = 1
@@ -354,8 +356,6 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
             result.added += 1
         result.imported += 1
         values = built.values
-        if len(result.preview) < PREVIEW_ROWS:
-            result.preview.append(_preview(table, built))
         if writer is None:
             continue
         if is_sqlite:
