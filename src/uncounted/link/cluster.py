@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from uncounted.errors import LinkageError
 
@@ -140,14 +140,23 @@ MAX_EVENT_GAP_DAYS = 730
 _UNINFORMATIVE = {"muhamad"}
 
 
+# Two tokens this similar (Jaro-Winkler) may be one name misspelt (Zubair / Zbuair):
+# the coherence guard only stops what is clearly different.
+TOKEN_AGREEMENT = 0.85
+
+
 @lru_cache(maxsize=2_000_000)
 def _tokens_agree(a: str, b: str) -> bool:
-    """Same token up to one letter, or one is an initial of the other."""
+    """Same token up to a misspelling, or one is an initial or a prefix of the other."""
     if a == b:
         return True
     if len(a) == 1 or len(b) == 1:
         return a[0] == b[0]
-    return Levenshtein.distance(a, b, score_cutoff=1) <= 1
+    if Levenshtein.distance(a, b, score_cutoff=1) <= 1:
+        return True
+    if min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
+        return True
+    return JaroWinkler.similarity(a, b) >= TOKEN_AGREEMENT
 
 
 def _names_clash(x: tuple[str, ...], y: tuple[str, ...]) -> bool:

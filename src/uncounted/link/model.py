@@ -45,7 +45,7 @@ __all__ = [
 # Built-in fields, compared when their columns hold any value.
 FIELDS = ("name", "father", "sex", "birth_year", "event_date", "place", "violation", "perpetrator")
 _FIELD_COLUMNS = {
-    "name": ["name_full", "name_key", "name_tokens", "name_rare", "name_btok"],
+    "name": ["name_full", "name_key", "name_tokens", "name_rare", "name_btok", "name_rare1"],
     "father": ["father_full", "father_key", "father_tokens", "father_rare", "father_btok"],
     "sex": ["sex"],
     "birth_year": ["birth_year_min", "birth_year_max"],
@@ -202,8 +202,14 @@ def _name_comparison(prefix: str, tf: bool, output: str, with_subset: bool):
         ),
     ]
     if with_subset:
-        levels.append(cll.ArraySubsetLevel(f"{prefix}_tokens").configure(
-            label_for_charts="one name's tokens all in the other"))
+        # the term frequency of the rarer of the two names' rarest tokens: "Ali" within
+        # "Ali Qureshi" says less than "Rashid" within "Rashid Chishti"
+        subset = cll.ArraySubsetLevel(f"{prefix}_tokens").configure(
+            label_for_charts="one name's tokens all in the other")
+        if tf:
+            subset = subset.configure(tf_adjustment_column=f"{prefix}_rare1", tf_adjustment_weight=1.0,
+                                      disable_tf_exact_match_detection=True)
+        levels.append(subset)
     levels += [
         cll.ArrayIntersectLevel(f"{prefix}_rare", 1).configure(label_for_charts="share a rare token"),
         cll.ArrayIntersectLevel(f"{prefix}_btok", 1).configure(label_for_charts="share a token that is not common"),
