@@ -106,49 +106,40 @@ def _skeleton(token: str) -> str:
 
 
 def _token_columns(tokens_series: pd.Series, prefix: str, rare_share: float) -> pd.DataFrame:
-    """Comparison columns for one name (own or father's) from its canonical tokens."""
+    """Comparison columns for one name (own or father's) from its canonical tokens.
+
+    Names repeat heavily, so every column is computed once per distinct token list.
+    """
+    as_tuples = tokens_series.map(lambda t: tuple(t) if t else ())
+    codes, uniques = pd.factorize(as_tuples, sort=False)
+    counts = np.bincount(codes, minlength=len(uniques))
     doc_freq: Counter[str] = Counter()
-    for toks in tokens_series:
-        if toks:
-            doc_freq.update(set(toks))
+    for toks, c in zip(uniques, counts):
+        for t in set(toks):
+            doc_freq[t] += int(c)
     n = max(len(tokens_series), 1)
-    cutoff = max(rare_share * n, 2.0)
-
-    def rare(toks):
-        if not toks:
-            return None
-        return sorted(t for t in set(toks) if doc_freq[t] <= cutoff)
-
-    def rarest(toks):
-        if not toks:
-            return None
-        return min(toks, key=lambda t: (doc_freq[t], t))
-
-    has = tokens_series.map(bool)
-    out = pd.DataFrame(index=tokens_series.index)
-    out[f"{prefix}_full"] = tokens_series.map(lambda t: " ".join(t) if t else None)
-    out[f"{prefix}_key"] = tokens_series.map(lambda t: " ".join(sorted(t)) if t else None)
-    out[f"{prefix}_tokens"] = tokens_series.map(lambda t: list(t) if t else None)
-    out[f"{prefix}_rare"] = tokens_series.map(rare)
-    out[f"{prefix}_rare1"] = tokens_series.map(rarest)
-    out[f"{prefix}_first"] = tokens_series.map(lambda t: t[0] if t else None)
-    out[f"{prefix}_initial"] = tokens_series.map(lambda t: t[0][:1] if t else None)
-    out[f"{prefix}_last"] = tokens_series.map(lambda t: t[-1] if t else None)
-    out[f"{prefix}_skel"] = tokens_series.map(
-        lambda t: " ".join(sorted(_skeleton(x) for x in t)) if t else None
-    )
+    rare_cutoff = max(rare_share * n, 2.0)
     common_cutoff = max(BLOCK_TOKEN_SHARE * n, 2.0)
 
-    def block_tokens(toks):
+    def derive(toks: tuple[str, ...]) -> tuple:
         if not toks:
-            return None
-        kept = sorted({t for t in toks if doc_freq[t] <= common_cutoff})
-        return kept or [rarest(toks)]
+            return (None,) * 12
+        rarest = min(toks, key=lambda t: (doc_freq[t], t))
+        kept = sorted({t for t in toks if doc_freq[t] <= common_cutoff}) or [rarest]
+        return (
+            " ".join(toks), " ".join(sorted(toks)), list(toks),
+            sorted({t for t in toks if doc_freq[t] <= rare_cutoff}), rarest,
+            toks[0], toks[0][:1], toks[-1], " ".join(sorted(_skeleton(x) for x in toks)),
+            kept, sorted({_skeleton(x) for x in kept}), None,
+        )
 
-    out[f"{prefix}_btok"] = tokens_series.map(block_tokens)
-    out[f"{prefix}_bskel"] = out[f"{prefix}_btok"].map(
-        lambda t: sorted({_skeleton(x) for x in t}) if t else None)
-    out.loc[~has, f"{prefix}_rare"] = None
+    names = ["full", "key", "tokens", "rare", "rare1", "first", "initial", "last", "skel", "btok", "bskel"]
+    table = [derive(t) for t in uniques]
+    out = pd.DataFrame(index=tokens_series.index)
+    for i, name in enumerate(names):
+        values = np.empty(len(table), dtype=object)
+        values[:] = [row[i] for row in table]
+        out[f"{prefix}_{name}"] = values[codes]
     return out
 
 
@@ -227,8 +218,12 @@ def prepare_reports(df: pd.DataFrame, *, rare_token_share: float = RARE_TOKEN_SH
     out["source"] = out["source"].astype(str)
     out["unique_id"] = out["report_key"]
 
-    records = out[["name_raw", "given_name", "family_name", "father_name"]].to_dict("records")
-    own_father = [_person_name(r) for r in records]
+    name_cols = ["name_raw", "given_name", "family_name", "father_name"]
+    # each distinct combination of the name columns is parsed once
+    combos = out[name_cols].astype(object).where(out[name_cols].notna(), None)
+    codes, uniques = pd.factorize(pd.Series(list(zip(*(combos[c] for c in name_cols)))), sort=False)
+    parsed = [_person_name(dict(zip(name_cols, u))) for u in uniques]
+    own_father = [parsed[c] for c in codes]
     own_tokens = pd.Series([_names.core_tokens(o) if o else None for o, _ in own_father], index=out.index)
     father_tokens = pd.Series([_names.core_tokens(f) if f else None for _, f in own_father], index=out.index)
     out["name_person"] = [o for o, _ in own_father]
