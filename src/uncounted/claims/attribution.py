@@ -57,6 +57,7 @@ class Context:
         self.medium_of: dict[str, str] = {}
         self.orgs: list[str] = []
         self.aliases: dict[str, str] = {}  # "HRCB" -> "Human Rights Council of Balochistan"
+        self.issuer: Speaker | None = None  # who issues the statement, when the text is one
 
     def note_role(self, name: str, role: str | None) -> None:
         parts = self.roles.setdefault(name, [])
@@ -87,6 +88,8 @@ class Context:
             return self.last_person
         if p in ("it", "its"):
             return self.last_org or self.last_speaker
+        if p in ("we", "us", "our"):
+            return self.issuer or self.last_org or self.last_speaker
         return self.last_speaker
 
     def set_org(self, sp: Speaker) -> Speaker:

@@ -61,7 +61,7 @@ PERIOD_RE = re.compile(
     rf"|(?P<since>since|from)\s+(?:(?:early|late|mid)[- ])?(?P<s>{_rename(DATE_EXPR, '_s')})"
     rf"|(?P<yrange>{_YEAR})\s*(?:-|–|to)\s*(?P<yend>{_YEAR}|\d\d)\b"
     rf"|(?:(?:over|in|during|for|within)\s+the\s+(?:past|last|previous)|over)\s+(?P<n>{_NUMWORD}|few|several)?\s*(?P<unit>years?|months?|weeks?|days?|decades?)\b(?!\s+(?:ago|later|earlier|before|after))"
-    rf"|(?P<rel>last|this|past|previous)\s+(?P<runit>year|month|week)"
+    rf"|(?P<sincerel>since\s+)?(?P<rel>last|this|past|previous)\s+(?P<runit>year|month|week)"
     rf"|(?:(?P<prep>in|during|on|of|throughout)\s+(?:the\s+)?)?(?:(?:early|late|mid)[- ])?(?P<one>{_rename(DATE_EXPR, '_o')}))\b",
     re.IGNORECASE,
 )
@@ -187,7 +187,10 @@ def _resolve_period(m: re.Match, ref: date | None) -> Span | None:
         unit = m.group("unit").lower().rstrip("s")
         return Span(_back(ref, unit, count), ref)
     if m.group("rel"):
-        return _relative_unit(m.group("rel").lower(), m.group("runit").lower(), ref)
+        span = _relative_unit(m.group("rel").lower(), m.group("runit").lower(), ref)
+        if span is not None and m.group("sincerel"):
+            return Span(span.start, ref)  # "since last year": from its first day until now
+        return span
     if m.group("one"):
         return resolve_date(m, "_o", ref)
     return None

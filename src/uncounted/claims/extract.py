@@ -304,6 +304,8 @@ def counted_noun(anchor):
     if anchor.dep_ in ("nummod", "quantmod", "amod", "npadvmod", "compound") and \
             anchor.head.pos_ in ("NOUN", "PROPN", "ADJ") and anchor.head.i > anchor.i:
         head = anchor.head
+        if head.pos_ == "ADJ" and head.head.pos_ in ("NOUN", "PROPN") and head.head.i > head.i:
+            head = head.head  # "30 more people", "12 other activists"
         if head.lower_ in ("dozen", "hundred", "thousand", "lakh", "million") and \
                 head.head.pos_ in ("NOUN", "PROPN"):
             head = head.head
@@ -680,6 +682,41 @@ def _figure_is_count(anchor, noun) -> bool:
                            "npadvmod", "ROOT", "oprd", "dative", "advmod", "nummod")
 
 
+PERSON_DESCRIPTIONS = {
+    "student", "teacher", "schoolteacher", "journalist", "activist", "lawyer", "farmer", "worker",
+    "leader", "driver", "shopkeeper", "labourer", "laborer", "doctor", "engineer", "resident",
+    "man", "woman", "boy", "girl", "youth", "cleric", "trader", "poet", "writer", "member",
+    "son", "daughter", "brother", "father", "mother", "husband", "wife", "reporter", "blogger",
+    "politician", "councillor", "official", "officer", "policeman", "soldier", "vendor", "tailor",
+}
+
+
+RELATION_WORDS = {"family", "families", "members", "relatives", "brother", "sister", "father",
+                  "mother", "wife", "husband", "son", "daughter", "lawyer", "lawyers", "cousin",
+                  "parents", "uncle", "colleagues", "friends"}
+
+
+def _relative_of(ent) -> bool:
+    """'Family members of X said ...': X is named inside the speaker's phrase as the victim."""
+    head = ent.root.head
+    return head.lower_ == "of" and head.head.lower_ in RELATION_WORDS
+
+
+def _described_as_person(ent) -> bool:
+    """An entity the small model mislabels ("Shah Jahan Baloch" as ORG) that the sentence
+    describes as a person: "X, a 28-year-old schoolteacher", "X, 32,"."""
+    if ent.label_ not in ("ORG", "GPE", "NORP", "FAC", "LOC") or len(ent) < 2:
+        return False
+    if any(t.lower_ in lx.ORG_WORDS for t in ent):
+        return False
+    root = ent.root
+    for child in root.children:
+        if child.dep_ == "appos" and child.lower_ in PERSON_DESCRIPTIONS:
+            return True
+    after = ent.doc.text[ent.end_char: ent.end_char + 8]
+    return bool(re.match(r",\s*\d{1,2}\s*,", after))
+
+
 def _released(tok) -> bool:
     """True when the figure counts people freed, rescued or traced, not victims."""
     cur = tok
@@ -733,6 +770,7 @@ class _Extractor:
         self.issuer = Speaker(report.issuer, None, "org") if report.issuer else None
         if self.issuer is not None:
             self.ctx.set_org(self.issuer)
+            self.ctx.issuer = self.issuer
 
     def run(self) -> None:
         for pi, doc in enumerate(self.docs):
@@ -938,7 +976,9 @@ class _Extractor:
         found = False
         seen: set[str] = set()
         for ent in sent.ents:
-            if ent.label_ != "PERSON" or any(t.i in excluded for t in ent):
+            if any(t.i in excluded for t in ent) and not _relative_of(ent):
+                continue
+            if ent.label_ != "PERSON" and not _described_as_person(ent):
                 continue
             name = re.sub(r"['’]s$", "", ent.text).strip()
             if len(name.split()) < 2 or (ent.text.endswith("s") and ent.text in lx.PEOPLE_NOUNS):

@@ -53,6 +53,7 @@ VIOLATION_PHRASES: list[tuple[re.Pattern, str]] = [
                 r"|\bstaged encounters?\b", re.I), "killing"),
     (re.compile(r"\btaken into custody\b|\brounded up\b|\bbehind bars\b", re.I),
      "arbitrary detention"),
+    (re.compile(r"\belectric(?:al)? shocks?\b|\bwaterboard\w*", re.I), "torture"),
     (re.compile(r"\bforced (?:from|out of) (?:their )?homes\b|\bdriven from\b", re.I),
      "displacement"),
 ]
@@ -152,7 +153,9 @@ PERPETRATOR_HEADS = {
     "navy", "gendarmerie", "constabulary", "wing", "party", "outfit", "organisation",
     "organization", "elements", "cadres", "mob", "mobs", "hitmen", "sicarios", "army's",
     "drones", "aircraft", "warplanes", "jets", "brigade", "brigades", "isis", "farc", "eln", "npa",
-    "ltte", "al-shabaab", "hamas", "hezbollah", "junta", "tatmadaw", "military's",
+    "ltte", "al-shabaab", "hamas", "hezbollah", "junta", "tatmadaw", "military's", "militiamen",
+    "jihadists", "extremists", "terrorists", "separatists", "bandits", "kidnappers", "abductors",
+    "raiders", "policemen", "guardsmen",
 }
 PERPETRATOR_RE = re.compile(
     r"\b(?:security forces|law[- ]enforcement (?:agencies|personnel|officials)|intelligence agencies"
@@ -184,7 +187,7 @@ ORG_WORDS = {
     "corps", "authority", "authorities", "administration", "un", "nations", "programme",
     "fund", "unicef", "ohchr", "unhcr", "icrc", "red", "crescent", "cross", "jirga", "bar",
 }
-PRONOUNS = {"he", "she", "they", "it", "his", "her", "their", "its", "him", "them"}
+PRONOUNS = {"he", "she", "they", "it", "his", "her", "their", "its", "him", "them", "we", "us"}
 GENERIC_SPEAKERS = {
     "police", "officials", "official", "authorities", "residents", "witnesses", "sources",
     "relatives", "family", "families", "doctors", "hospital", "spokesman", "spokeswoman",
