@@ -153,14 +153,17 @@ def test_hav_agrees_with_r_lcmcr():
 @needs_data
 @pytest.mark.slow
 def test_diabetes_agrees_with_r_lcmcr():
-    """README: R LCMCR median 2,365 [2,261-3,186]. The posterior is skewed with a long right
-    tail that the chains cross slowly (R and ours: ESS ~300 per 10,000 draws), so the median
-    and the upper end move between runs (R 2 × 5,000 draws: 2,400 [2,258-3,164])."""
+    """README: R LCMCR median 2,365 [2,261-3,186]. The posterior has a sharp lower end and a
+    long right tail that the chains cross slowly (bulk ESS 200-300 per 8,000-10,000 draws, in R
+    and here), so the median wanders: R gave 2,365, 2,400 and 2,505 in three runs, chain medians
+    of one run here 2,403-2,577. The lower quantiles are stable (R: 2.5% 2,258-2,261, 25%
+    2,313-2,324), the 97.5% quantile moderately (R: 3,164-3,200)."""
     res = _fit_quietly(LCMCR(burnin=10_000, samples=2_000, thinning=100, chains=4, seed=11), _table("care1_Diabetes.csv"))
-    lo, hi = res.interval(0.95)
-    assert 2_320 <= res.estimate <= 2_480
-    assert 2_230 <= lo <= 2_290
-    assert 2_900 <= hi <= 3_450
+    lo, q25, hi = np.quantile(res.draws, [0.025, 0.25, 0.975])
+    assert 2_240 <= lo <= 2_285
+    assert 2_295 <= q25 <= 2_350
+    assert 2_330 <= res.estimate <= 2_600
+    assert 2_950 <= hi <= 3_450
 
 
 # --------------------------------------------------------------------------- invariance, calibration

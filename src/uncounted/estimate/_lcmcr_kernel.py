@@ -25,6 +25,12 @@ The sampler works on the pattern table: each observed cell carries a count
 and we draw how many of its people are in each class (a multinomial), which
 is the same in distribution as drawing one class per person.
 
+State: ``log_nu`` (K, log class weights), ``lam`` (J × K × 2; lam[j, k, 1] = lambda_jk and
+lam[j, k, 0] = 1 - lambda_jk, both kept to avoid cancellation), ``count_z`` (observed cells × K,
+people per class), ``count0`` (K, unobserved people per class), ``scalars`` = [alpha, n0].
+Class weights of a pattern are plain products (faster than logs); they fall back to logs only
+if they would underflow.
+
 All state lives in plain arrays so that the chain can be advanced in chunks
 (for progress bars) and each chain runs in its own thread (the kernel
 releases the GIL). Random numbers come from a numpy ``Generator`` per chain,
@@ -111,41 +117,47 @@ def _multinomial_into(
 
 
 @njit(cache=True, nogil=True)
-def _class_log_weights(cell: np.ndarray, log_nu: np.ndarray, log_lam: np.ndarray, out: np.ndarray) -> None:
-    """log nu_k + sum_j log P(x_j | class k), for one capture pattern."""
+def _class_weights(cell: np.ndarray, nu: np.ndarray, log_nu: np.ndarray, lam: np.ndarray, out: np.ndarray) -> None:
+    """Unnormalised class probabilities of one capture pattern: nu_k prod_j P(x_j | class k).
+
+    Computed as plain products; when even the largest underflows (only with very many lists
+    and tiny probabilities) they are recomputed in logs and rescaled.
+    """
     J = cell.shape[0]
-    K = log_nu.shape[0]
+    K = nu.shape[0]
+    top = 0.0
     for k in range(K):
-        lp = log_nu[k]
+        w = nu[k]
         for j in range(J):
-            lp += log_lam[j, k, cell[j]]
-        out[k] = lp
+            w *= lam[j, k, cell[j]]
+        out[k] = w
+        if w > top:
+            top = w
+    if top < 1e-250:
+        m = _NEG_INF
+        for k in range(K):
+            lp = log_nu[k]
+            for j in range(J):
+                lp += np.log(lam[j, k, cell[j]])
+            out[k] = lp
+            if lp > m:
+                m = lp
+        for k in range(K):
+            out[k] = np.exp(out[k] - m)
 
 
 @njit(cache=True, nogil=True)
-def _exp_normalised(logw: np.ndarray, out: np.ndarray) -> None:
-    """out = exp(logw - max(logw)): unnormalised weights safe from underflow."""
-    m = _NEG_INF
-    for k in range(logw.shape[0]):
-        if logw[k] > m:
-            m = logw[k]
-    for k in range(logw.shape[0]):
-        out[k] = np.exp(logw[k] - m)
-
-
-@njit(cache=True, nogil=True)
-def _sample_classes_observed(rng, cells, freq, log_nu, log_lam, count_z, logw, w, row, scratch) -> None:
+def _sample_classes_observed(rng, cells, freq, nu, log_nu, lam, count_z, w, row, scratch) -> None:
     """Per observed cell, how many of its people fall in each latent class."""
     for m in range(cells.shape[0]):
-        _class_log_weights(cells[m], log_nu, log_lam, logw)
-        _exp_normalised(logw, w)
+        _class_weights(cells[m], nu, log_nu, lam, w)
         _multinomial_into(rng, freq[m], w, row, scratch)
         for k in range(row.shape[0]):
             count_z[m, k] = row[k]
 
 
 @njit(cache=True, nogil=True)
-def _sample_lambda(rng, cells, count_z, count0, log_lam) -> None:
+def _sample_lambda(rng, cells, count_z, count0, lam) -> None:
     """lambda_jk ~ Beta(1 + captured in class k, 1 + not captured in class k)."""
     M, J = cells.shape
     K = count0.shape[0]
@@ -162,8 +174,8 @@ def _sample_lambda(rng, cells, count_z, count0, log_lam) -> None:
             ga = rng.standard_gamma(1.0 + ones)
             gb = rng.standard_gamma(1.0 + zeros)
             s = ga + gb
-            log_lam[j, k, 1] = np.log(ga / s)
-            log_lam[j, k, 0] = np.log(gb / s)
+            lam[j, k, 1] = ga / s
+            lam[j, k, 0] = gb / s  # kept separately: 1 - lambda would lose precision near 1
 
 
 @njit(cache=True, nogil=True)
@@ -199,17 +211,18 @@ def _sample_nu(rng, count_k, alpha, total, log_nu) -> None:
 
 
 @njit(cache=True, nogil=True)
-def _prob_missed(log_nu, log_lam, logw0) -> float:
-    """p0 = sum_k nu_k prod_j (1 - lambda_jk); also fills the per-class log terms."""
-    K = log_nu.shape[0]
-    J = log_lam.shape[0]
+def _prob_missed(nu, lam, w0) -> float:
+    """p0 = sum_k nu_k prod_j (1 - lambda_jk); also fills the per-class terms (for the classes
+    of the unobserved)."""
+    K = nu.shape[0]
+    J = lam.shape[0]
     p0 = 0.0
     for k in range(K):
-        lp = log_nu[k]
+        w = nu[k]
         for j in range(J):
-            lp += log_lam[j, k, 0]
-        logw0[k] = lp
-        p0 += np.exp(lp)
+            w *= lam[j, k, 0]
+        w0[k] = w
+        p0 += w
     return p0
 
 
@@ -242,7 +255,7 @@ def gibbs_sweeps(
     cells: np.ndarray,
     freq: np.ndarray,
     log_nu: np.ndarray,
-    log_lam: np.ndarray,
+    lam: np.ndarray,
     count_z: np.ndarray,
     count0: np.ndarray,
     scalars: np.ndarray,
@@ -270,7 +283,7 @@ def gibbs_sweeps(
     n = 0
     for m in range(M):
         n += freq[m]
-    logw = np.empty(K)
+    nu = np.empty(K)
     w = np.empty(K)
     row = np.zeros(K, dtype=np.int64)
     scratch = np.empty(K)
@@ -280,14 +293,17 @@ def gibbs_sweeps(
     redraws_total = 0
     stored = 0
     for it in range(n_sweeps):
-        _sample_classes_observed(rng, cells, freq, log_nu, log_lam, count_z, logw, w, row, scratch)
-        _sample_lambda(rng, cells, count_z, count0, log_lam)
+        for k in range(K):
+            nu[k] = np.exp(log_nu[k])
+        _sample_classes_observed(rng, cells, freq, nu, log_nu, lam, count_z, w, row, scratch)
+        _sample_lambda(rng, cells, count_z, count0, lam)
         kstar = _count_classes(count_z, count0, count_k)
         _sample_nu(rng, count_k, alpha, n + n0, log_nu)
-        p0 = _prob_missed(log_nu, log_lam, logw)
+        for k in range(K):
+            nu[k] = np.exp(log_nu[k])
+        p0 = _prob_missed(nu, lam, w)
         n0, redraws = _sample_n0(rng, n, p0, n0_max)
         redraws_total += redraws
-        _exp_normalised(logw, w)
         _multinomial_into(rng, n0, w, count0, scratch)
         if update_alpha:
             # Gamma(a + K - 1, rate b - log nu_K): conjugate update of the DP concentration
@@ -322,7 +338,7 @@ def initial_state(rng: np.random.Generator, cells: np.ndarray, freq: np.ndarray,
         log_nu[k] = la - lsum + log_rest
         log_rest += lb - lsum
     log_nu[K - 1] = log_rest
-    log_lam = np.empty((J, K, 2))
+    lam = np.empty((J, K, 2))
     for j in range(J):
         captured = 0
         for m in range(M):
@@ -330,19 +346,19 @@ def initial_state(rng: np.random.Generator, cells: np.ndarray, freq: np.ndarray,
                 captured += freq[m]
         p = captured / n
         for k in range(K):
-            log_lam[j, k, 1] = np.log(p)
-            log_lam[j, k, 0] = np.log1p(-p)
+            lam[j, k, 1] = p
+            lam[j, k, 0] = 1.0 - p
     count_z = np.zeros((M, K), dtype=np.int64)
     count0 = np.zeros(K, dtype=np.int64)
     scalars = np.array([0.3 / K, 0.0])
-    return log_nu, log_lam, count_z, count0, scalars
+    return log_nu, lam, count_z, count0, scalars
 
 
 @njit(cache=True, nogil=True)
-def relabel_classes_by_weight(log_nu, log_lam, count_z, count0) -> None:
+def relabel_classes_by_weight(log_nu, lam, count_z, count0) -> None:
     """Put the latent classes in decreasing order of nu (as R does after warm-up)."""
     order = np.argsort(-log_nu, kind="mergesort")
     log_nu[:] = log_nu[order].copy()
-    log_lam[:] = log_lam[:, order, :].copy()
+    lam[:] = lam[:, order, :].copy()
     count_z[:] = count_z[:, order].copy()
     count0[:] = count0[order].copy()
