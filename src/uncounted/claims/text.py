@@ -109,9 +109,9 @@ def report_files(paths: list[Path]) -> list[Path]:
 
 
 _DATELINE_RE = re.compile(
-    r"^\s*(?P<place>[A-Z][A-Za-z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.'\- ]{1,30})?)"
+    r"^\s*(?:\((?P<agency0>[A-Z][\w. ]{1,30})\)\s*(?:-|–|—|:)\s+|(?P<place>[A-Z][A-Za-z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.'\- ]{1,30})?)"
     r"(?:,\s*(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Za-z]{3,9}\.?(?:\s+\d{4})?))?"
-    r"\s*(?:\((?P<agency>[^)]{1,40})\)\s*(?:-|–|—|:)?|(?:-|–|—|:))\s+"
+    r"\s*(?:\((?P<agency>[^)]{1,40})\)\s*(?:-|–|—|:)?|(?:-|–|—|:))\s+)"
 )
 _CLOSING_RELAY_RE = re.compile(
     r"(?:based on (?:an? |the )?(?P<a>[A-Z][\w.&' -]{1,40}?) (?:report|dispatch|story)s?"
@@ -196,13 +196,16 @@ def split_report(text: str, statement_date: date | None = None) -> Report:
         kept.append(para)
     for i, para in enumerate(kept[:4]):
         dm = _DATELINE_RE.match(para)
-        if not (dm and (dm.group("agency") or dm.group("date") or dm.group("place").isupper())):
+        if not (dm and (dm.group("agency0") or dm.group("agency") or dm.group("date") or
+                        dm.group("place").split(",")[0].isupper())):
             continue
         if any(len(p.split()) >= 30 for p in kept[:i]):
             break  # a dateline comes first in the body; this one is something else
-        report.dateline_place = dm.group("place").strip().title()
-        if dm.group("agency"):
-            relays.insert(0, dm.group("agency").strip())
+        if dm.group("place"):
+            report.dateline_place = dm.group("place").strip().title()
+        agency = dm.group("agency0") or dm.group("agency")
+        if agency:
+            relays.insert(0, agency.strip())
         if dm.group("date"):
             report.dateline_date = parse_date(dm.group("date"), published or statement_date)
         # what comes before the dateline is a headline, kicker or byline: not the report
