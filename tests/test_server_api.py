@@ -234,6 +234,8 @@ def test_edit_writes_a_new_version(case_site, workspace) -> None:  # type: ignor
                             headers={"X-CSRF-Token": csrf})
     assert response.status_code == 200 and response.json()["version"] == 2
     assert client.get(f"/api/reports/{key}").json()["event_place"] == "Kech"
+    found = client.get("/api/persons", params={"place": "Kech"}).json()["results"]
+    assert [p["id"] for p in found] == [case.person_ids[0]], "the search index follows the edit"
     refused = client.patch(f"/api/reports/{key}", json={"changes": {"source_id": "2"}, "reason": "x"},
                            headers={"X-CSRF-Token": csrf})
     assert refused.status_code == 422

@@ -69,14 +69,19 @@ def current_run_id(session: Session) -> int | None:
                            .order_by(LinkageRun.id.desc()).limit(1)).scalar_one_or_none()
 
 
-def build_index(session: Session, run_id: int) -> int:
-    """(Re)build the search rows of one linkage run; return the number of rows written."""
-    session.execute(delete(PersonSearchRow).where(PersonSearchRow.run_id == run_id))
+def build_index(session: Session, run_id: int, report_keys: list[str] | None = None) -> int:
+    """(Re)build the search rows of one linkage run (or only of some reports); return the number of
+    rows written."""
+    delete_stmt = delete(PersonSearchRow).where(PersonSearchRow.run_id == run_id)
     stmt = (select(PersonReport.person_id, Report.report_key, Report.source_id, Report.name_key,
                    Report.name_raw, Report.violation, Report.event_place, Report.event_date_start,
                    Report.event_date_end)
             .join(Report, and_(Report.report_key == PersonReport.report_key, Report.is_current.is_(True)))
             .where(PersonReport.run_id == run_id, Report.withdrawn.is_(False)))
+    if report_keys is not None:
+        delete_stmt = delete_stmt.where(PersonSearchRow.report_key.in_(report_keys))
+        stmt = stmt.where(PersonReport.report_key.in_(report_keys))
+    session.execute(delete_stmt)
     batch: list[dict[str, Any]] = []
     written = 0
     for row in session.execute(stmt):
@@ -94,6 +99,13 @@ def build_index(session: Session, run_id: int) -> int:
         session.execute(insert(PersonSearchRow), batch)
         written += len(batch)
     return written
+
+
+def reindex_report(session: Session, report_key: str) -> None:
+    """Refresh one report's rows in the current run's index (after an edit)."""
+    run_id = current_run_id(session)
+    if run_id is not None:
+        build_index(session, run_id, [report_key])
 
 
 def ensure_index(session: Session, run_id: int, cache_key: str = "") -> None:

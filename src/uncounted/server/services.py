@@ -369,7 +369,7 @@ def edit_report(db: Session, principal: Principal, report_key: str, changes: dic
         new = write_new_version(db, report_key, cleaned, actor=principal.username, reason=reason)
     except UncountedError as exc:
         raise ApiError(422, "invalid_request", str(exc)) from exc
-    search.forget_indexes()
+    search.reindex_report(db, report_key)
     return {"report_key": report_key, "version": new.version}
 
 
