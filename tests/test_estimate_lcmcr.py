@@ -250,6 +250,22 @@ def test_multinomial_sampler_has_the_right_means_on_both_paths():
         assert np.all(np.abs(sums / reps - expected) <= 5 * sd + 1e-12)
 
 
+
+def test_class_weights_survive_underflow_with_many_lists():
+    """60 lists with capture probabilities of 1e-6: the plain products underflow to zero, the
+    log fallback must still give the right relative weights."""
+    J, K = 60, 3
+    cell = np.ones(J, dtype=np.int64)
+    lam = np.empty((J, K, 2))
+    lam[:, :, 1] = np.array([1e-6, 2e-6, 5e-7])
+    lam[:, :, 0] = 1 - lam[:, :, 1]
+    log_nu = np.log(np.array([0.5, 0.3, 0.2]))
+    out = np.empty(K)
+    kernel._class_weights(cell, np.exp(log_nu), log_nu, lam, out)
+    logw = log_nu + J * np.log(lam[0, :, 1])
+    expected = np.exp(logw - logw.max())
+    np.testing.assert_allclose(out / out.sum(), expected / expected.sum(), rtol=1e-10)
+
 def test_missing_count_draw_matches_the_negative_binomial_mean():
     rng = np.random.default_rng(1)
     n, p0 = 500, 0.6
