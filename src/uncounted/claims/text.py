@@ -154,7 +154,10 @@ def split_report(text: str, statement_date: date | None = None) -> Report:
         else:
             paras.append(" ".join(block.split()))
     if len(paras) == 1 and "\n" in text.strip():
-        paras = [" ".join(p.split()) for p in text.splitlines() if p.strip()]
+        lines = [" ".join(p.split()) for p in text.splitlines() if p.strip()]
+        ended = sum(1 for ln in lines if re.search(r"[.!?:\"”’)]$", ln))
+        if ended > len(lines) / 2:  # one paragraph per line; hard-wrapped text stays joined
+            paras = lines
     report = Report(paragraphs=[])
     relays: list[str] = []
     published: date | None = None
