@@ -149,7 +149,8 @@ def split_report(text: str, statement_date: date | None = None) -> Report:
     for i, block in enumerate(blocks):
         lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
         # header blocks ("Party, Secretariat, City" / "Date: 19 June 2022") keep their lines apart
-        if len(lines) > 1 and i < 3 and all(len(ln) < 60 for ln in lines):
+        if len(lines) > 1 and i < 3 and all(len(ln) < 60 and not ln[0].islower() and
+                                            not ln.endswith(".") for ln in lines):
             paras.extend(lines)
         else:
             paras.append(" ".join(block.split()))
