@@ -213,3 +213,26 @@ def test_end_to_end_on_a_small_simulated_workspace_stores_a_run(tmp_path: Path):
         assert runs[0]["result"]["n_linkage_draws"] == 3
     finally:
         ws.dispose()
+
+
+@pytest.mark.slow
+def test_linkage_study_on_one_small_replicate(tmp_path: Path):
+    from uncounted.simulate.linkage_study import run_linkage_study
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        study = run_linkage_study(replicates=1, victims=300, method="loglinear", n_draws=2, seed=1,
+                                  thresholds=[0.5], workdir=tmp_path, progress=False)
+    assert not study.failures
+    row = study.table().iloc[0]
+    manifest = json.loads((tmp_path / "replicate-000" / "lists" / "manifest.json").read_text(encoding="utf-8"))
+    assert row["truth"] == manifest["truth"]["victims"] == 300
+    assert row["true_persons"] == manifest["truth"]["observed_persons"]
+    assert study.kinds == ["fixed", "pooled", "oracle", "threshold_0.5"]
+    assert study.replicates[0].estimates["oracle"]["observed"] == row["true_persons"]
+    assert study.replicates[0].estimates["fixed"]["observed"] == row["persons_found"]
+    summary = study.summary_table().set_index("estimate")
+    assert summary.loc["oracle", "mean_bias"] == pytest.approx(row["oracle_estimate"] - 300)
+    data = json.loads(json.dumps(study.to_dict()))
+    assert data["SYNTHETIC"] is True and data["settings"]["victims"] == 300
+    assert "SYNTHETIC" in study.report()
