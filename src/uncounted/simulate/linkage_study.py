@@ -7,16 +7,22 @@ Each replicate runs the whole pipeline on a SYNTHETIC population of known size:
 2. import every list into a temporary workspace (`uncounted.demo.import_lists`, the same
    mapping files as the demo) and link it with uncounted's own linker (`link_workspace`);
 3. compare the persons found with the true persons on the lists (`evaluate_workspace`);
-4. estimate the total three ways, with the same estimator and settings:
+4. estimate the total in several ways, with the same estimator and settings:
    * **fixed**: the stored linkage (match threshold) taken as certain, the usual estimate;
    * **pooled**: `linkage_uncertainty_workspace`, plausible linkages drawn from the match
      probabilities and pooled into one interval;
    * **oracle**: the true linkage (from truth.csv), which no analyst has. It separates the
      error of the model from the error of the linkage: when the oracle misses, linkage is not
-     the (only) problem.
+     the (only) problem;
+   * optionally (`thresholds=`) with the persons formed at other match thresholds, and
+     (`review_pairs=`) again after a reviewer who is always right decided the pairs nearest the
+     threshold.
 
     result = run_linkage_study(replicates=6, victims=2000, n_draws=15, seed=7)
-    print(result.table()); print(result.summary_table()); result.to_dict()
+    print(result.report()); result.table(); result.summary_table(); result.to_dict()
+
+A replicate that fails (e.g. the linker's training stops) is left out and listed in
+`result.failures` with its error; the study goes on.
 
 **Strata.** The default estimates the total without strata. Stratifying by violation is not
 defensible on these lists: the morgue register writes every body as a killing, so a disappeared
