@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 # Built-in fields, compared when their columns hold any value.
-FIELDS = ("name", "father", "sex", "birth_year", "event_date", "place", "violation", "perpetrator")
+FIELDS = ("name", "father", "sex", "birth_year", "event_date", "place", "violation", "perpetrator", "list")
 _FIELD_COLUMNS = {
     "name": ["name_full", "name_key", "name_tokens", "name_rare", "name_btok", "name_rare1"],
     "father": ["father_full", "father_key", "father_tokens", "father_rare", "father_btok"],
@@ -53,6 +53,7 @@ _FIELD_COLUMNS = {
     "place": ["event_place", "event_place_parent"],
     "violation": ["violation"],
     "perpetrator": ["perpetrator_category"],
+    "list": ["source"],  # lists rarely name one person twice: same-list pairs need more evidence
 }
 _INT_COLUMNS = {"birth_year_min", "birth_year_max", "event_day_start", "event_day_end", "event_year",
                 "event_year2", "event_month", "event_win", "event_win2"}
@@ -288,6 +289,7 @@ def _build_comparisons(settings: LinkageSettings, fields: list[str]) -> list:
         "place": lambda: _place_comparison(tf),
         "violation": lambda: _categorical_comparison("violation", "violation"),
         "perpetrator": lambda: _categorical_comparison("perpetrator_category", "perpetrator"),
+        "list": lambda: _categorical_comparison("source", "list"),
     }
     comps = [builders[f]() for f in fields]
     comps += [_extra_comparison(e) for e in settings.extra_comparisons]
