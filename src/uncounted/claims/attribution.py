@@ -376,6 +376,30 @@ def medium_in(text: str) -> str | None:
     return None
 
 
+def medium_of_sentence(sent, verbs: list) -> str | None:
+    """The medium a sentence names for its act of speaking, not inside what is reported.
+
+    A cue counts when the nearest verb above it is a verb of saying ("said in a statement",
+    "told reporters", "A report by X said"); "were investigating the report of an abduction"
+    names no medium.
+    """
+    for label, pattern in lx.MEDIUM_PATTERNS:
+        for m in pattern.finditer(sent.text):
+            span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(),
+                                      alignment_mode="expand")
+            if span is None or any(_speech_cue(t) for t in span):
+                return label
+    return None
+
+
+def _speech_cue(tok) -> bool:
+    for anc in [tok, *tok.ancestors]:
+        if anc.pos_ in ("VERB", "AUX"):
+            return anc.lower_ in lx.REPORTING_VERBS or anc.lower_ in ("according", "speaking",
+                                                                      "addressing", "posted")
+    return True
+
+
 _PAPER_RE = re.compile(
     r"\b(?:told|quoted by|reported by|interview with|according to|speaking to|cited by|wrote in|"
     r"published by|report in|reports in|carried by)\s+(?:the\s+)?"

@@ -15,8 +15,8 @@ from typing import Iterable, Iterator
 
 from . import lexicon as lx
 from .attribution import (
-    Context, Speaker, _QuoteSpan, _QUOTE_RE, _subject_of, according_to, hedges_in, medium_in,
-    relays_in, reporting_verbs, speaker_of_verb,
+    Context, Speaker, _QuoteSpan, _QUOTE_RE, _subject_of, according_to, hedges_in,
+    medium_of_sentence, relays_in, reporting_verbs, speaker_of_verb,
 )
 from .dates import DATE_RE, find_periods
 from .nlp import load_pipeline
@@ -801,7 +801,7 @@ class _Extractor:
         verbs = reporting_verbs(sent)
         outside_quote = [v for v in verbs if not self._in_quote(v.idx, quotes)]
         speakers: list[tuple[object, Speaker]] = []
-        medium = medium_in(sent.text)
+        medium = medium_of_sentence(sent, outside_quote)
         for v in outside_quote:
             sp = speaker_of_verb(v, self.ctx, sent)
             if sp is not None:
