@@ -140,3 +140,36 @@ def test_dateline_parsing():
 
 def test_claim_is_a_dataclass_with_plain_dict():
     assert isinstance(extract_claims(REPORT).claims[0], Claim)
+
+
+def test_quote_opened_after_said_colon_and_acronym_alias():
+    text = ("LAHORE, June 1, 2020 (AFP) - Rights activist Asma Jilani said: \u201cAt least 60 women "
+            "were killed in the province last month. The police did nothing.\u201d\n\n"
+            "The Human Rights Council of Punjab (HRCP) said in its monthly report that 56 people "
+            "were abducted in March.\n\nThe HRCP also documented 30 cases of torture.")
+    res = extract_claims(text)
+    assert [q.speaker for q in res.quotes] == ["Asma Jilani"]
+    names = [c.claimant["name"] for c in res.claims]
+    assert names == ["Asma Jilani", "Human Rights Council of Punjab", "Human Rights Council of Punjab"]
+    assert res.claims[0].period == {"start": "2020-05-01", "end": "2020-05-31"}
+    assert res.claims[2].medium == "written report"  # said in its report, earlier
+
+
+def test_medium_belongs_to_the_act_of_speaking():
+    res = extract_claims("Police said they were investigating the report that 12 people were abducted.")
+    assert res.claims[0].medium is None
+    res = extract_claims("In a video posted on Sunday, Gul Khan said 12 people were abducted.")
+    assert res.claims[0].medium == "video address"
+
+
+def test_partitive_release_and_people_freed():
+    res = extract_claims("Of the 200 people arrested, 150 were later released.")
+    assert [(c.quantity["lower"], c.violation) for c in res.claims] == [(200, "arbitrary detention")]
+
+
+def test_headline_before_dateline_is_not_a_claim():
+    res = extract_claims("Pakistan: 12 killed in Quetta blast\n\nBy Staff Reporter\n\n"
+                         "QUETTA, Feb 6 (Reuters) - At least 12 people were killed in a bomb "
+                         "blast in Quetta on Monday, police said.")
+    [c] = res.claims
+    assert c.quantity["text"] == "At least 12" and c.relayed_by == "Reuters"

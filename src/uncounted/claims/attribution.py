@@ -205,10 +205,17 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
         if len(ent_name) >= len(name) or outside:
             name = ent_name
     name = re.sub(r"^\d+-year-old\s+", "", name)
+    name = re.sub(r"\s*\($", "", name)
     acronym = re.search(r"\s*\(([A-Z][A-Za-z.&-]{1,12})\)?\s*$", name)
     if acronym and " " in name[:acronym.start()].strip():
         name = name[:acronym.start()].strip()  # "Human Rights Council of Balochistan (HRCB)"
         ctx.aliases[acronym.group(1)] = name
+    else:
+        last = max(t.idx + len(t) for t in toks + ([ent[-1]] if ent is not None and
+                                                     ent[-1].text != "(" else []))
+        after = re.match(r"\s*\(([A-Z][A-Za-z.&-]{1,12})\)", head.doc.text[last: last + 20])
+        if after and " " in name:
+            ctx.aliases[after.group(1)] = name
     name = ctx.aliases.get(name, name)
     if not name:
         return None

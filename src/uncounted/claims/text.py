@@ -200,8 +200,7 @@ def split_report(text: str, statement_date: date | None = None) -> Report:
         kept.append(para)
     for i, para in enumerate(kept[:4]):
         dm = _DATELINE_RE.match(para)
-        if not (dm and (dm.group("agency0") or dm.group("agency") or dm.group("date") or
-                        dm.group("place").split(",")[0].isupper())):
+        if not dm or not _plausible_dateline(dm):
             continue
         if any(len(p.split()) >= 30 for p in kept[:i]):
             break  # a dateline comes first in the body; this one is something else
@@ -220,6 +219,19 @@ def split_report(text: str, statement_date: date | None = None) -> Report:
     report.statement_date = statement_date or report.dateline_date or published
     report.issuer = issuer.strip() if issuer else None
     return report
+
+
+def _plausible_dateline(dm: re.Match) -> bool:
+    """A dateline names a city (capitals, or a short name) with a date or a news agency."""
+    if dm.group("agency0"):
+        return bool(AGENCY_RE.search(dm.group("agency0")))
+    city = dm.group("place").split(",")[0].strip()
+    if city.isupper():
+        return True
+    words = city.split()
+    short_name = 0 < len(words) <= 3 and all(w[0].isupper() for w in words) and words[0] != "The"
+    agency = dm.group("agency")
+    return short_name and (bool(dm.group("date")) or bool(agency and AGENCY_RE.search(agency)))
 
 
 def _clean_relay(name: str) -> str:
