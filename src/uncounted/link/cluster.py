@@ -184,7 +184,8 @@ class Coherence:
       initials) that the other lacks;
     - their fathers' names clash in the same way.
     These guard against chains of individually likely links (A~B, B~C) that join
-    different people with common names.
+    different people with common names. A pair the model links directly is never
+    refused by these rules (direct evidence, such as an identity number, beats them).
     """
 
     def __init__(self, prepared: pd.DataFrame):
@@ -221,8 +222,14 @@ class Coherence:
             return "father's name"
         return None
 
-    def groups_clash(self, left: list[str], right: list[str]) -> bool:
-        return any(self.clash(a, b) for a in left for b in right)
+    def groups_clash(self, left: list[str], right: list[str],
+                     linked: set[tuple[str, str]] | frozenset = frozenset()) -> bool:
+        """True if a report of ``left`` clashes with one of ``right``.
+
+        A pair the model itself linked (in ``linked``) never clashes: direct evidence
+        beats the rule, which only guards links made by transitivity.
+        """
+        return any(self.clash(a, b) for a in left for b in right if _ordered(a, b) not in linked)
 
 
 def _nones(frame: pd.DataFrame) -> list[None]:
@@ -276,6 +283,8 @@ def cluster_reports(
             ascending=[False, True, True],
             kind="mergesort",
         )
+        linked = {_ordered(a, b) for a, b in zip(strong["report_key_l"], strong["report_key_r"])} \
+            if coherence is not None else set()
         for a, b, p in strong.itertuples(index=False, name=None):
             if a not in known or b not in known:
                 raise LinkageError(
@@ -286,7 +295,7 @@ def cluster_reports(
                 continue
             if coherence is not None:
                 ra, rb = uf.find(a), uf.find(b)
-                if ra != rb and coherence.groups_clash(uf.members(ra), uf.members(rb)):
+                if ra != rb and coherence.groups_clash(uf.members(ra), uf.members(rb), linked):
                     continue
             if uf.union(a, b) is False:
                 refused.append({"report_key_l": a, "report_key_r": b, "match_probability": float(p),
