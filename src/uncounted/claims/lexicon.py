@@ -75,7 +75,7 @@ REPORTING_VERBS = {
     "argue", "stressed", "explained", "recalled", "lamented", "complained", "blamed", "blame",
     "deplored", "condemned", "tweeted", "posted", "cited", "quoted", "verified", "compiled",
     "informed", "briefed", "testified", "told", "describing", "described", "put", "mentioned",
-    "acknowledged", "admitted", "denied", "demanded", "urged", "pointed", "observed",
+    "acknowledged", "admitted", "demanded", "urged", "pointed", "observed",
     "reiterated", "repeated", "asked", "announced", "estimating", "according", "remind",
     "reminds", "reminded", "concluded", "concludes", "found", "finds", "recalls", "recall",
     "saying", "alleging", "stating", "adding", "telling", "claiming",
