@@ -6,11 +6,10 @@ import datetime as dt
 from typing import Any, Iterator
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from uncounted.records import accounts
 from uncounted.records import accounts as acc
 from uncounted.records.models import SENSITIVITY_LEVELS, SOURCE_KINDS
 from uncounted.server import imports, plot, search, services

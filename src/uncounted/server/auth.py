@@ -152,6 +152,12 @@ class SessionManager:
         with self._lock:
             self._cache.clear()
 
+    def cached(self, token: str) -> Principal | None:
+        """The principal of a session checked in the last few seconds, without the database."""
+        with self._lock:
+            hit = self._cache.get(token_hash(token))
+        return hit[1] if hit and hit[0] > time.monotonic() else None
+
     def lookup(self, token: str) -> Principal | None:
         """The principal of a valid session token, or None (expired, idle, revoked, disabled)."""
         digest = token_hash(token)
@@ -213,7 +219,9 @@ async def current_principal(request: Request) -> Principal | None:
         return request.state.principal
     manager: SessionManager = request.app.state.sessions
     token = manager.token_from_cookie(request)
-    principal = await run_in_threadpool(manager.lookup, token) if token else None
+    principal = manager.cached(token) if token else None
+    if token and principal is None:
+        principal = await run_in_threadpool(manager.lookup, token)
     request.state.principal = principal
     return principal
 

@@ -15,13 +15,13 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
-from sqlalchemy import and_, delete, func, insert, intersect, select
+from sqlalchemy import and_, delete, insert, intersect, select
 from sqlalchemy.orm import Session
 
 from uncounted.records.auth_models import PersonSearchRow
-from uncounted.records.models import LinkageRun, Person, PersonReport, Report
+from uncounted.records.models import LinkageRun, PersonReport, Report
 
 _build_lock = threading.Lock()
 _indexed_runs: set[tuple[str, int]] = set()
@@ -208,13 +208,6 @@ def _prefix(token: str) -> Any:
     return and_(PersonSearchRow.token >= token, PersonSearchRow.token < upper)
 
 
-def persons_by_ids(session: Session, ids: Sequence[int]) -> list[Person]:
-    if not ids:
-        return []
-    found = {p.id: p for p in session.execute(select(Person).where(Person.id.in_(list(ids)))).scalars()}
-    return [found[i] for i in ids if i in found]
-
-
 SUMMARY_COLUMNS = (Report.name_raw, Report.father_name, Report.violation, Report.event_place,
                    Report.event_date_start, Report.event_date_raw, Report.source_id)
 
@@ -246,17 +239,20 @@ def visible_report_rows(session: Session, run_id: int, person_ids: Iterable[int]
 
 def visible_reports_of(session: Session, run_id: int, person_ids: Iterable[int],
                        visible_sources: set[int] | None) -> dict[int, list[Report]]:
-    """The current, visible reports of each person, by person id."""
+    """The current, visible reports (full rows) of each person, by person id; two key lookups as
+    in :func:`visible_report_rows`."""
     ids = list(person_ids)
     if not ids:
         return {}
-    stmt = (select(PersonReport.person_id, Report)
-            .join(Report, and_(Report.report_key == PersonReport.report_key, Report.is_current.is_(True)))
-            .where(PersonReport.run_id == run_id, PersonReport.person_id.in_(ids),
-                   Report.withdrawn.is_(False)))
-    if visible_sources is not None:
-        stmt = stmt.where(Report.source_id.in_(sorted(visible_sources) or [-1]))
+    members = session.execute(select(PersonReport.report_key, PersonReport.person_id, PersonReport.run_id)
+                              .where(PersonReport.person_id.in_(ids))).all()
+    person_of = {key: pid for key, pid, run in members if run == run_id}
+    if not person_of:
+        return {}
     out: dict[int, list[Report]] = {}
-    for person_id, report in session.execute(stmt.order_by(Report.id)):
-        out.setdefault(person_id, []).append(report)
+    reports = session.execute(select(Report).where(Report.report_key.in_(list(person_of)))).scalars()
+    for report in sorted(reports, key=lambda r: r.id):
+        if report.is_current and not report.withdrawn and (visible_sources is None
+                                                           or report.source_id in visible_sources):
+            out.setdefault(person_of[report.report_key], []).append(report)
     return out

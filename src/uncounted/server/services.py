@@ -80,14 +80,6 @@ def visible_sources(db: Session, principal: Principal) -> set[int] | None:
     return accounts.source_ids_visible_to(db, principal.user_id)
 
 
-def _user(db: Session, principal: Principal) -> Any:
-    from uncounted.records.models import User
-    user = db.get(User, principal.user_id)
-    if user is None:
-        raise ApiError(401, "not_logged_in", "Your account no longer exists. Log in again.")
-    return user
-
-
 def _is_visible(source_id: int, visible: set[int] | None) -> bool:
     return visible is None or source_id in visible
 
