@@ -74,9 +74,10 @@ def estimate_from_pattern_file(path: Path, *, method: str = "loglinear", lists: 
               help="Workspace only: the estimate with persons formed at several match thresholds.")
 @click.option("--thresholds", default="0.5,0.7,0.9,0.95,0.99", show_default=True,
               help="With --linkage-sensitivity: the match thresholds.")
-@click.option("--method", type=click.Choice(["chapman", "loglinear", "lcmcr"]), default="loglinear", show_default=True,
+@click.option("--method", type=click.Choice(["chapman", "loglinear", "lcmcr", "dga"]), default="loglinear", show_default=True,
               help="chapman: two lists; loglinear: Poisson log-linear models with AIC/BIC selection; "
-                   "lcmcr: Bayesian latent classes.")
+                   "lcmcr: Bayesian latent classes; dga: Bayesian averaging over decomposable graphs (3-5 lists).")
+@click.option("--delta", type=float, help="dga: the hyper-Dirichlet prior's parameter (default 0.5).")
 @click.option("--lists", help="Comma-separated lists to use (others are collapsed away), e.g. EXH,ABA.")
 @click.option("--by", help="Stratum columns of the pattern file (e.g. stratum,perpetrator): one model per stratum "
                           "plus a combined total.")
@@ -100,7 +101,8 @@ def estimate_from_pattern_file(path: Path, *, method: str = "loglinear", lists: 
 @json_option
 @handle_errors
 def estimate(patterns_path: Path | None, workspace_path: Path | None, linkage_uncertainty: bool,
-             linkage_draws: int, sensitivity: bool, thresholds: str, method: str, lists: str | None,
+             linkage_draws: int, sensitivity: bool, thresholds: str, method: str, delta: float | None,
+             lists: str | None,
              by: str | None, order: int | None, criterion: str | None, model: str | None,
              heterogeneity: str | None, candidates: str | None, interval_kind: str | None, level: float,
              seed: int, bootstrap: int, synthetic: bool, plot_path: Path | None, as_json: bool) -> None:
@@ -120,7 +122,7 @@ def estimate(patterns_path: Path | None, workspace_path: Path | None, linkage_un
 
     settings: dict[str, Any] = {"order": order, "criterion": criterion, "model": model,
                                 "heterogeneity": heterogeneity, "candidates": candidates,
-                                "interval": interval_kind}
+                                "interval": interval_kind, "delta": delta}
     settings = {k: v for k, v in settings.items() if v is not None}
     if method == "lcmcr":
         settings.update(progress=not as_json)
