@@ -57,7 +57,8 @@ class Normalisers:
         self._helper: Any = None
         self.sex = lru_cache(1024)(self._sex)
         self.date = lru_cache(CACHE)(self._date)
-        self.birth_years_from_age = lru_cache(CACHE)(self._birth_years_from_age)
+        self.age = lru_cache(CACHE)(self._age)
+        self._birth_years_in = lru_cache(CACHE)(self._birth_years_from_age_years)
         self.birth_years = lru_cache(CACHE)(self._birth_years)
         self.place = lru_cache(CACHE)(self._place)
         self.violation = lru_cache(CACHE)(self._violations)
@@ -125,17 +126,29 @@ class Normalisers:
             return None
         return parsed.start, parsed.end, parsed.precision
 
-    def _birth_years_from_age(self, text: str, date: tuple[dt.date, dt.date, str] | None
-                              ) -> tuple[int, int] | None | str:
+    def birth_years_from_age(self, text: str, date: tuple[dt.date, dt.date, str] | None
+                             ) -> tuple[int, int] | None | str:
+        """Birth years (first, last) from an age and the event date; a message if the age cannot be read.
+
+        Cached on the age text and the event's years only (the range depends on nothing else), so that
+        the few distinct ages times the many distinct dates do not each parse the age again.
+        """
+        if date is None:
+            age = self.age(text)
+            return age if isinstance(age, str) else None  # without an event date an age gives no birth year
+        return self._birth_years_in(text, date[0].year, date[1].year)
+
+    def _age(self, text: str) -> Any:
         try:
-            age = self._parse_age(text)
+            return self._parse_age(text)
         except NormalizeError as exc:
             return f"an age in years, such as 34, 'about 30' or '30-35' ({exc})"
-        if age is None:
-            return None
-        if date is None:
-            return None  # the age is kept as written; without an event date it gives no birth year
-        event = dates_mod.PartialDate(date[0], date[1], date[2], "")
+
+    def _birth_years_from_age_years(self, text: str, first_year: int, last_year: int) -> tuple[int, int] | None | str:
+        age = self.age(text)
+        if age is None or isinstance(age, str):
+            return age
+        event = dates_mod.PartialDate(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31), "year", "")
         found = self._birth_year_range(age=age, event=event)
         return None if found is None else (int(found[0]), int(found[1]))
 
@@ -197,7 +210,6 @@ class Normalisers:
 
 def name_parts(text: str) -> tuple[Any, ...] | None:
     """(honorific, given, family, relation, relative's name, name key) of a name as written."""
-    from uncounted.normalize.namekey import name_key
     from uncounted.normalize.names import parse_name
 
     folded = text.casefold()
@@ -210,7 +222,28 @@ def name_parts(text: str) -> tuple[Any, ...] | None:
     honorific = " ".join(parsed.honorifics) if parsed.honorifics else None
     given = " ".join(parsed.given) if parsed.given else None
     return (honorific, given, parsed.family or None, parsed.relation or None, parsed.relative_name or None,
-            name_key(text) or None)
+            _name_key(text) or None)
+
+
+_KEY_BY_OWN_PART: dict[str, str] = {}
+KEY_CACHE = 200_000
+
+
+def _name_key(text: str) -> str:
+    """``name_key(text)``, computed once per own name part ("Ali Khan" of "Ali Khan S/O Akbar").
+
+    The key is made from the person's own name only (namekey reads it through own_name_part), and
+    own names repeat far more than whole names with their fathers' names: a third fewer to key.
+    """
+    from uncounted.normalize.namekey import name_key, own_name_part
+
+    own = own_name_part(text)
+    key = _KEY_BY_OWN_PART.get(own)
+    if key is None:
+        if len(_KEY_BY_OWN_PART) >= KEY_CACHE:
+            _KEY_BY_OWN_PART.clear()
+        key = _KEY_BY_OWN_PART[own] = name_key(text)
+    return key
 
 
 def parse_names(texts: list[str]) -> tuple[list[str], list[tuple[Any, ...] | None]]:

@@ -93,7 +93,9 @@ class ReportWriter:
                      f"VALUES ({', '.join('?' for _ in REPORT_COLUMNS)})")
         created = Report.__table__.c.created_at.type.bind_processor(self.dialect)
         now = dt.datetime.now(dt.timezone.utc)
-        self.created_at: Any = created(now) if (created and self.is_sqlite) else now
+        self.created_at: Any = now
+        if self.is_sqlite:  # as text once, exactly as sqlite3 would adapt the datetime on every row
+            self.created_at = created(now) if created else now.isoformat(" ")
         self.true: Any = 1 if self.is_sqlite else True
         self.false: Any = 0 if self.is_sqlite else False
         if self.is_sqlite:

@@ -92,7 +92,8 @@ class Report(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    report_key: Mapped[str] = mapped_column(String(64), index=True)  # stable across versions
+    # stable across versions; looked up through uq_report_key_version, which starts with it
+    report_key: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
