@@ -97,19 +97,18 @@ def drop_pg_database(url: str) -> None:
 
 
 SERVER_CODE = """
-import os, sys, logging
+import os, sys
 from uncounted.records.workspace import Workspace
-from uncounted.server.app import create_app
-import uvicorn
+from uncounted.server.app import serve
 ws = Workspace.open(sys.argv[1], overrides={"database_url": os.environ.get("BENCH_DB_URL") or None})
-app = create_app(ws, secure_cookies=False)
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
+serve(ws, "127.0.0.1", int(sys.argv[2]), secure_cookies=False, workers=int(sys.argv[3]))
 """
 
 
-def start_server(path: Path, url: str | None, port: int) -> subprocess.Popen:  # type: ignore[type-arg]
+def start_server(path: Path, url: str | None, port: int, workers: int) -> subprocess.Popen:  # type: ignore[type-arg]
     env = dict(os.environ, BENCH_DB_URL=url or "")
-    proc = subprocess.Popen([sys.executable, "-c", SERVER_CODE, str(path), str(port)], env=env)
+    proc = subprocess.Popen([sys.executable, "-c", SERVER_CODE, str(path), str(port), str(workers)], env=env,
+                            stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -158,7 +157,7 @@ async def run_load(base: str, password: str, clients: int, seconds: float, think
             r = await login_client.post("/api/login", json={"username": "bench", "password": password})
             r.raise_for_status()
             sessions.append(dict(r.cookies))
-    cpu_before = sum(server.cpu_times()[:2]) if server is not None else 0.0  # type: ignore[attr-defined]
+    cpu_before = tree_cpu(server) if server is not None else 0.0
     stop_at = time.perf_counter() + seconds
 
     async def client(i: int) -> None:
@@ -180,8 +179,20 @@ async def run_load(base: str, password: str, clients: int, seconds: float, think
 
     started = time.perf_counter()
     await asyncio.gather(*(client(i) for i in range(clients)))
-    cpu = sum(server.cpu_times()[:2]) - cpu_before if server is not None else 0.0  # type: ignore[attr-defined]
+    cpu = tree_cpu(server) - cpu_before if server is not None else 0.0
     return latencies, errors, results, time.perf_counter() - started, cpu
+
+
+def tree_cpu(process: object) -> float:
+    """User + system CPU seconds of a process and its children (the uvicorn workers)."""
+    total = 0.0
+    for p in [process, *process.children(recursive=True)]:  # type: ignore[attr-defined]
+        try:
+            times = p.cpu_times()
+            total += times.user + times.system
+        except Exception:  # a process that just ended
+            pass
+    return total
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -197,11 +208,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--think", type=float, default=0.0, help="mean pause between a client's searches (s)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="server processes (uvicorn workers)")
     parser.add_argument("--reuse", type=Path, help="a workspace made by an earlier run with --keep (SQLite only)")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite workspace and print its path")
     args = parser.parse_args()
-
-    from uncounted.server.auth import SessionManager  # noqa: F401  (fail early if the app cannot import)
 
     if args.reuse:
         path, url = args.reuse, None
@@ -209,11 +219,12 @@ def main() -> None:
         path, url = make_workspace(args.store, args.persons)
     password = (path / "bench-password").read_text()
     port = free_port()
-    proc = start_server(path, url, port)
+    proc = start_server(path, url, port, args.workers)
     import psutil
     server = psutil.Process(proc.pid)
     load_before = os.getloadavg()[0]
     try:
+        client_cpu = time.process_time()
         latencies, errors, results, elapsed, server_cpu = asyncio.run(
             run_load(f"http://127.0.0.1:{port}", password, args.clients, args.seconds, args.think, args.seed, server))
     finally:
@@ -226,9 +237,11 @@ def main() -> None:
         elif not args.reuse and not url:
             import shutil
             shutil.rmtree(path.parent, ignore_errors=True)
+    client_cpu = time.process_time() - client_cpu
     ms = [x * 1000 for x in latencies]
     print(f"SYNTHETIC benchmark: person search, {args.persons:,} persons, store={args.store}, "
-          f"{args.clients} concurrent clients, think={args.think}s, {elapsed:.1f} s, cores={os.cpu_count()}")
+          f"{args.clients} concurrent clients, think={args.think}s, {args.workers} server worker(s), "
+          f"{elapsed:.1f} s, cores={os.cpu_count()}")
     print(f"  requests {len(ms):,} ({len(ms) / elapsed:,.0f}/s), errors {errors}, "
           f"mean results/request {results / max(1, len(ms)):.1f}")
     print(f"  latency ms: p50 {percentile(ms, 0.50):.1f}  p95 {percentile(ms, 0.95):.1f}  "
@@ -240,6 +253,7 @@ def main() -> None:
     print(f"  server CPU {server_cpu:.1f} s = {per_request:.1f} ms per request (at most ~{1000 / per_request:,.0f} "
           f"requests/s per free core); machine load average {load_before:.1f} before, "
           f"{os.getloadavg()[0]:.1f} after (2 cores)")
+    print(f"  load generator CPU {client_cpu:.1f} s over {elapsed:.1f} s (it shares the cores with the server)")
 
 
 if __name__ == "__main__":

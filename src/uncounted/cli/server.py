@@ -26,15 +26,18 @@ def register(cli: click.Group) -> None:
 @click.option("--secure-cookies/--insecure-cookies", default=None,
               help="Mark cookies Secure (https only). Default: Secure unless listening on 127.0.0.1/localhost, "
                    "where plain http is allowed for local use.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="Server processes (one per core is a good start).")
 @handle_errors
-def serve(workspace_path: Path | None, host: str, port: int, open_browser: bool, secure_cookies: bool | None) -> None:
+def serve(workspace_path: Path | None, host: str, port: int, open_browser: bool, secure_cookies: bool | None,
+          workers: int) -> None:
     """Run the web app and JSON API (described at /api/openapi.json) on the workspace."""
     from uncounted.server import serve as run
 
     ws = open_workspace(workspace_path)
     ws.upgrade()
     click.echo(f"uncounted on http://{host}:{port}/ (workspace {ws.path}); stop with Ctrl+C", err=True)
-    run(ws, host, port, open_browser, secure_cookies=secure_cookies)
+    run(ws, host, port, open_browser, secure_cookies=secure_cookies, workers=workers)
 
 
 # ---- users ------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import threading
 import webbrowser
@@ -163,19 +164,42 @@ def _install_error_handlers(app: FastAPI) -> None:
                                "Something went wrong on the server; the error was logged. Try again, or tell an admin.")
 
 
+def app_from_env() -> FastAPI:
+    """The app for one worker process of ``serve(..., workers=N)``: the workspace, the cookie secret
+    and the cookie mode come from the environment that ``serve`` sets for its workers."""
+    from uncounted.records.workspace import Workspace
+
+    ws = Workspace.open(os.environ["UNCOUNTED_WORKSPACE"])
+    secret = bytes.fromhex(os.environ["UNCOUNTED_SERVER_SECRET"])
+    return create_app(ws, secret_key=secret, secure_cookies=os.environ.get("UNCOUNTED_SECURE_COOKIES") == "1")
+
+
 def serve(ws: Any, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, *,
-          secure_cookies: bool | None = None, secret_key: bytes | None = None) -> None:
+          secure_cookies: bool | None = None, secret_key: bytes | None = None, workers: int = 1) -> None:
     """Run the app with uvicorn until interrupted.
 
     Cookies are Secure unless the server listens on a loopback address (plain http there is
-    allowed for local use); pass ``secure_cookies`` to decide explicitly.
+    allowed for local use); pass ``secure_cookies`` to decide explicitly. There is no access log:
+    URLs carry searched names. With ``workers`` > 1,
+    that many processes share one cookie secret (sessions live in the database, so any worker
+    serves any session; a logout or role change reaches the other workers within 5 seconds).
     """
     import uvicorn
 
     if secure_cookies is None:
         secure_cookies = host not in ("127.0.0.1", "localhost", "::1")
-    app = create_app(ws, secret_key=secret_key, secure_cookies=secure_cookies)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     if open_browser:
-        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
+        threading.Timer(1.5, webbrowser.open, args=(url,)).start()
+    if workers <= 1:
+        app = create_app(ws, secret_key=secret_key, secure_cookies=secure_cookies)
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False,
+                    access_log=False)
+        return
+    os.environ["UNCOUNTED_WORKSPACE"] = str(ws.path)
+    if not ws.is_sqlite:
+        os.environ["UNCOUNTED_DATABASE_URL"] = ws.database_url
+    os.environ["UNCOUNTED_SERVER_SECRET"] = (secret_key or secrets.token_bytes(32)).hex()
+    os.environ["UNCOUNTED_SECURE_COOKIES"] = "1" if secure_cookies else "0"
+    uvicorn.run("uncounted.server.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                log_level="info", proxy_headers=False, server_header=False, access_log=False)
