@@ -56,7 +56,7 @@ _FIELD_COLUMNS = {
     "list": ["source"],  # lists rarely name one person twice: same-list pairs need more evidence
 }
 _INT_COLUMNS = {"birth_year_min", "birth_year_max", "event_day_start", "event_day_end", "event_year",
-                "event_year2", "event_month", "event_win", "event_win2"}
+                "event_year2", "event_month", "event_win", "event_win2", "event_fwin", "event_fwin2"}
 
 # Blocking rules: each is a list of columns that must be equal (Splink's block_on).
 # Measured on the simulated romanisation benchmark (see docs/linking.md): together they
@@ -70,8 +70,8 @@ DEFAULT_BLOCKING_RULES: list[list[str]] = [
     ["name_bskel", "event_year2"],
     ["father_btok", "event_year"],     # the father's names
     ["father_btok", "event_year2"],
-    ["name_first", "event_win"],       # the first name, events within ~1-2 months
-    ["name_first", "event_win2"],
+    ["name_first", "event_fwin"],      # the first name (even a common one), events close in time
+    ["name_first", "event_fwin2"],     # (window: 61 days up to 30,000 reports, narrower above)
     ["name_key", "event_win"],         # the whole name (common names too)
     ["name_key", "event_win2"],
     ["name_key", "father_key"],        # same names at any date

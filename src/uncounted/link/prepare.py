@@ -50,6 +50,8 @@ _STORE_ALIASES = {"name_given": "given_name", "name_family": "family_name"}
 RARE_TOKEN_SHARE = 0.002
 # Tokens carried by more than this share of reports are too common to block on alone.
 BLOCK_TOKEN_SHARE = 0.01
+# ... and, in big data, more than this many reports (blocks stay small at a million reports).
+BLOCK_TOKEN_MAX = 2000
 _EPOCH = np.datetime64("1970-01-01", "D")
 
 
@@ -119,7 +121,7 @@ def _token_columns(tokens_series: pd.Series, prefix: str, rare_share: float) -> 
             doc_freq[t] += int(c)
     n = max(len(tokens_series), 1)
     rare_cutoff = max(rare_share * n, 2.0)
-    common_cutoff = max(BLOCK_TOKEN_SHARE * n, 2.0)
+    common_cutoff = max(min(BLOCK_TOKEN_SHARE * n, BLOCK_TOKEN_MAX), 2.0)
 
     def derive(toks: tuple[str, ...]) -> tuple:
         if not toks:
@@ -172,6 +174,11 @@ def _event_days(df: pd.DataFrame) -> pd.DataFrame:
     out["event_year"] = years.astype("Int64")
     # two 61-day windows offset by 30 days: reports within 30 days share one of them
     out["event_month"] = (years * 12 + pd.to_datetime(start, unit="D", errors="coerce").dt.month).astype("Int64")
+    # windows for blocking on a (possibly common) first name: 61 days wide in a list of
+    # 30,000 reports or fewer, narrower in bigger data (7 days at a million) so blocks stay small
+    width = int(np.clip(round(61 * 30_000 / max(len(df), 1)), 7, 61))
+    out["event_fwin"] = (start // width).astype("Int64")
+    out["event_fwin2"] = ((start + width // 2) // width).astype("Int64")
     out["event_win"] = (start // 61).astype("Int64")
     out["event_win2"] = ((start + 30) // 61).astype("Int64")
     # the year of the day half a year later: two reports within ~6 months of each other
