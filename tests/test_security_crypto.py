@@ -4,7 +4,6 @@ report, keys load from a file or the environment, and the database file alone re
 from __future__ import annotations
 
 import base64
-import os
 
 import pytest
 from sqlalchemy import select
