@@ -137,3 +137,16 @@ def test_review_orders_by_closeness_to_threshold_and_scores_decisions():
     acc = decision_accuracy(pairs, [Decision("a", "b", "same"), Decision("c", "d", "same"),
                                     Decision("d", "e", "different")], threshold=0.5)
     assert (acc["true_positive"], acc["false_negative"], acc["true_negative"]) == (1, 1, 1)
+
+
+def test_settings_round_trip_as_json_and_reject_unknown_keys():
+    from uncounted.link.model import ExtraComparison, LinkageSettings
+
+    s = LinkageSettings(threshold=0.7, extra_comparisons=[ExtraComparison("cnic", "string", tf=True)],
+                        blocking_rules=[["name_key"], "l.cnic = r.cnic"])
+    again = LinkageSettings.from_json(s.to_json())
+    assert again == s and isinstance(again.extra_comparisons[0], ExtraComparison)
+    with pytest.raises(LinkageError, match="Unknown linkage setting"):
+        LinkageSettings.from_dict({"treshold": 0.5})
+    with pytest.raises(LinkageError, match="kind"):
+        ExtraComparison("cnic", "fuzzy")

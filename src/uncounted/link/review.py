@@ -15,7 +15,7 @@ import pandas as pd
 from uncounted.link.cluster import Decision
 from uncounted.link.model import TrainedModel, explain_pair
 
-__all__ = ["uncertain_pairs", "format_explanation", "decision_accuracy"]
+__all__ = ["uncertain_pairs", "format_explanation", "explanation_dict", "decision_accuracy"]
 
 
 def uncertain_pairs(pairs: pd.DataFrame, threshold: float = 0.5, limit: int | None = 50,
@@ -80,3 +80,13 @@ def decision_accuracy(pairs: pd.DataFrame, decisions: Sequence[Decision], thresh
             "true_negative": tn, "false_negative": fn,
             "agreement": (tp + tn) / labelled if labelled else None,
             "precision": precision, "recall": recall}
+
+
+def explanation_dict(pair: pd.Series | dict, model: TrainedModel | None = None) -> dict[str, dict]:
+    """The per-field explanation as plain JSON-ready data (for storing with a pair).
+
+    {"name": {"level": "same canonical name", "match_weight": 5.4, "bayes_factor": 42.2}, ...}
+    """
+    return {c.field: {"level": c.level, "match_weight": round(c.match_weight, 4),
+                      "bayes_factor": round(c.bayes_factor, 6)}
+            for c in explain_pair(pair, model)}
