@@ -139,9 +139,16 @@ def test_upload_preview_fix_mapping_import_and_rejects(workspace) -> None:  # ty
         log = {(e.actor, e.action) for e in s.execute(select(AuditEntry)).scalars()}
     assert "disappeared" in violations, "the fixed mapping was used"
     assert {("documenter", "upload"), ("documenter", "import"), ("documenter", "rejects_download")} <= log
-    # another documenter without a grant to this source cannot download its rejects
-    other, _ = site.login("admin")
-    assert other.get(f"/api/imports/{r['import_id']}/rejects").status_code == 200
+    # an admin may download the rejects too; a user without the source may not
+    admin, _ = site.login("admin")
+    assert admin.get(f"/api/imports/{r['import_id']}/rejects").status_code == 200
+    # another documenter may not preview or import someone else's upload, even knowing its hash
+    from uncounted.records.accounts import create_user
+    site.passwords["doc2"] = create_user(workspace, "doc2", "documenter")
+    doc2, csrf2 = site.login("doc2")
+    stolen = doc2.post("/api/uploads/preview", json={"upload_id": p["upload_id"], "filename": "list.csv"},
+                       headers={"X-CSRF-Token": csrf2})
+    assert stolen.status_code == 404
 
 
 def test_sensitive_looking_columns_need_confirmation(workspace) -> None:  # type: ignore[no-untyped-def]

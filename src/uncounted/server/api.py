@@ -221,6 +221,7 @@ def api_upload(request: Request, file: UploadFile = File(...), source_id: int | 
 @router.post("/uploads/preview", tags=["imports"], summary="Preview an upload with a changed mapping")
 def api_preview(body: PreviewBody, request: Request, principal: Principal = Depends(require(acc.IMPORT)),
                 db: Session = DB) -> dict[str, Any]:
+    imports.check_upload_owner(db, principal, body.upload_id)
     source = services.get_visible_source(db, principal, body.source_id) if body.source_id is not None else None
     return imports.preview(ws_of(request), body.upload_id, body.filename, body.mapping, source)
 

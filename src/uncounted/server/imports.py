@@ -94,6 +94,17 @@ def store_upload(db: Session, principal: Principal, ws: Any, filename: str, stre
     return {"upload_id": sha, "filename": name, "size": size}
 
 
+def check_upload_owner(db: Session, principal: Principal, upload_id: str) -> None:
+    """Only the person who uploaded a file (or an admin) may preview or import it: an upload id is
+    a SHA-256 that could otherwise name any file in the evidence store."""
+    if principal.role == "admin":
+        return
+    found = db.execute(select(AuditEntry.id).where(AuditEntry.action == "upload", AuditEntry.object_id == upload_id,
+                                                   AuditEntry.actor == principal.username).limit(1)).first()
+    if found is None:
+        raise not_found("The uploaded file")
+
+
 def _temp_copy(ws: Any, upload_id: str, filename: str) -> Path:
     if not SHA_RE.match(upload_id or "") or not ws.evidence.has(upload_id):
         raise not_found("The uploaded file")
@@ -157,6 +168,7 @@ def run_import(db: Session, principal: Principal, ws: Any, upload_id: str, filen
                mapping: dict[str, str], strict: bool = False, allow_sensitive_plaintext: bool = False) -> dict[str, Any]:
     """Import an uploaded file into a source with the confirmed mapping; audit it."""
     ingest = ingest_api()
+    check_upload_owner(db, principal, upload_id)
     src = db.get(Source, source_id)
     if src is None:
         raise not_found(f"Source {source_id}")

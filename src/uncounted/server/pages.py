@@ -177,6 +177,7 @@ async def import_repreview(request: Request, principal: Principal = Depends(requ
     ws = request.app.state.ws
     upload_id, filename = str(form.get("upload_id") or ""), str(form.get("filename") or "")
     source_id = _int(form.get("source_id"), "source")
+    await run_in_threadpool(in_db, request, imports.check_upload_owner, principal, upload_id)
     source = await run_in_threadpool(in_db, request, services.get_visible_source, principal, source_id)
     first = await run_in_threadpool(imports.preview, ws, upload_id, filename)
     mapping = _mapping_from_form(form, first["headers"])
@@ -190,6 +191,7 @@ async def import_run(request: Request, principal: Principal = Depends(require(ac
     ws = request.app.state.ws
     upload_id, filename = str(form.get("upload_id") or ""), str(form.get("filename") or "")
     source_id = _int(form.get("source_id"), "source")
+    await run_in_threadpool(in_db, request, imports.check_upload_owner, principal, upload_id)
     first = await run_in_threadpool(imports.preview, ws, upload_id, filename)
     mapping = _mapping_from_form(form, first["headers"])
     await run_in_threadpool(in_db, request, services.get_visible_source, principal, source_id)
