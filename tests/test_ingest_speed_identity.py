@@ -140,3 +140,17 @@ def test_report_creation_time_is_stored_as_sqlite_wrote_it_before(sqlite_workspa
         assert dt.datetime.fromisoformat(written).isoformat(" ") == written  # sqlite3's own adapter format
         report = session.execute(select(Report).limit(1)).scalar_one()
         assert report.created_at.replace(tzinfo=dt.timezone.utc) == dt.datetime.fromisoformat(written)
+
+
+@pytest.mark.parametrize("raw", [
+    {"Name": "Ali S/O Akbar", "Age": "34", "Remarks": "SYNTHETIC"},
+    {"a": "x\x00\x1f\x7f\u2028\u2029\"\\/\t\n\r\b\f é 🙂 ظہیر احمد ۱۹۹۲", "": "", "key \"q\"": "v"},
+    {"n": 1, "f": 1e16, "l": [1, "two", None], "d": {"x": True}, "big": 2**70},  # JSON Lines values
+    {"lone": "\ud800 surrogate"},
+])
+def test_raw_json_is_the_standard_encoders_text(raw: dict[str, Any]) -> None:
+    import json
+
+    from uncounted.ingest.store import canonical_raw
+
+    assert canonical_raw(raw) == json.dumps(raw, ensure_ascii=False, separators=(",", ":"))

@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
+from orjson import dumps as _orjson_dumps
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -60,8 +61,20 @@ _RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check
 
 
 def canonical_raw(raw: dict[str, Any]) -> str:
-    """The raw row as JSON text, the same way every time (so that versions can be compared)."""
-    return _RAW_ENCODER.encode(raw)
+    """The raw row as JSON text, the same way every time (so that versions can be compared).
+
+    Rows of text only (every CSV row) go through orjson, about five times faster, whose output for
+    strings is the same as the standard encoder's (compact, non-ASCII kept, the same escapes);
+    anything else (numbers, lists from JSON Lines) and anything orjson refuses (a lone surrogate)
+    goes through the standard encoder.
+    """
+    for value in raw.values():
+        if type(value) is not str:
+            return _RAW_ENCODER.encode(raw)
+    try:
+        return _orjson_dumps(raw).decode("utf-8")
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return _RAW_ENCODER.encode(raw)
 
 
 @dataclass(slots=True)
