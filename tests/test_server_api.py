@@ -283,3 +283,13 @@ def test_pages_render_for_the_admin(case_site) -> None:  # type: ignore[no-untyp
         response = client.get(path)
         assert response.status_code == 200, path
         assert "SYNTHETIC DATA" in response.text, "synthetic workspaces say so on every page"
+
+
+def test_oversized_uploads_are_refused(case_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from uncounted.server import imports
+    case, site = case_site
+    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 10)
+    client, csrf = site.login("documenter")
+    big = client.post(f"/api/reports/{case.report_keys[0]}/evidence", headers={"X-CSRF-Token": csrf},
+                      files={"file": ("big.bin", b"x" * 11, "application/octet-stream")})
+    assert big.status_code == 413 and big.json()["error"]["code"] == "too_large"

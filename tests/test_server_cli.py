@@ -39,6 +39,11 @@ def test_user_commands(sqlite_workspace) -> None:  # type: ignore[no-untyped-def
     assert run("user", "revoke", "amina", "SYNTHETIC NGO list", *w).exit_code == 0
     assert json.loads(run("user", "list", *w, "--json").output)[0]["grants"] == []
     assert run("user", "unlock", "amina", *w).exit_code == 0
+    changed = run("user", "password", "amina", *w)
+    assert changed.exit_code == 0
+    new = changed.output.rsplit(": ", 1)[1].strip()
+    with sqlite_workspace.session() as s:
+        assert authenticate(s, "amina", new).ok and not authenticate(s, "amina", password).ok
     verify = run("audit", "verify", *w)
     assert verify.exit_code == 0 and "intact" in verify.output
 

@@ -124,6 +124,27 @@ def user_list(workspace_path: Path | None, as_json: bool) -> None:
                 ["username", "role", "active", "locked", "totp", "grants"])
 
 
+@user.command("password")
+@workspace_option
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+@handle_errors
+def user_password(workspace_path: Path | None, username: str, password_stdin: bool) -> None:
+    """Set a new password for a user (a generated one is printed once) and end their sessions."""
+    from sqlalchemy import update
+
+    from uncounted.records import accounts
+    from uncounted.records.auth_models import AuthSession
+
+    ws = open_workspace(workspace_path)
+    new = sys.stdin.readline().rstrip("\n") if password_stdin else accounts.generate_password()
+    with ws.session() as session:
+        accounts.change_password(session, username, new, actor=ws.actor)
+        user_id = accounts.get_user(session, username).id
+        session.execute(update(AuthSession).where(AuthSession.user_id == user_id).values(revoked=True))
+    click.echo(f"New password for {username}" + ("." if password_stdin else f" (shown once): {new}"))
+
+
 @user.command("unlock")
 @workspace_option
 @click.argument("username")

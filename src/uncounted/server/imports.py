@@ -86,6 +86,7 @@ def check_suffix(name: str) -> str:
 def store_upload(db: Session, principal: Principal, ws: Any, filename: str, stream: Any) -> dict[str, Any]:
     name = safe_name(filename)
     check_suffix(name)
+    check_size(stream, name)
     sha, size = ws.evidence.add_stream(stream)
     if size == 0:
         raise ApiError(422, "empty_file", f"{name} is empty (0 bytes): choose the file again.")
@@ -103,6 +104,18 @@ def check_upload_owner(db: Session, principal: Principal, upload_id: str) -> Non
                                                    AuditEntry.actor == principal.username).limit(1)).first()
     if found is None:
         raise not_found("The uploaded file")
+
+
+def check_size(stream: Any, name: str, limit: int | None = None) -> None:
+    """Refuse files over the limit before they reach the evidence store."""
+    limit = MAX_UPLOAD_BYTES if limit is None else limit
+    try:
+        size = stream.seek(0, 2)
+        stream.seek(0)
+    except (AttributeError, OSError):
+        return
+    if size > limit:
+        raise ApiError(413, "too_large", f"{name} has {size:,} bytes; the limit is {limit:,}. Split the file.")
 
 
 def _temp_copy(ws: Any, upload_id: str, filename: str) -> Path:

@@ -377,6 +377,8 @@ def list_evidence(db: Session, principal: Principal, report_key: str) -> list[di
 def add_evidence(db: Session, principal: Principal, ws: Any, report_key: str, filename: str,
                  media_type: str | None, stream: Any) -> dict[str, Any]:
     visible_report(db, principal, report_key)
+    from uncounted.server.imports import check_size
+    check_size(stream, filename or "the file")
     sha, size = ws.evidence.add_stream(stream)
     name = (filename or "unnamed").replace("\\", "/").rsplit("/", 1)[-1][:500] or "unnamed"
     row = EvidenceFile(report_key=report_key, sha256=sha, size=size, original_name=name,
