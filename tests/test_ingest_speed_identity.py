@@ -154,3 +154,12 @@ def test_raw_json_is_the_standard_encoders_text(raw: dict[str, Any]) -> None:
     from uncounted.ingest.store import canonical_raw
 
     assert canonical_raw(raw) == json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_report_keys_of_a_sheet_are_the_report_key_of_each_row() -> None:
+    from uncounted.ingest.store import report_key, report_keys
+
+    for sheet in (None, "Sheet 2", "ظہیر"):
+        key_of = report_keys("Families (SYNTHETIC)", "list.csv", sheet)
+        for record_id, row in ((None, 2), ("", 3), ("K-17", 4), ("١٢", 5), ("a\x1fb", 6)):
+            assert key_of(record_id, row) == report_key("Families (SYNTHETIC)", "list.csv", sheet, record_id, row)

@@ -36,7 +36,7 @@ from uncounted.ingest.normal import Normalisers
 from uncounted.ingest.readers import Table, read_table
 from uncounted.ingest.rows import BuiltRow, RowBuilder, problem_dict
 from uncounted.ingest.store import (PreviousReport, ReportWriter, canonical_raw, previous_reports, raw_fingerprint,
-                                    report_key)
+                                    report_keys)
 from uncounted.normalize.dates import detect_date_order
 from uncounted.records import audit
 from uncounted.records.evidence import sha256_file
@@ -301,6 +301,7 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
     created_at = writer.created_at if writer else None
     true, false = (writer.true, writer.false) if writer else (True, False)
     versioning = bool(old)
+    key_of = report_keys(source_name, lineage, sheet)
     rows = read = 0
     start_rejected, start_imported = result.rejected, result.imported
     progress_every = 5000
@@ -326,7 +327,7 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
                 ids_seen[record_id] = row_number
         for problem in built.problems:
             note(problem)
-        key = report_key(source_name, lineage, sheet, record_id, row_number)
+        key = key_of(record_id, row_number)
         if built.rejected:
             result.rejected += 1
             if key in old:

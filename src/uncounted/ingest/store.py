@@ -14,7 +14,7 @@ import json
 import queue
 import threading
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from orjson import dumps as _orjson_dumps
 from sqlalchemy import select
@@ -50,6 +50,18 @@ def report_key(source_name: str, lineage: str, sheet: str | None, record_id: str
     ident = f"id:{record_id}" if record_id else f"row:{row_number}"
     text = "\x1f".join((source_name, lineage, sheet or "", ident))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def report_keys(source_name: str, lineage: str, sheet: str | None) -> Callable[[str | None, int], str]:
+    """``report_key`` for the rows of one sheet: the digest of the common start is taken once."""
+    start = hashlib.sha256("\x1f".join((source_name, lineage, sheet or "", "")).encode("utf-8"))
+
+    def key(record_id: str | None, row_number: int) -> str:
+        digest = start.copy()
+        digest.update((f"id:{record_id}" if record_id else f"row:{row_number}").encode("utf-8"))
+        return digest.hexdigest()
+
+    return key
 
 
 def raw_fingerprint(raw_json: str) -> bytes:
