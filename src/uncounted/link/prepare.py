@@ -51,7 +51,7 @@ RARE_TOKEN_SHARE = 0.002
 # Tokens carried by more than this share of reports are too common to block on alone.
 BLOCK_TOKEN_SHARE = 0.01
 # ... and, in big data, more than this many reports (blocks stay small at a million reports).
-BLOCK_TOKEN_MAX = 2000
+BLOCK_TOKEN_MAX = 500
 _EPOCH = np.datetime64("1970-01-01", "D")
 
 
