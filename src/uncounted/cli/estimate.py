@@ -222,14 +222,10 @@ def _fmt(value: float | None) -> str:
 
 
 def _workspace_is_synthetic(ws: Any) -> bool:
-    """A workspace whose every document says SYNTHETIC in its name (simulate and the demo mark them)."""
-    from sqlalchemy import select
-
-    from uncounted.records.models import Document
+    from uncounted.records.query import is_synthetic
 
     with ws.session() as s:
-        names = list(s.execute(select(Document.original_name)).scalars())
-    return bool(names) and all("SYNTHETIC" in n.upper() for n in names)
+        return is_synthetic(s)
 
 
 def _progress_bar(total: int, *, enabled: bool) -> Any:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from uncounted.estimate.strata import StratifiedResult, estimate_from_memberships
 from uncounted.records import audit
 from uncounted.records.models import EstimateRun
-from uncounted.records.query import current_linkage_run_id, memberships_frame
+from uncounted.records.query import current_linkage_run_id, is_synthetic, memberships_frame
 from uncounted.records.workspace import Workspace
 
 
@@ -29,28 +29,40 @@ def estimate_workspace(ws: Workspace, *, method: str = "lcmcr", lists: Sequence[
     memberships = memberships_frame(ws, run_id=linkage_run)
     result = estimate_from_memberships(memberships, method=method, lists=lists, by=by,
                                        structural_zeros=structural_zeros, **settings)
-    run_id = store_run(ws, result, linkage_run_id=linkage_run, lists=lists, by=by) if store else None
+    run_id = None
+    if store:
+        with ws.session() as s:
+            run_id = store_run(ws, result, linkage_run_id=linkage_run, lists=lists, by=by,
+                               scope={"synthetic": is_synthetic(s)}, session=s)
     return result, run_id
 
 
 def store_run(ws: Workspace, result: StratifiedResult, *, linkage_run_id: int | None,
               lists: Sequence[str] | None, by: str | Sequence[str] | None,
-              scope: dict[str, Any] | None = None) -> int:
+              scope: dict[str, Any] | None = None, actor: str | None = None, session: Any = None) -> int:
+    """Store one run (the full result, strata included) and its audit entry; return its id.
+
+    Pass `session` to write inside the caller's transaction (the web app does).
+    """
+    if session is None:
+        with ws.session() as s:
+            return store_run(ws, result, linkage_run_id=linkage_run_id, lists=lists, by=by, scope=scope,
+                             actor=actor, session=s)
     data = result.to_dict()
     lo, hi = data["interval"]
     by_text = by if isinstance(by, str) or by is None else ",".join(by)
-    with ws.session() as s:
-        run = EstimateRun(created_by=ws.actor, method=result.method, settings=data.get("settings"),
-                          seed=result.settings.get("seed"), data_hash=result.data_hash(),
-                          linkage_run_id=linkage_run_id, lists=list(lists) if lists else data.get("lists"),
-                          scope={"by": by_text, **(scope or {})}, observed=result.observed,
-                          estimate=data["estimate"], interval_low=lo, interval_high=hi, level=result.level,
-                          result=data)
-        s.add(run)
-        s.flush()
-        audit.append(s, actor=ws.actor, action="estimate.run", object_type="estimate_run", object_id=run.id,
-                     details={"method": result.method, "by": by_text, "data_hash": run.data_hash})
-        return run.id
+    actor = actor or ws.actor
+    run = EstimateRun(created_by=actor, method=result.method, settings=data.get("settings"),
+                      seed=result.settings.get("seed"), data_hash=result.data_hash(),
+                      linkage_run_id=linkage_run_id, lists=list(lists) if lists else data.get("lists"),
+                      scope={"by": by_text, **(scope or {})}, observed=result.observed,
+                      estimate=data["estimate"], interval_low=lo, interval_high=hi, level=result.level,
+                      result=data)
+    session.add(run)
+    session.flush()
+    audit.append(session, actor=actor, action="estimate.run", object_type="estimate_run", object_id=run.id,
+                 details={"method": result.method, "by": by_text, "data_hash": run.data_hash})
+    return run.id
 
 
 def latest_runs(ws: Workspace, limit: int = 20) -> list[dict[str, Any]]:
@@ -116,7 +128,7 @@ def linkage_uncertainty_workspace(ws: Workspace, *, method: str = "lcmcr", by: s
                                         **{k: v for k, v in settings.items()}},
                               seed=seed, data_hash=_pairs_hash(pairs), linkage_run_id=current_linkage_run_id(ws),
                               lists=list(lists) if lists else None,
-                              scope={"by": by_text, "linkage_uncertainty": True},
+                              scope={"by": by_text, "linkage_uncertainty": True, "synthetic": is_synthetic(s)},
                               observed=int(result.fixed_linkage["observed"]), estimate=result.estimate,
                               interval_low=result.interval[0], interval_high=result.interval[1], level=level,
                               result=data)

@@ -158,3 +158,16 @@ def person_attributes(reports: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
         chosen = counts.drop_duplicates("person_id")[["person_id", field]]
         out = out.merge(chosen, on="person_id", how="left")
     return out
+
+
+def is_synthetic(session: Session) -> bool:
+    """True when the record holds only SYNTHETIC material.
+
+    That is: every document's file name says SYNTHETIC (as `uncounted simulate` names them), or
+    every source's name or description does. Outputs made from such a record must say so.
+    """
+    documents = list(session.execute(select(Document.original_name)).scalars())
+    if documents and all("synthetic" in name.lower() for name in documents):
+        return True
+    sources = session.execute(select(Source.name, Source.description)).all()
+    return bool(sources) and all("synthetic" in f"{n} {d or ''}".lower() for n, d in sources)

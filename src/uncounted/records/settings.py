@@ -31,6 +31,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("gazetteer", None, "CSV gazetteer of places (variants to one place); default: the bundled one."),
     Setting("key_file", None, "File holding the 32-byte key that encrypts sensitive fields.", secret=True),
     Setting("link_threshold", 0.9, "Match probability at or above which two reports are the same person."),
+    Setting("login_max_failures", 5, "Failed logins in a row that lock an account."),
+    Setting("login_lockout_minutes", 15, "How long a locked account stays locked."),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 

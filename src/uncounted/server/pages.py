@@ -314,7 +314,7 @@ async def estimates_run(request: Request, principal: Principal = Depends(require
     done = await run_in_threadpool(in_db, request, services.run_estimate, principal, request.app.state.ws,
                                    str(form.get("method") or "loglinear"), str(form.get("by") or "") or None,
                                    _int(form.get("bootstrap") or "200", "bootstrap"), 0)
-    return redirect("/estimates", f"Estimated {len(done['runs'])} rows (batch {done['batch']}).")
+    return redirect("/estimates", f"Stored estimate run {done['run_id']} ({len(done['runs'])} rows).")
 
 
 @router.get("/claims")

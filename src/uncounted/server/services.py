@@ -496,42 +496,60 @@ def decide_pair(db: Session, principal: Principal, report_key_l: str, report_key
 # ---- estimates ---------------------------------------------------------------------------------------
 
 def latest_estimates(db: Session, principal: Principal, limit_runs: int = 500) -> dict[str, Any]:
-    """The latest run for each (method, scope), newest first. Viewers get no list names."""
+    """The latest run for each (method, strata), newest first, one row per stratum plus the
+    combined total. Viewers get no list names."""
     full = principal.can(accounts.ESTIMATES_READ)
     runs = db.execute(select(EstimateRun).order_by(EstimateRun.id.desc()).limit(limit_runs)).scalars().all()
     seen: set[str] = set()
     rows = []
     for run in runs:
-        scope_key = json.dumps([run.method, run.scope], sort_keys=True, default=str)
+        scope_key = json.dumps([run.method, (run.scope or {}).get("by"),
+                                bool((run.scope or {}).get("linkage_uncertainty"))], sort_keys=True, default=str)
         if scope_key in seen:
             continue
         seen.add(scope_key)
-        rows.append(estimate_row(run, full))
+        rows.extend(estimate_rows(run, full))
     return {"runs": rows, "full": full}
 
 
-def estimate_row(run: EstimateRun, full: bool) -> dict[str, Any]:
+def estimate_rows(run: EstimateRun, full: bool) -> list[dict[str, Any]]:
+    """A stored run as display rows: each stratum of its result, then the combined total."""
+    result = run.result or {}
+    strata = result.get("strata") or []
+    rows = []
+    if len(strata) > 1:
+        for st in strata:
+            lo, hi = (st.get("interval") or [None, None])[:2]
+            rows.append(_estimate_row(run, full, stratum=st.get("stratum") or {}, observed=st.get("observed"),
+                                      estimate=st.get("estimate"), low=lo, high=hi,
+                                      lists=st.get("lists_used"), warnings=st.get("warnings")))
+    rows.append(_estimate_row(run, full, stratum="all", observed=run.observed, estimate=run.estimate,
+                              low=run.interval_low, high=run.interval_high, lists=run.lists,
+                              warnings=result.get("warnings")))
+    return rows
+
+
+def _estimate_row(run: EstimateRun, full: bool, *, stratum: Any, observed: Any, estimate: Any, low: Any,
+                  high: Any, lists: Any, warnings: Any) -> dict[str, Any]:
     scope = dict(run.scope or {})
     row = {"id": run.id, "created_at": jsonable(run.created_at), "method": run.method,
-           "stratum": jsonable(scope.get("stratum") if "stratum" in scope else scope),
-           "by": jsonable(scope.get("by")), "observed": run.observed, "estimate": jsonable(run.estimate),
-           "interval_low": jsonable(run.interval_low), "interval_high": jsonable(run.interval_high),
-           "level": run.level, "synthetic": bool(scope.get("synthetic"))}
+           "stratum": jsonable(stratum), "by": jsonable(scope.get("by")), "observed": observed,
+           "estimate": _num(estimate), "interval_low": _num(low), "interval_high": _num(high),
+           "level": run.level, "synthetic": bool(scope.get("synthetic")),
+           "linkage_uncertainty": bool(scope.get("linkage_uncertainty"))}
     if full:
-        row.update({"created_by": run.created_by, "lists": run.lists, "seed": run.seed,
+        row.update({"created_by": run.created_by, "lists": lists, "seed": run.seed,
                     "data_hash": run.data_hash, "linkage_run_id": run.linkage_run_id,
-                    "warnings": jsonable((run.result or {}).get("warnings"))})
+                    "warnings": jsonable(warnings)})
     return row
 
 
 def run_estimate(db: Session, principal: Principal, ws: Any, method: str, by: str | None,
                  bootstrap: int = 200, seed: int = 0) -> dict[str, Any]:
-    """Estimate from the current linkage run's persons and store one EstimateRun per stratum
-    plus one for the combined total."""
-    import uuid
-
+    """Estimate from the current linkage run's persons and store the run (as `uncounted estimate` does)."""
     from uncounted.errors import UncountedError
     from uncounted.estimate import available_estimators
+    from uncounted.estimate.stored import store_run
     from uncounted.estimate.strata import estimate_from_memberships
     from uncounted.records.query import memberships_frame
 
@@ -549,31 +567,11 @@ def run_estimate(db: Session, principal: Principal, ws: Any, method: str, by: st
         raise ApiError(422, "estimation_failed", str(exc)) from exc
     except ValueError as exc:
         raise ApiError(422, "estimation_failed", f"The estimate could not be made: {exc}") from exc
-    data_hash = hashlib.sha256(members.to_csv(index=False).encode()).hexdigest()
-    batch = uuid.uuid4().hex[:12]
-    synthetic = _workspace_is_synthetic(db)
-    stored = []
-    for st in result.strata:
-        lo, hi = st.interval(result.level) or (None, None)
-        stored.append(EstimateRun(
-            created_by=principal.username, method=method, settings=jsonable(result.settings), seed=seed,
-            data_hash=data_hash, linkage_run_id=run_id, lists=list(st.lists_used),
-            scope={"by": result.by, "stratum": jsonable(st.stratum), "batch": batch, "synthetic": synthetic},
-            observed=st.observed, estimate=_num(st.estimate), interval_low=_num(lo), interval_high=_num(hi),
-            level=result.level, result=jsonable({"warnings": st.warnings,
-                                                 "result": st.result.to_dict() if st.result else None})))
-    lo, hi = result.interval()
-    stored.append(EstimateRun(
-        created_by=principal.username, method=method, settings=jsonable(result.settings), seed=seed,
-        data_hash=data_hash, linkage_run_id=run_id, lists=sorted({x for s in result.strata for x in s.lists_used}),
-        scope={"by": result.by, "stratum": "all", "batch": batch, "synthetic": synthetic},
-        observed=result.observed, estimate=_num(result.estimate), interval_low=_num(lo), interval_high=_num(hi),
-        level=result.level, result=jsonable({"warnings": result.warnings, "combined": result.combined})))
-    db.add_all(stored)
-    db.flush()
-    audit.append(db, actor=principal.username, action="estimate_run", object_type="estimate_batch",
-                 object_id=batch, details={"method": method, "by": by, "runs": [r.id for r in stored]})
-    return {"batch": batch, "runs": [estimate_row(r, True) for r in stored]}
+    stored_id = store_run(ws, result, linkage_run_id=run_id, lists=None, by=by or None,
+                          scope={"synthetic": _workspace_is_synthetic(db)}, actor=principal.username,
+                          session=db)
+    run = db.get(EstimateRun, stored_id)
+    return {"run_id": stored_id, "runs": estimate_rows(run, True)}
 
 
 def _num(value: Any) -> float | None:
@@ -585,9 +583,9 @@ def _num(value: Any) -> float | None:
 
 
 def _workspace_is_synthetic(db: Session) -> bool:
-    """True when every source says it is synthetic (its name or description says SYNTHETIC)."""
-    sources = db.execute(select(Source.name, Source.description)).all()
-    return bool(sources) and all("synthetic" in f"{n} {d or ''}".lower() for n, d in sources)
+    from uncounted.records.query import is_synthetic
+
+    return is_synthetic(db)
 
 
 # ---- claims ------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from uncounted.records import auth_models  # noqa: F401  (its tables belong to the metadata)
 from uncounted.records.models import Base
 
 config = context.config
