@@ -364,11 +364,16 @@ def _db_api(backend: str):
         import duckdb
         from splink import DuckDBAPI
 
-        con = duckdb.connect()
+        # a file-backed database lets DuckDB move tables to disk under its memory limit
+        # (an in-memory database must keep every table in RAM)
+        workdir = tempfile.TemporaryDirectory(prefix="uncounted-duckdb-")
+        con = duckdb.connect(str(Path(workdir.name) / "link.duckdb"))
         con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
         con.execute("SET preserve_insertion_order = false")
-        con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/uncounted_duckdb_spill'")
-        return DuckDBAPI(con)
+        con.execute(f"SET temp_directory = '{Path(workdir.name) / 'spill'}'")
+        api = DuckDBAPI(con)
+        api._uncounted_workdir = workdir  # removed with the API object
+        return api
     if backend == "spark":
         from uncounted.link.spark import spark_api
 
