@@ -91,7 +91,8 @@ def link_workspace(ws: Workspace, *, threshold: float | None = None, backend: st
     frame = reports_frame(ws)
     if frame.empty:
         raise LinkageError("The record has no reports to link: import some lists first (`uncounted import`).")
-    threshold = float(ws.settings.get("link_threshold", 0.9) if threshold is None else threshold)
+    if threshold is None and ws.settings.get("link_threshold") not in (None, ""):
+        threshold = float(ws.settings["link_threshold"])
     model = _current_model(ws) if reuse_model else None
     decisions = load_decisions(ws)
     result = link_dataframe(frame, settings=settings, threshold=threshold, backend=backend,

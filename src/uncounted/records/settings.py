@@ -30,7 +30,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("two_digit_year_pivot", 30, "Two-digit years up to this value are 20xx, above it 19xx."),
     Setting("gazetteer", None, "CSV gazetteer of places (variants to one place); default: the bundled one."),
     Setting("key_file", None, "File holding the 32-byte key that encrypts sensitive fields.", secret=True),
-    Setting("link_threshold", 0.9, "Match probability at or above which two reports are the same person."),
+    Setting("link_threshold", None, "Match probability at or above which two reports are the same person "
+                                    "(default: the linkage model's own, 0.5)."),
     Setting("login_max_failures", 5, "Failed logins in a row that lock an account."),
     Setting("login_lockout_minutes", 15, "How long a locked account stays locked."),
 )
