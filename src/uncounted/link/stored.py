@@ -12,7 +12,10 @@ and every later run applies them.
 
 from __future__ import annotations
 
+import logging
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,10 +98,29 @@ def link_workspace(ws: Workspace, *, threshold: float | None = None, backend: st
         threshold = float(ws.settings["link_threshold"])
     model = _current_model(ws) if reuse_model else None
     decisions = load_decisions(ws)
-    result = link_dataframe(frame, settings=settings, threshold=threshold, backend=backend,
-                            decisions=decisions, model=model, keep_pairs_above=STORE_PAIRS_ABOVE,
-                            progress=progress)
+    with _splink_quiet(not progress):
+        result = link_dataframe(frame, settings=settings, threshold=threshold, backend=backend,
+                                decisions=decisions, model=model, keep_pairs_above=STORE_PAIRS_ABOVE,
+                                progress=progress)
     return _store_run(ws, result, backend=backend, decisions=len(decisions))
+
+
+@contextmanager
+def _splink_quiet(quiet: bool) -> Iterator[None]:
+    """Keep Splink's training chatter (untrained levels, sampling notes) off the screen.
+
+    Splink sets its own loggers' levels when a Linker is made, so logging is muted at WARNING
+    and below for the duration instead; errors still show.
+    """
+    if not quiet:
+        yield
+        return
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
 
 
 def _current_model(ws: Workspace) -> TrainedModel | None:
