@@ -50,7 +50,7 @@ def test_common_headers_are_recognised(header: str, field: str) -> None:
     assert (best, score >= 0.6) == (field, True)
 
 
-@pytest.mark.parametrize("header", ["Newspaper", "CNIC", "Source", "Photo", "Date reported", "Entered by"])
+@pytest.mark.parametrize("header", ["Newspaper", "Scanned form", "Source", "Photo", "Date reported", "Entered by"])
 def test_unrelated_headers_stay_unmapped(header: str) -> None:
     [match] = match_columns([header])
     assert match.field is None

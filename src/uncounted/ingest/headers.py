@@ -18,6 +18,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from uncounted.records.crypto import ALWAYS_SENSITIVE
+
 # The fields a column can feed. "district" is a coarser place used when the finer one is missing;
 # "indicator:<violation>" columns (HXL #affected+killed) mark the violation with a yes / 1.
 FIELDS: dict[str, str] = {
@@ -39,7 +41,23 @@ FIELDS: dict[str, str] = {
     "custody_acknowledged": "whether the authorities acknowledge or deny holding the person",
     "certainty": "certainty or confidence of the report",
     "notes": "notes or remarks",
+    # Sensitive fields: never stored in plain text; they go only into the report's encrypted blob
+    # (see uncounted.records.crypto.ALWAYS_SENSITIVE, which lists the same names).
+    "witness_name": "a witness's name (encrypted)",
+    "witness_contact": "a witness's or family's contact details (encrypted)",
+    "witness_phone": "a witness's phone number (encrypted)",
+    "witness_address": "a witness's address (encrypted)",
+    "contact_name": "a contact person's name (encrypted)",
+    "contact_phone": "a phone or mobile number (encrypted)",
+    "contact_email": "an e-mail address (encrypted)",
+    "contact_address": "the address of a complainant, informant or contact (encrypted)",
+    "family_contact": "how to reach the family (encrypted)",
+    "informant": "who reported the case: informant, complainant (encrypted)",
+    "testimony": "free-text testimony, statement or account of events (encrypted)",
+    "testimony_text": "free-text testimony (encrypted)",
+    "id_number": "a national identity card, CNIC or passport number (encrypted)",
 }
+SENSITIVE_FIELDS = frozenset(ALWAYS_SENSITIVE)
 INDICATORS = ("killing", "disappearance", "abduction", "detention", "injury", "torture")
 ALL_FIELDS = tuple(FIELDS) + tuple(f"indicator:{v}" for v in INDICATORS)
 
@@ -101,8 +119,28 @@ VARIANTS: dict[str, tuple[str, ...]] = {
                   "verification status", "certainty level", "confidence level", "confirmed",
                   "confirmation", "credibility"),
     "notes": ("کیفیت", "تفصیل", "ریمارکس", "notes", "note", "remarks", "remark", "comments", "comment", "details", "description",
-              "summary", "narrative", "observations", "observation", "other information", "other details",
+              "summary", "observations", "observation", "other information", "other details",
               "additional information", "info", "particulars", "brief", "story", "facts"),
+    "witness_name": ("witness", "witness name", "name witness", "eyewitness", "eye witness", "witnesses",
+                     "witness names", "witness full name"),
+    "witness_contact": ("contact", "contact details", "witness contact", "contact witness", "contact info",
+                        "contact information", "witness contact details", "contact person details"),
+    "contact_name": ("contact person", "contact name", "name contact person"),
+    "contact_phone": ("phone", "phone no", "mobile", "mobile no", "tel", "tel no", "telephone", "telephone no",
+                      "cell", "cell no", "contact no", "whatsapp", "whatsapp no", "witness phone", "family phone",
+                      "phone complainant", "complainant phone", "informant phone", "mobile complainant"),
+    "contact_email": ("email", "e mail", "email address", "contact email"),
+    "contact_address": ("address complainant", "complainant address", "contact address", "witness address",
+                        "address witness", "informant address", "address informant", "address contact person",
+                        "family address"),
+    "informant": ("informant", "informant name", "name informant", "complainant", "complainant name",
+                  "name complainant", "reported by", "source person", "informed by"),
+    "testimony": ("testimony", "statement", "witness statement", "statement witness", "narrative",
+                  "account events", "account", "testimony text", "eyewitness account",
+                  "interview notes", "witness account", "statement family", "first hand account"),
+    "id_number": ("cnic", "cnic no", "nic", "nic no", "id card", "id card no", "national id", "national id no",
+                  "national identity card", "identity card", "identity card no", "passport", "passport no",
+                  "computerised national identity card", "computerized national identity card", "tazkira"),
 }
 
 # Vague words weigh little; format hints (dd/mm/yyyy, yrs) almost nothing.
@@ -139,8 +177,17 @@ ANCHORS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "victim_status": "صورتحال حیثیت status whereabouts fate outcome condition situation",
     "custody_acknowledged": "custody acknowledged acknowledge acknowledgement denied admitted response",
     "certainty": "certainty confidence reliability verified verification confirmed confirmation credibility",
-    "notes": "کیفیت تفصیل ریمارکس note remark comment details description summary narrative observation information info "
+    "notes": "کیفیت تفصیل ریمارکس note remark comment details description summary observation information info "
              "particulars brief story facts",
+    "witness_name": "witness eyewitness witnesses",
+    "witness_contact": "contact",
+    "contact_name": "contact",
+    "contact_phone": "phone mobile tel telephone cell whatsapp contact",
+    "contact_email": "email mail",
+    "contact_address": "complainant contact witness informant family",
+    "informant": "informant complainant reported informed",
+    "testimony": "testimony statement narrative account interview",
+    "id_number": "cnic nic id identity passport tazkira",
 }.items()}
 
 HXL_TAGS: dict[str, tuple[tuple[str, frozenset[str], float], ...]] = {

@@ -35,10 +35,13 @@ from uncounted.ingest.mapping import Mapping, detect_mapping
 from uncounted.ingest.normal import Normalisers
 from uncounted.ingest.readers import Table, read_table
 from uncounted.ingest.rows import BuiltRow, RowBuilder, problem_dict
+from uncounted.ingest.sensitive import (DIGEST_KEY, REDACTED, digest_key, no_key_message, refuse_without_key,
+                                        secret_digest, sensitive_columns)
 from uncounted.ingest.store import (PreviousReport, ReportWriter, canonical_raw, previous_reports, raw_fingerprint,
                                     report_keys)
 from uncounted.normalize.dates import detect_date_order
 from uncounted.records import audit
+from uncounted.records.crypto import encrypt_fields, load_key
 from uncounted.records.evidence import sha256_file
 from uncounted.records.models import SOURCE_KINDS, Document, Source
 
@@ -86,6 +89,7 @@ class ImportResult:
     dry_run: bool = False
     strict: bool = False
     rejects_path: str | None = None
+    encrypted_columns: list[str] = field(default_factory=list)  # sensitive columns: stored only encrypted
     preview: list[dict[str, Any]] = field(default_factory=list)
     tables: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
@@ -107,7 +111,8 @@ class ImportResult:
             "withdrawn": self.withdrawn, "rejected": self.rejected, "rows_with_warnings": self.rows_with_warnings,
             "blank_rows": self.blank_rows, "already_imported": self.already_imported,
             "already_imported_as": self.already_imported_as, "dry_run": self.dry_run, "strict": self.strict,
-            "rejects_path": self.rejects_path, "seconds": round(self.seconds, 3),
+            "rejects_path": self.rejects_path, "encrypted_columns": self.encrypted_columns,
+            "seconds": round(self.seconds, 3),
             "problem_counts": self.problem_counts, "problem_groups": self.problem_groups,
             "problems": [_problem_json(p) for p in self.problems],
             "mappings": {k: m.to_dict() for k, m in self.mappings.items()},
@@ -119,13 +124,16 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
                 mapping: Mapping | str | Path | None = None, strict: bool = False, dry_run: bool = False,
                 rejects_path: str | Path | None = None, progress: bool = True, encoding: str | None = None,
                 delimiter: str | None = None, date_order: str | None = None,
-                two_digit_year_pivot: int | None = None) -> ImportResult:
+                two_digit_year_pivot: int | None = None, key: bytes | None = None) -> ImportResult:
     """Import one CSV, XLSX or JSON Lines file as a document of ``source``; see docs/importing.md.
 
     ``strict``: any problem (error or warning) fails the whole import and nothing is written.
     Otherwise rows with errors are left out and written, with their reasons, to ``rejects_path``
     (default: ``<file>.rejects.csv`` beside the file); rows with warnings are imported.
     ``dry_run``: read and check everything, write nothing.
+    ``key``: the 32-byte key that encrypts sensitive columns (witness and contact details, testimony,
+    identity numbers, columns the source marks sensitive); default: the workspace's key
+    (``records.crypto.load_key``). A file with sensitive columns is refused when there is no key.
     Raises ImportFailed when nothing can be imported (and nothing was written).
     """
     started = time.perf_counter()
@@ -136,6 +144,11 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
     original_name = path.name
     if not path.is_file():
         raise ImportFailed(f"{path}: no such file. Check the path and try again.")
+    if key is None:
+        key = load_key(ws, required=False)
+    source_settings = _source_settings(ws, source)
+    if key is None and not dry_run:  # refuse before the file is copied into the evidence store
+        _refuse_sensitive_without_key(path, original_name, explicit, source_settings, encoding, delimiter)
     if dry_run:
         sha, size = sha256_file(path)
         stored = path
@@ -185,10 +198,18 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
             file_problems.append(order_problem)
         table_mapping.date_order = order
         table_mapping.two_digit_year_pivot = pivot
+        table_mapping.sensitive = sensitive_columns(table.headers, table_mapping.columns, source_settings)
+        if table_mapping.sensitive and key is None:
+            if not dry_run:
+                refuse_without_key(table_mapping.sensitive, table.label)
+            file_problems.append(ImportProblem(table.label, None, None, None,
+                                               no_key_message(table_mapping.sensitive, table.label), "warning"))
+        result.encrypted_columns += [h for h in table_mapping.sensitive if h not in result.encrypted_columns]
         plans.append((table, table_mapping, head, order))
         result.mappings[table.sheet or ""] = table_mapping
     result.mapping = _merged_mapping([m for _, m, _, _ in plans], explicit, gazetteer, vocabulary)
 
+    enc_key = key
     normalisers: dict[str, Normalisers] = {}
     rejects = RejectsWriter(rejects_path or _default_rejects_path(path), dry_run,
                             fallback_dir=None if rejects_path else Path(ws.path) / "rejects")
@@ -230,10 +251,10 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
                                                    vocabulary=vocabulary)
                     if size >= NAME_HELPER_BYTES:
                         normalisers[key].start_name_helper()
-                builder = RowBuilder(table, table_mapping.columns, normalisers[key])
-                rejects.start_table(table)
+                builder = RowBuilder(table, table_mapping.columns, normalisers[key], table_mapping.sensitive)
+                rejects.start_table(table, [i for _, i in builder.secret_index])
                 stats = _import_rows(table, builder, head, writer, doc, src, source, original_name, old, seen,
-                                     changed_old_ids, result, rejects, note, ws.actor, bar)
+                                     changed_old_ids, result, rejects, note, ws.actor, bar, enc_key)
                 result.tables.append(stats)
             if bar is not None:
                 bar.close()
@@ -291,8 +312,13 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
 def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[Any]]], writer: ReportWriter | None,
                  doc: Document | None, src: Source | None, source_name: str, lineage: str,
                  old: dict[str, PreviousReport], seen: set[str], changed_old_ids: list[int], result: ImportResult,
-                 rejects: "RejectsWriter", note: Any, actor: str, bar: Any) -> dict[str, Any]:
-    """Build, check and write every row of one table; returns the table's own counts."""
+                 rejects: "RejectsWriter", note: Any, actor: str, bar: Any, enc_key: bytes | None = None
+                 ) -> dict[str, Any]:
+    """Build, check and write every row of one table; returns the table's own counts.
+
+    A row's sensitive cells (``built.secret``) are encrypted with ``enc_key`` into ``sensitive_enc``,
+    bound to the row's report key; ``raw`` keeps only their keyed digest.
+    """
     sheet = table.sheet
     ids_seen: dict[str, int] = {}
     source_id = src.id if src else None
@@ -302,6 +328,7 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
     true, false = (writer.true, writer.false) if writer else (True, False)
     versioning = bool(old)
     key_of = report_keys(source_name, lineage, sheet)
+    subkey = digest_key(enc_key) if enc_key is not None and builder.sensitive else None
     rows = read = 0
     start_rejected, start_imported = result.rejected, result.imported
     progress_every = 5000
@@ -338,6 +365,9 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
             result.rows_with_warnings += 1
         if len(result.preview) < PREVIEW_ROWS:
             result.preview.append(_preview(table, built))
+        secret = built.secret
+        if secret and subkey is not None:
+            built.raw[DIGEST_KEY] = secret_digest(subkey, secret)
         raw_json = canonical_raw(built.raw)
         supersedes = None
         version = 1
@@ -364,8 +394,11 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
                 if values[i] is not None:
                     values[i] = values[i].isoformat()
         problems = json.dumps([problem_dict(p) for p in built.problems], ensure_ascii=False) if built.problems else None
+        if secret and enc_key is None:  # cannot happen: import_file refuses sensitive columns without a key
+            raise ImportFailed(no_key_message(list(secret), table.label))
+        sealed = encrypt_fields(enc_key, secret, report_key=key) if secret else None
         writer.add([key, version, true, false, source_id, doc_id, row_number, sheet, *values, raw_json, problems,
-                    created_at, actor, "changed in the new version of the file" if supersedes else None, supersedes])
+                    sealed, created_at, actor, "changed in the new version of the file" if supersedes else None, supersedes])
     if bar is not None:
         _advance(bar, table, rows % progress_every)
     result.rows_read += read
@@ -471,6 +504,24 @@ def _source(session: Any, name: str, kind: str | None, actor: str, dry_run: bool
     return src, True
 
 
+def _source_settings(ws: Any, name: str) -> dict[str, Any]:
+    """The settings of an existing source (its ``sensitive_fields``), or {} for a new one."""
+    with ws.session() as session:
+        settings = session.execute(select(Source.settings).where(Source.name == name)).scalar_one_or_none()
+    return dict(settings or {})
+
+
+def _refuse_sensitive_without_key(path: Path, original_name: str, explicit: Mapping | None,
+                                  source_settings: dict[str, Any], encoding: str | None,
+                                  delimiter: str | None) -> None:
+    """Without a key, read the file's headers and stop if any column is sensitive."""
+    enc = encoding or (explicit.encoding if explicit else None)
+    delim = delimiter or (explicit.delimiter if explicit else None)
+    for table in read_table(path, encoding=enc, delimiter=delim, display_name=original_name):
+        columns = detect_mapping(table.headers, table.hxl_tags, base=explicit).columns
+        refuse_without_key(sensitive_columns(table.headers, columns, source_settings), table.label)
+
+
 def _latest_document(session: Any, source_id: int, original_name: str) -> Document | None:
     return session.execute(select(Document).where(Document.source_id == source_id,
                                                   Document.original_name == original_name)
@@ -529,6 +580,7 @@ def _merged_mapping(mappings: list[Mapping], explicit: Mapping | None, gazetteer
                      encoding=explicit.encoding if explicit else None,
                      delimiter=explicit.delimiter if explicit else None)
     for m in mappings:
+        merged.sensitive += [h for h in m.sensitive if h not in merged.sensitive]
         for header, field_name in m.columns.items():
             if header not in merged.columns:
                 merged.columns[header] = field_name
@@ -635,8 +687,11 @@ class RejectsWriter:
         self.final_path: str | None = None
         self.rows = 0
 
-    def start_table(self, table: Table) -> None:
+    def start_table(self, table: Table, sensitive_indexes: list[int] | None = None) -> None:
+        """Start a table; the cells at ``sensitive_indexes`` are never written (nor, when there are
+        any, cells beyond the header, where a broken row may have pushed a witness's details)."""
         self.table = table
+        self.sensitive_indexes = list(sensitive_indexes or [])
         self._header_written_for: Any = None
 
     def add(self, built: BuiltRow) -> None:
@@ -661,6 +716,9 @@ class RejectsWriter:
             self._header_written_for = self.table
         cells = [c if isinstance(c, str) else json.dumps(c, ensure_ascii=False) for c in built.cells]
         n = len(self.table.headers)
+        if self.sensitive_indexes:
+            cells = _redacted(cells, self.sensitive_indexes, n, self.table.format == "jsonl" and built.rejected
+                              and "_line" in built.raw)
         main, extra_cells = cells[:n] + [""] * (n - len(cells[:n])), cells[n:]
         reasons = "; ".join(_reason(p) for p in built.problems)
         sheet = [self.table.sheet] if self.table.sheet is not None else []
@@ -680,6 +738,20 @@ class RejectsWriter:
             self.handle.close()
             os.unlink(self.tmp)
             self.handle = None
+
+
+def _redacted(cells: list[str], indexes: list[int], n_headers: int, whole_line: bool) -> list[str]:
+    """The cells with the sensitive ones (and any beyond the header) replaced by a marker."""
+    if whole_line:  # an unreadable JSON line: nothing in it can be trusted to be harmless
+        return [REDACTED]
+    out = list(cells)
+    for i in indexes:
+        if i < len(out) and out[i].strip():
+            out[i] = REDACTED
+    for i in range(n_headers, len(out)):
+        if out[i].strip():
+            out[i] = REDACTED
+    return out
 
 
 def _reason(problem: ImportProblem) -> str:

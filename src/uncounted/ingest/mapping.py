@@ -50,6 +50,7 @@ class Mapping:
     delimiter: str | None = None
     vocabulary: dict[str, dict[str, str]] = field(default_factory=dict)
     path: str | None = None  # the file it was read from
+    sensitive: list[str] = field(default_factory=list)  # headers stored only encrypted (set by the importer)
 
     # ---- views ----------------------------------------------------------------------------------
     def field_for(self, header: str) -> str | None:
@@ -80,6 +81,8 @@ class Mapping:
                 out[key] = getattr(self, key)
         if self.vocabulary:
             out["vocabulary"] = self.vocabulary
+        if self.sensitive:
+            out["encrypted_columns"] = list(self.sensitive)
         return out
 
     # ---- files ----------------------------------------------------------------------------------

@@ -15,12 +15,13 @@ The rule everywhere: never guess silently, never lose data.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable
 
 from uncounted.errors import ImportProblem
 from uncounted.ingest.normal import Normalisers
 from uncounted.ingest.readers import MAX_CELL_CHARS, BadLine, Table, column_letter
+from uncounted.ingest.sensitive import REDACTED
 from uncounted.ingest.store import MAX_LENGTHS, VALUE_COLUMNS
 
 V = {name: i for i, name in enumerate(VALUE_COLUMNS)}
@@ -40,21 +41,26 @@ class BuiltRow:
     problems: list[ImportProblem]
     rejected: bool
     cells: list[Any]  # as read, for the rejects CSV
+    secret: dict[str, Any] = field(default_factory=dict)  # sensitive cells by header: encrypted, never plain
 
 
 class RowBuilder:
     """Builds report values for the rows of one table, with one mapping and one set of normalisers."""
 
-    def __init__(self, table: Table, columns: dict[str, str | None], norm: Normalisers):
+    def __init__(self, table: Table, columns: dict[str, str | None], norm: Normalisers,
+                 sensitive: Iterable[str] = ()):
         self.table = table
         self.label = table.label
         self.headers = table.headers
         self.n_headers = len(table.headers)
         self.norm = norm
+        # Sensitive columns feed no plain field: their cells go into BuiltRow.secret only.
+        self.sensitive = frozenset(sensitive)
+        self.secret_index = tuple((h, i) for i, h in enumerate(self.headers) if h in self.sensitive)
         self.index: dict[str, int] = {}
         for i, header in enumerate(self.headers):
             field_name = columns.get(header)
-            if field_name:
+            if field_name and header not in self.sensitive:
                 self.index[field_name] = i
         self.col = {f: self.headers[i] for f, i in self.index.items()}
         self.unnamed = {i for i, h in enumerate(table.headers) if h.startswith("column ")
@@ -73,6 +79,34 @@ class RowBuilder:
 
     # ---- the row -------------------------------------------------------------------------------
     def build(self, row_number: int, cells: list[Any]) -> BuiltRow:
+        built = self._build(row_number, cells)
+        if self.sensitive:
+            self._take_secrets(built)
+        return built
+
+    def _take_secrets(self, built: BuiltRow) -> None:
+        """Move the sensitive cells out of ``raw`` into ``secret``; hide them in the problems too.
+
+        When a row's structure is broken (more values than columns, an unclosed quote), values may
+        have shifted out of a sensitive column into others, so every value its problems quote is hidden.
+        """
+        raw = built.raw
+        if self.is_jsonl:
+            raw = built.raw = dict(raw)
+            if "_line" in raw:  # an unreadable line: it may hold anything
+                raw["_line"] = REDACTED
+        secret = built.secret
+        for header, _i in self.secret_index:
+            value = raw.pop(header, None)
+            if value is not None and (not isinstance(value, str) or value.strip()):
+                secret[header] = value
+        if built.problems:
+            broken = built.rejected or any(p.column is None or p.column not in self.col.values()
+                                           for p in built.problems)
+            built.problems = [replace(p, value=REDACTED) if p.value is not None and (
+                broken or p.column in self.sensitive) else p for p in built.problems]
+
+    def _build(self, row_number: int, cells: list[Any]) -> BuiltRow:
         problems: list[ImportProblem] = []
         if self.is_jsonl:
             cells, raw, bad = self._jsonl_cells(row_number, cells[0], problems)

@@ -30,7 +30,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "violation_raw", "violation", "event_date_raw", "event_date_start", "event_date_end",
     "event_date_precision", "event_place_raw", "event_place", "event_place_parent", "perpetrator_raw",
     "perpetrator_category", "victim_status", "custody_acknowledged", "certainty", "notes", "raw", "problems",
-    "created_at", "created_by", "change_reason", "supersedes_id",
+    "sensitive_enc", "created_at", "created_by", "change_reason", "supersedes_id",
 )
 COLUMN_INDEX = {name: i for i, name in enumerate(REPORT_COLUMNS)}
 # The fields a row builder fills, in tuple order (from source_record_id to notes).
