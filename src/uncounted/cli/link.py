@@ -1,8 +1,4 @@
-"""CLI commands: link, link evaluate, review (a draft over uncounted.link's Python API).
-
-Storing persons, pairs and decisions in the record is the lead's wiring; until then
-`uncounted link` can write its results to --out as CSV/JSON files.
-"""
+"""CLI commands: link (and link evaluate), review, persons."""
 
 from __future__ import annotations
 
@@ -10,150 +6,171 @@ from pathlib import Path
 
 import click
 
-from uncounted.cli.common import echo_json, handle_errors, json_option, open_workspace, workspace_option
+from uncounted.cli.common import (
+    echo_json, handle_errors, json_option, open_workspace, print_table, workspace_option,
+)
 
 
 def register(cli: click.Group) -> None:
-    """Add this module's commands to the top-level group."""
     cli.add_command(link)
     cli.add_command(review)
+    cli.add_command(persons)
 
 
-def _decisions(ws):  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
-
-    from uncounted.link.cluster import Decision
-    from uncounted.records.models import MatchDecision
-
-    with ws.session() as s:
-        rows = s.execute(select(MatchDecision).where(MatchDecision.is_current.is_(True))).scalars().all()
-        return [Decision(r.report_key_l, r.report_key_r, r.decision, who=r.decided_by,
-                         when=r.decided_at.isoformat() if r.decided_at else None) for r in rows]
-
-
-@click.group("link", invoke_without_command=True)
+@click.group(invoke_without_command=True)
 @workspace_option
-@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
-              help="Match probability at which two reports are linked.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Match probability at which two reports are one person (default: setting link_threshold, 0.9).")
 @click.option("--backend", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
-              help="Where pairs are scored. Spark needs Java and pyspark.")
-@click.option("--model", "model_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Use this trained model (JSON) instead of training a new one.")
-@click.option("--save-model", type=click.Path(dir_okay=False, path_type=Path), help="Write the trained model (JSON).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write persons.csv, pairs.csv and model.json into this folder.")
+              help="Where Splink runs: DuckDB on this machine, or Spark for very large records.")
+@click.option("--reuse-model", is_flag=True, help="Score with the current run's trained model instead of retraining.")
+@click.option("--save-model", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the trained model as JSON to this file.")
 @json_option
 @click.pass_context
 @handle_errors
-def link(ctx: click.Context, workspace_path: Path | None, threshold: float, backend: str,
-         model_path: Path | None, save_model: Path | None, out: Path | None, as_json: bool) -> None:
-    """Link and deduplicate all current reports in the workspace into persons.
+def link(ctx: click.Context, workspace_path: Path | None, threshold: float | None, backend: str,
+         reuse_model: bool, save_model: Path | None, as_json: bool) -> None:
+    """Link every report into persons (probabilistic record linkage with Splink).
 
-    Human decisions (same / different) made in review always override the model.
+    Human decisions from `uncounted review` always override the model. Each run is stored;
+    the previous one stays in the record. `uncounted link evaluate --truth FILE` measures it.
     """
     if ctx.invoked_subcommand is not None:
         return
-    from uncounted.link.api import link_dataframe
-    from uncounted.link.cluster import person_summaries
     from uncounted.link.model import TrainedModel
-    from uncounted.records.query import reports_frame
+    from uncounted.link.stored import link_workspace
 
     ws = open_workspace(workspace_path)
-    reports = reports_frame(ws)
-    model = TrainedModel.load(model_path) if model_path else None
-    result = link_dataframe(reports, threshold=threshold, backend=backend, decisions=_decisions(ws),
-                            model=model, progress=not as_json)
+    summary = link_workspace(ws, threshold=threshold, backend=backend, reuse_model=reuse_model,
+                             progress=not as_json)
     if save_model:
-        result.model.save(save_model)
-    summary = {"reports": len(reports), "persons": result.clusters.n_persons,
-               "pairs_scored_above_0.01": len(result.pairs), "threshold": threshold,
-               "prior": result.model.prior, "refused_merges": len(result.clusters.refused),
-               "seconds": result.timings}
-    if out:
-        out.mkdir(parents=True, exist_ok=True)
-        person_summaries(result.clusters, result.prepared).to_csv(out / "persons.csv", index=False)
-        result.pairs.to_csv(out / "pairs.csv", index=False)
-        result.model.save(out / "model.json")
-        summary["written"] = str(out)
+        with ws.session() as s:
+            from uncounted.records.models import LinkageRun
+
+            TrainedModel.from_dict(s.get(LinkageRun, summary.run_id).model).save(save_model)
     if as_json:
-        echo_json(summary)
-    else:
-        click.echo(f"{summary['reports']:,} reports -> {summary['persons']:,} persons at threshold {threshold}")
+        echo_json(summary.to_dict())
+        return
+    click.echo(f"Linked {summary.reports:,} reports into {summary.persons:,} persons "
+               f"(run {summary.run_id}, threshold {summary.threshold}, backend {backend}).")
+    click.echo(f"  {summary.links:,} links at or above the threshold; {summary.pairs_stored:,} scored pairs kept "
+               "for review.")
+    click.echo(f"  human decisions applied: {summary.decisions_applied}; "
+               f"persons whose reports disagree (killed vs missing, sex, ...): {summary.persons_with_conflicts:,}")
+    for refused in summary.refused[:10]:
+        click.echo(f"  refused: {refused}")
+    click.echo("Next: `uncounted review` to decide the uncertain pairs.")
 
 
 @link.command("evaluate")
 @workspace_option
-@click.option("--truth", type=click.Path(dir_okay=False, exists=True, path_type=Path), required=True,
-              help="CSV with columns source, record_id, person_id (e.g. from `uncounted simulate`).")
+@click.option("--truth", "truth_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with columns source, record_id (the list's own id), person_id.")
 @json_option
 @handle_errors
-def evaluate(workspace_path: Path | None, truth: Path, as_json: bool) -> None:
-    """Score the current persons against a known truth (synthetic data)."""
-    import pandas as pd
-    from sqlalchemy import select
+def evaluate(workspace_path: Path | None, truth_path: Path, as_json: bool) -> None:
+    """Measure the current linkage against known truth: precision, recall, F1, B-cubed, persons."""
+    from uncounted.link.stored import evaluate_workspace
 
-    from uncounted.link.evaluate import evaluate_clusters, load_truth
-    from uncounted.records.models import Person, PersonReport
-    from uncounted.records.query import current_linkage_run_id, reports_frame
-
-    ws = open_workspace(workspace_path)
-    reports = reports_frame(ws)
-    key_of = dict(zip(zip(reports["source"].astype(str), reports["source_record_id"].astype(str)),
-                      reports["report_key"]))
-    truth_map = load_truth(truth, key_fn=lambda s, r: key_of.get((s, r), f"missing:{s}:{r}"))
-    run_id = current_linkage_run_id(ws)
-    if run_id is None:
-        raise click.ClickException("No linkage run yet: run `uncounted link` first.")
-    with ws.engine.connect() as conn:
-        members = pd.read_sql(select(PersonReport.report_key, Person.person_key)
-                              .join(Person, Person.id == PersonReport.person_id)
-                              .where(PersonReport.run_id == run_id), conn)
-    scores = evaluate_clusters(dict(zip(members["report_key"], members["person_key"])), truth_map)
+    metrics = evaluate_workspace(open_workspace(workspace_path), truth_path)
     if as_json:
-        echo_json(scores)
+        echo_json(metrics)
         return
-    pw, b3 = scores["pairwise"], scores["bcubed"]
-    click.echo(f"pairwise  precision {pw['precision']:.4f}  recall {pw['recall']:.4f}  F1 {pw['f1']:.4f}")
-    click.echo(f"B-cubed   precision {b3['precision']:.4f}  recall {b3['recall']:.4f}  F1 {b3['f1']:.4f}")
-    click.echo(f"persons found {scores['persons_found']:,}; true persons {scores['true_persons']:,}")
+    pw, bc = metrics["pairwise"], metrics["bcubed"]
+    click.echo(f"Pairwise   precision {pw['precision']:.4f}  recall {pw['recall']:.4f}  F1 {pw['f1']:.4f}")
+    click.echo(f"B-cubed    precision {bc['precision']:.4f}  recall {bc['recall']:.4f}  F1 {bc['f1']:.4f}")
+    diff = metrics["persons_found"] - metrics["true_persons"]
+    click.echo(f"Persons found {metrics['persons_found']:,} vs true persons {metrics['true_persons']:,} "
+               f"({diff:+,}, {100 * diff / max(metrics['true_persons'], 1):+.1f}%)")
+    if metrics.get("truth_rows_unmatched"):
+        click.echo(f"Note: {metrics['truth_rows_unmatched']} truth rows matched no stored report.")
 
 
-@click.command("review")
+@click.command()
 @workspace_option
 @click.option("--limit", type=int, default=20, show_default=True, help="How many pairs to show.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help="Centre of the uncertainty (default: the current run's threshold).")
+@click.option("--list", "list_only", is_flag=True, help="Only list the queue; decide nothing.")
+@click.option("--decide", nargs=3, metavar="KEY_A KEY_B DECISION",
+              help="Record one decision without prompting: DECISION is same, different or unsure.")
+@click.option("--note", help="A note stored with --decide.")
+@click.option("--user", "actor", help="Who decides (default: setting `user`, else the login name).")
 @json_option
 @handle_errors
-def review(workspace_path: Path | None, limit: int, threshold: float | None, as_json: bool) -> None:
-    """Show the pairs the model is least sure about, nearest the threshold first."""
-    import pandas as pd
-    from sqlalchemy import select
+def review(workspace_path: Path | None, limit: int, list_only: bool, decide: tuple[str, str, str] | None,
+           note: str | None, actor: str | None, as_json: bool) -> None:
+    """Decide the pairs the model is least sure about (nearest the threshold first).
 
-    from uncounted.link.review import uncertain_pairs
-    from uncounted.records.models import LinkageRun, MatchPair
-    from uncounted.records.query import current_linkage_run_id
+    Each pair is shown side by side with how much every field pushed towards or away from a
+    match. Answer s (same person), d (different), u (unsure), Enter to skip, q to stop.
+    Decisions are stored with who and when, and override the model in every later run.
+    """
+    from uncounted.link.stored import record_decision, review_queue
 
     ws = open_workspace(workspace_path)
-    run_id = current_linkage_run_id(ws)
-    if run_id is None:
-        raise click.ClickException("No linkage run yet: run `uncounted link` first.")
-    with ws.session() as s:
-        run = s.get(LinkageRun, run_id)
-        threshold = run.threshold if threshold is None else threshold
-        rows = s.execute(select(MatchPair).where(MatchPair.run_id == run_id)).scalars().all()
-        pairs = pd.DataFrame([{"report_key_l": r.report_key_l, "report_key_r": r.report_key_r,
-                               "match_probability": r.match_probability, "match_weight": r.match_weight,
-                               "explanation": r.explanation} for r in rows])
-    if pairs.empty:
-        click.echo("No scored pairs in the current run.")
+    actor = actor or ws.actor
+    if decide:
+        key_a, key_b, decision = decide
+        record_decision(ws, key_a, key_b, decision, actor=actor, note=note)
+        click.echo(f"Recorded: {key_a} / {key_b} -> {decision} (by {actor}). Run `uncounted link` to apply it.")
         return
-    chosen = uncertain_pairs(pairs, threshold=threshold, limit=limit, decisions=_decisions(ws))
+    queue = review_queue(ws, limit=limit)
     if as_json:
-        echo_json(chosen.drop(columns=["distance_to_threshold"]).to_dict("records"))
+        echo_json(queue)
         return
-    for row in chosen.itertuples():
-        click.echo(f"{row.report_key_l} vs {row.report_key_r}: p={row.match_probability:.3f} "
-                   f"(weight {row.match_weight:+.2f})")
-        for field, part in (row.explanation or {}).items():
-            click.echo(f"    {field:<12} {part}")
+    if not queue:
+        click.echo("Nothing to review: no undecided pair near the threshold.")
+        return
+    if list_only or not _interactive():
+        for item in queue:
+            click.echo(_pair_text(item))
+            click.echo("")
+        return
+    answers = {"s": "same", "d": "different", "u": "unsure"}
+    decided = 0
+    for number, item in enumerate(queue, 1):
+        click.echo(f"\n[{number}/{len(queue)}] " + _pair_text(item))
+        answer = click.prompt("same (s) / different (d) / unsure (u) / skip (Enter) / quit (q)",
+                              default="", show_default=False).strip().lower()
+        if answer == "q":
+            break
+        if answer in answers:
+            record_decision(ws, item["report_key_l"], item["report_key_r"], answers[answer], actor=actor)
+            decided += 1
+    click.echo(f"\n{decided} decisions stored. Run `uncounted link` to apply them.")
+
+
+def _interactive() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def _pair_text(item: dict) -> str:
+    left, right = item["left"], item["right"]
+    lines = [f"{item['report_key_l']}  vs  {item['report_key_r']}   "
+             f"match probability {item['match_probability']:.3f}"]
+    fields = [f for f in ("source", "source_record_id", "name_raw", "father_name", "sex", "age_raw",
+                          "event_date_raw", "event_place_raw", "violation", "perpetrator_category",
+                          "victim_status") if left.get(f) is not None or right.get(f) is not None]
+    for field in fields:
+        lines.append(f"  {field:<20} {str(left.get(field) or ''):<34} | {right.get(field) or ''}")
+    lines.append(item["explanation"].split("\n", 1)[1] if "\n" in item["explanation"] else item["explanation"])
+    return "\n".join(lines)
+
+
+@click.command()
+@workspace_option
+@click.option("--name", help="Romanisation-aware name search (Mohd = Muhammad, Rehman = Rahman, ...).")
+@click.option("--limit", type=int, default=50, show_default=True)
+@json_option
+@handle_errors
+def persons(workspace_path: Path | None, name: str | None, limit: int, as_json: bool) -> None:
+    """List the persons of the current linkage run, with how many reports and sources each has."""
+    from uncounted.link.stored import list_persons
+
+    rows = list_persons(open_workspace(workspace_path), name=name, limit=limit)
+    if as_json:
+        echo_json(rows)
+    else:
+        print_table(rows, ["person_key", "display_name", "n_reports", "sources", "violation", "conflicts"])
