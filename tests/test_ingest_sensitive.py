@@ -150,7 +150,7 @@ def test_a_dry_run_names_the_encrypted_columns_but_never_their_values(sqlite_wor
     assert result.encrypted_columns == ["Witness Name", "Phone", "Testimony"]
     assert result.mapping is not None and result.mapping.to_dict()["encrypted_columns"] == result.encrypted_columns
     assert not [s for s in SECRETS if s in shown]
-    assert "no encryption key is configured" in shown, "without a key the dry run warns that the import would fail"
+    assert "without a key the import will be refused" in shown, "without a key the dry run warns that the import would fail"
 
 
 def test_rejected_rows_never_write_sensitive_values(workspace: Workspace, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import warnings
 import pytest
 from sqlalchemy import select
 
-from uncounted.records.crypto import generate_key
+from uncounted.records.crypto import decrypt_fields, generate_key
 from uncounted.records.models import AuditEntry, EvidenceFile, MatchDecision, Report
 from uncounted.server import synthetic
 from uncounted.server.testing import make_site
@@ -151,20 +151,37 @@ def test_upload_preview_fix_mapping_import_and_rejects(workspace) -> None:  # ty
     assert stolen.status_code == 404
 
 
-def test_sensitive_looking_columns_need_confirmation(workspace) -> None:  # type: ignore[no-untyped-def]
+def test_sensitive_columns_are_refused_without_a_key_and_encrypted_with_one(workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("UNCOUNTED_KEY", raising=False)
+    phone = "+00 555 0193 SYNTHETIC"
+    data = f"Name,Date,Witness phone\nSYNTHETIC Person,01/02/2015,{phone}\n"
+    # without a key: the preview says so (and never shows the phone), the import is refused
     site = make_site(workspace, None)
     client, csrf = site.login("documenter")
     headers = {"X-CSRF-Token": csrf}
     src = client.post("/api/sources", json={"name": "SYNTHETIC with witnesses"}, headers=headers).json()
-    data = "Name,Date,Witness phone\nSYNTHETIC Person,01/02/2015,+00 555 000\n"
     p = client.post("/api/uploads", files={"file": ("w.csv", data.encode(), "text/csv")},
                     data={"source_id": str(src["id"])}, headers=headers).json()
-    assert p["sensitive_columns"] == ["Witness phone"]
+    assert p["sensitive_columns"] == ["Witness phone"] and p["key_configured"] is False
+    assert phone not in str(p), "the preview never shows a sensitive cell"
     body = {"upload_id": p["upload_id"], "filename": "w.csv", "source_id": src["id"], "mapping": p["mapping"]}
-    refused = client.post("/api/imports", json=body, headers=headers)
-    assert refused.status_code == 422 and refused.json()["error"]["code"] == "sensitive_columns"
+    refused = client.post("/api/imports", json={**body, "allow_sensitive_plaintext": True}, headers=headers)
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "sensitive_columns_need_key"
+    assert "uncounted key generate" in refused.json()["error"]["message"]
     with workspace.session() as s:
         assert s.execute(select(Report)).first() is None
+    # with a key: imported, the phone only in the encrypted blob
+    key = generate_key()
+    keyed = make_site(workspace, key, users=False)
+    client, csrf = keyed.login("documenter", site.passwords["documenter"])
+    done = client.post("/api/imports", json=body, headers={"X-CSRF-Token": csrf})
+    assert done.status_code == 201, done.text
+    with workspace.session() as s:
+        [report] = s.execute(select(Report)).scalars().all()
+        assert "Witness phone" not in report.raw and phone not in str(report.raw)
+        assert decrypt_fields(key, report.sensitive_enc, report_key=report.report_key) == {"Witness phone": phone}
+        details = [str(e.details) for e in s.execute(select(AuditEntry)).scalars()]
+    assert not [d for d in details if phone in d]
 
 
 def test_review_decisions_are_stored_and_supersede(case_site, workspace) -> None:  # type: ignore[no-untyped-def]

@@ -135,9 +135,12 @@ def _print_result(result: Any, save_mapping: Path | None) -> None:
                 hint = f"   (could also be {also})" if also else ""
                 echo(f"  {header:<{width}}  -> {field_name:<22} {mapping.confidence.get(header, 0):.2f}  "
                      f"{mapping.origin.get(header, '')}{hint}")
-        unmapped = mapping.unmapped
+        encrypted = list(getattr(mapping, "sensitive", None) or [])
+        unmapped = [h for h in mapping.unmapped if h not in encrypted]
         if unmapped:
             echo("  Not mapped (kept in each report's raw row): " + ", ".join(repr(h) for h in unmapped))
+        if encrypted:
+            echo("  Sensitive, stored only encrypted (values never shown): " + ", ".join(repr(h) for h in encrypted))
         if mapping.date_order:
             echo(f"  Dates read as {mapping.date_order}; two-digit years up to {mapping.two_digit_year_pivot} are 20xx.")
     for table in result.tables:

@@ -35,8 +35,8 @@ from uncounted.ingest.mapping import Mapping, detect_mapping
 from uncounted.ingest.normal import Normalisers
 from uncounted.ingest.readers import Table, read_table
 from uncounted.ingest.rows import BuiltRow, RowBuilder, problem_dict
-from uncounted.ingest.sensitive import (DIGEST_KEY, REDACTED, digest_key, no_key_message, refuse_without_key,
-                                        secret_digest, sensitive_columns)
+from uncounted.ingest.sensitive import (DIGEST_KEY, REDACTED, digest_key, missing_key_expectation, no_key_message,
+                                        refuse_without_key, secret_digest, sensitive_columns)
 from uncounted.ingest.store import (PreviousReport, ReportWriter, canonical_raw, previous_reports, raw_fingerprint,
                                     report_keys)
 from uncounted.normalize.dates import detect_date_order
@@ -203,7 +203,7 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
             if not dry_run:
                 refuse_without_key(table_mapping.sensitive, table.label)
             file_problems.append(ImportProblem(table.label, None, None, None,
-                                               no_key_message(table_mapping.sensitive, table.label), "warning"))
+                                               missing_key_expectation(table_mapping.sensitive), "warning"))
         result.encrypted_columns += [h for h in table_mapping.sensitive if h not in result.encrypted_columns]
         plans.append((table, table_mapping, head, order))
         result.mappings[table.sheet or ""] = table_mapping

@@ -73,6 +73,14 @@ def no_key_message(columns: Iterable[str], file: str) -> str:
             "somewhere safe, and import again.")
 
 
+def missing_key_expectation(columns: Iterable[str]) -> str:
+    """The warning a dry run gives (as ``expected ...``) when sensitive columns meet no key."""
+    names = ", ".join(repr(c) for c in columns)
+    return (f"an encryption key, because the columns {names} are sensitive and stored only encrypted; without "
+            "a key the import will be refused. Make one with `uncounted key generate --out KEYFILE` and set "
+            "key_file = \"KEYFILE\" in uncounted.toml (or put the key in $UNCOUNTED_KEY)")
+
+
 def refuse_without_key(columns: list[str], file: str) -> None:
     if columns:
         raise ImportFailed(no_key_message(columns, file))

@@ -55,9 +55,6 @@ class ImportBody(BaseModel):
     source_id: int
     mapping: dict[str, str] = Field(default_factory=dict, description="column header -> field ('' to leave unmapped)")
     strict: bool = False
-    allow_sensitive_plaintext: bool = Field(default=False, description=(
-        "confirm importing columns that look like witness/contact/testimony details, which imports cannot "
-        "encrypt yet"))
 
 
 class PreviewBody(BaseModel):
@@ -215,7 +212,8 @@ def api_upload(request: Request, file: UploadFile = File(...), source_id: int | 
     source = services.get_visible_source(db, principal, source_id) if source_id is not None else None
     stored = imports.store_upload(db, principal, ws_of(request), file.filename or "", file.file)
     db.commit()
-    return imports.preview(ws_of(request), stored["upload_id"], stored["filename"], None, source)
+    return imports.preview(ws_of(request), stored["upload_id"], stored["filename"], None, source,
+                           key=request.app.state.key())
 
 
 @router.post("/uploads/preview", tags=["imports"], summary="Preview an upload with a changed mapping")
@@ -223,7 +221,8 @@ def api_preview(body: PreviewBody, request: Request, principal: Principal = Depe
                 db: Session = DB) -> dict[str, Any]:
     imports.check_upload_owner(db, principal, body.upload_id)
     source = services.get_visible_source(db, principal, body.source_id) if body.source_id is not None else None
-    return imports.preview(ws_of(request), body.upload_id, body.filename, body.mapping, source)
+    return imports.preview(ws_of(request), body.upload_id, body.filename, body.mapping, source,
+                           key=request.app.state.key())
 
 
 @router.post("/imports", tags=["imports"], status_code=201,
@@ -232,7 +231,7 @@ def api_import(body: ImportBody, request: Request, principal: Principal = Depend
                db: Session = DB) -> dict[str, Any]:
     services.get_visible_source(db, principal, body.source_id)
     return imports.run_import(db, principal, ws_of(request), body.upload_id, body.filename, body.source_id,
-                              body.mapping, body.strict, body.allow_sensitive_plaintext)
+                              body.mapping, body.strict, request.app.state.key())
 
 
 @router.get("/imports/{import_id}/rejects", tags=["imports"], summary="Download an import's rejected rows (CSV)")

@@ -50,24 +50,27 @@ def target_fields() -> list[str]:
         return []
 
 
-SENSITIVE_WORDS = ("witness", "contact", "phone", "mobile", "cell", "email", "e-mail", "address", "informant",
-                   "testimony", "statement", "cnic", "id card", "id no", "passport", "whatsapp", "complainant",
-                   "reporter", "source person", "narrative")
+HIDDEN = "[sensitive: encrypted on import]"
 
 
-def sensitive_columns(headers: list[str], source: Any = None) -> list[str]:
-    """Columns that look like witness, contact or testimony details, or that the source marks sensitive.
+def sensitive_columns(headers: list[str], source: Any = None, mapping: dict[str, str] | None = None) -> list[str]:
+    """Columns that hold witness, contact, testimony or identity details, or that the source marks
+    sensitive: the import stores them only encrypted (the same rule as ``uncounted.ingest.sensitive``)."""
+    from uncounted.ingest.sensitive import sensitive_columns as ingest_sensitive_columns
 
-    The import path does not yet encrypt such columns (they would be kept as read, in plain text),
-    so the app asks for an explicit confirmation before importing a file that has them.
-    """
-    marked = {str(f).casefold() for f in ((getattr(source, "settings", None) or {}).get("sensitive_fields") or [])}
-    found = []
-    for header in headers:
-        folded = header.casefold()
-        if folded in marked or any(word in folded for word in SENSITIVE_WORDS):
-            found.append(header)
-    return found
+    settings = getattr(source, "settings", None) or {}
+    return ingest_sensitive_columns(headers, {h: (f or None) for h, f in (mapping or {}).items()}, settings)
+
+
+def refuse_sensitive_without_key(columns: list[str], key: bytes | None) -> None:
+    """Sensitive columns are imported only encrypted, so without a key the import is refused."""
+    if columns and key is None:
+        raise ApiError(422, "sensitive_columns_need_key",
+                       f"These columns hold witness, contact, testimony or identity details: {', '.join(columns)}. "
+                       "They are stored only encrypted, and this workspace has no encryption key, so the file "
+                       "cannot be imported yet. An admin makes a key with `uncounted key generate --out KEYFILE`, "
+                       "sets key_file = \"KEYFILE\" in uncounted.toml (or UNCOUNTED_KEY), and restarts the app; "
+                       "or remove these columns from the file and upload it again.", {"columns": columns})
 
 
 def safe_name(filename: str | None) -> str:
@@ -131,9 +134,11 @@ def _temp_copy(ws: Any, upload_id: str, filename: str) -> Path:
 
 
 def preview(ws: Any, upload_id: str, filename: str, mapping: dict[str, str] | None = None,
-            source: Any = None) -> dict[str, Any]:
+            source: Any = None, key: bytes | None = None) -> dict[str, Any]:
     """Headers, the detected (or given) mapping, the first rows as read, and (with a source) a dry
-    run: the first rows as they would be imported, with their problems, and the problem counts."""
+    run: the first rows as they would be imported, with their problems, and the problem counts.
+
+    Cells of sensitive columns are never shown, only that they will be encrypted."""
     ingest = ingest_api()
     path = _temp_copy(ws, upload_id, filename)
     try:
@@ -146,6 +151,12 @@ def preview(ws: Any, upload_id: str, filename: str, mapping: dict[str, str] | No
                          + [""] * max(0, len(headers) - len(cells))})
         detected = detect(headers, getattr(table, "hxl_tags", None))
         chosen = {h: (mapping.get(h, IGNORE) if mapping is not None else detected.get(h, IGNORE)) for h in headers}
+        flagged = sensitive_columns(headers, source, chosen)
+        hidden = [i for i, h in enumerate(headers) if h in flagged]
+        for row in rows:
+            for i in hidden:
+                if row["cells"][i].strip():
+                    row["cells"][i] = HIDDEN
         fields = target_fields()
         bad = sorted({v for v in chosen.values() if v and v not in fields})
         if bad:
@@ -153,7 +164,7 @@ def preview(ws: Any, upload_id: str, filename: str, mapping: dict[str, str] | No
         dry = None
         if source is not None:
             result = ingest.import_file(ws, path, source=source.name, mapping=mapping_object(chosen), dry_run=True,
-                                        progress=False, rejects_path=path.with_name("dry.rejects.csv"))
+                                        progress=False, rejects_path=path.with_name("dry.rejects.csv"), key=key)
             dry = result_summary(result)
     except ImportFailed as exc:
         raise ApiError(422, "unreadable_file", str(exc),
@@ -162,7 +173,7 @@ def preview(ws: Any, upload_id: str, filename: str, mapping: dict[str, str] | No
         _cleanup(path)
     return {"upload_id": upload_id, "filename": safe_name(filename), "headers": headers, "detected": detected,
             "mapping": chosen, "rows": rows, "fields": fields, "dry_run": dry,
-            "sensitive_columns": sensitive_columns(headers, source),
+            "sensitive_columns": flagged, "key_configured": key is not None,
             "sheets": [getattr(t, "sheet", None) for t in tables]}
 
 
@@ -178,8 +189,10 @@ def detect(headers: list[str], hxl_tags: Any = None) -> dict[str, str]:
 
 
 def run_import(db: Session, principal: Principal, ws: Any, upload_id: str, filename: str, source_id: int,
-               mapping: dict[str, str], strict: bool = False, allow_sensitive_plaintext: bool = False) -> dict[str, Any]:
-    """Import an uploaded file into a source with the confirmed mapping; audit it."""
+               mapping: dict[str, str], strict: bool = False, key: bytes | None = None) -> dict[str, Any]:
+    """Import an uploaded file into a source with the confirmed mapping; audit it.
+
+    Sensitive columns are encrypted with ``key``; without a key a file that has them is refused."""
     ingest = ingest_api()
     check_upload_owner(db, principal, upload_id)
     src = db.get(Source, source_id)
@@ -189,19 +202,14 @@ def run_import(db: Session, principal: Principal, ws: Any, upload_id: str, filen
     bad = sorted({f for f in mapping.values() if f and f not in fields})
     if bad:
         raise ApiError(422, "invalid_request", f"Unknown target field(s) {bad}; choose from the list.")
-    flagged = sensitive_columns(list(mapping), src)
-    if flagged and not allow_sensitive_plaintext:
-        raise ApiError(422, "sensitive_columns", "These columns look like witness, contact or testimony details: "
-                       f"{', '.join(flagged)}. Imports cannot encrypt them yet, so they would be stored as written. "
-                       "Remove them from the file and upload it again (safest), or confirm that they may be stored "
-                       "as they are.", {"columns": flagged})
+    refuse_sensitive_without_key(sensitive_columns(list(mapping), src, mapping), key)
     path = _temp_copy(ws, upload_id, filename)
     rejects = path.with_name(path.stem + ".rejects.csv")
     acting = copy.copy(ws)
     acting.settings = {**ws.settings, "user": principal.username}
     try:
         result = ingest.import_file(acting, path, source=src.name, mapping=mapping_object(mapping), strict=strict,
-                                    dry_run=False, rejects_path=rejects, progress=False)
+                                    dry_run=False, rejects_path=rejects, progress=False, key=key)
     except ImportFailed as exc:
         raise ApiError(422, "import_failed", str(exc), [str(p) for p in exc.problems[:200]]) from exc
     except UncountedError as exc:

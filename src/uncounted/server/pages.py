@@ -158,7 +158,8 @@ async def import_upload(request: Request, principal: Principal = Depends(require
     ws = request.app.state.ws
     source = await run_in_threadpool(in_db, request, services.get_visible_source, principal, source_id)
     stored = await run_in_threadpool(in_db, request, imports.store_upload, principal, ws, upload.filename, upload.file)
-    preview = await run_in_threadpool(imports.preview, ws, stored["upload_id"], stored["filename"], None, source)
+    preview = await run_in_threadpool(imports.preview, ws, stored["upload_id"], stored["filename"], None, source,
+                                      request.app.state.key())
     return await _preview_page(request, principal, preview, source_id)
 
 
@@ -181,7 +182,8 @@ async def import_repreview(request: Request, principal: Principal = Depends(requ
     source = await run_in_threadpool(in_db, request, services.get_visible_source, principal, source_id)
     first = await run_in_threadpool(imports.preview, ws, upload_id, filename)
     mapping = _mapping_from_form(form, first["headers"])
-    preview = await run_in_threadpool(imports.preview, ws, upload_id, filename, mapping, source)
+    preview = await run_in_threadpool(imports.preview, ws, upload_id, filename, mapping, source,
+                                      request.app.state.key())
     return await _preview_page(request, principal, preview, source_id)
 
 
@@ -196,8 +198,7 @@ async def import_run(request: Request, principal: Principal = Depends(require(ac
     mapping = _mapping_from_form(form, first["headers"])
     await run_in_threadpool(in_db, request, services.get_visible_source, principal, source_id)
     result = await run_in_threadpool(in_db, request, imports.run_import, principal, ws, upload_id, filename,
-                                     source_id, mapping, bool(form.get("strict")),
-                                     bool(form.get("allow_sensitive_plaintext")))
+                                     source_id, mapping, bool(form.get("strict")), request.app.state.key())
     return render(request, "import_result.html", principal, r=result, filename=filename)
 
 
