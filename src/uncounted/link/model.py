@@ -517,6 +517,7 @@ def train_model(prepared: pd.DataFrame, settings: LinkageSettings | None = None,
 
     trained_sessions = 0
     for rule in em_rules:
+        before = linker.misc.save_model_to_json()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 _blocking_rule(rule),
@@ -527,13 +528,26 @@ def train_model(prepared: pd.DataFrame, settings: LinkageSettings | None = None,
         except EMTrainingException as exc:
             log.append({"step": "EM", "blocking_rule": rule, "skipped": str(exc).splitlines()[0]})
             continue
+        except ValueError as exc:
+            # On small or sparse lists an EM session can drive a level's m (or u) to exactly 0,
+            # which Splink refuses. Such a session has nothing usable: skip it like one that found
+            # no pairs, and train on the other sessions.
+            if "_probability value" not in str(exc):
+                raise
+            log.append({"step": "EM", "blocking_rule": rule, "skipped": str(exc).splitlines()[0]})
+            # The failed session leaves the linker half-updated (its comparisons deactivated):
+            # start again from the parameters as they were before it.
+            linker = _linker(prepared, before, settings, columns, backend)
+            continue
         trained_sessions += 1
         log.append({"step": "EM", "blocking_rule": rule})
     if not trained_sessions:
+        reasons = "; ".join(f"{entry['blocking_rule']}: {entry['skipped']}" for entry in log if "skipped" in entry)
         raise LinkageError(
-            "No EM training session found any pairs (rules: "
-            f"{em_rules}); there are too few reports sharing a name or an event day "
-            "and place to estimate the model. Link more reports, or load a trained model."
+            f"No EM training session could estimate the model from these {len(prepared):,} reports "
+            f"({reasons}). There are too few reports sharing a name or an event day to learn from. "
+            "Link more reports together, or score with a model trained on a larger record "
+            "(`uncounted link --reuse-model`, or TrainedModel.load in Python)."
         )
     model = _floor_m_probabilities(linker.misc.save_model_to_json())
     return TrainedModel(settings=settings, fields=fields, splink_model=model, training_log=log)
