@@ -12,6 +12,7 @@ and every later run applies them.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Iterator
@@ -174,8 +175,6 @@ def _json_value(value: Any) -> Any:
 
 
 def _insert_persons(session: Any, run_id: int, summaries: pd.DataFrame) -> dict[str, int]:
-    import json
-
     value_fields = [c for c in summaries.columns
                     if c not in ("person_id", "n_reports", "sources", "report_keys", "conflicts", "provenance")]
     rows = []
@@ -210,9 +209,9 @@ def _fill_person_name_keys(session: Any, run_id: int) -> None:
     for person_id, key in rows:
         if person_id not in chosen or len(key) > len(chosen[person_id]):
             chosen[person_id] = key
-    for start in range(0, len(chosen), INSERT_BATCH):
-        batch = list(chosen.items())[start:start + INSERT_BATCH]
-        session.execute(update(Person), [{"id": pid, "name_key": key} for pid, key in batch])
+    rows = [{"id": pid, "name_key": key} for pid, key in chosen.items()]
+    for start in range(0, len(rows), INSERT_BATCH):
+        session.execute(update(Person), rows[start:start + INSERT_BATCH])
 
 
 def _insert_pairs(session: Any, run_id: int, pairs: pd.DataFrame) -> int:
