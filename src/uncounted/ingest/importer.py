@@ -153,8 +153,12 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
         sha, size = sha256_file(path)
         stored = path
     else:
-        sha, size = ws.evidence.add_file(path)
-        stored = ws.evidence.path_for(sha)
+        evidence = ws.evidence
+        sha, size = evidence.add_file(path)
+        # Parse the stored copy, so what is imported is exactly what was hashed. An encrypted copy
+        # cannot be parsed as it lies; then the user's own file is read (it is plain on disk
+        # already, and decrypting the copy to a temporary file would leave another plain copy).
+        stored = path if evidence.encrypts else evidence.path_for(sha)
     result = ImportResult(file=original_name, source=source, sha256=sha, dry_run=dry_run, strict=strict)
 
     with ws.session() as session:

@@ -116,7 +116,10 @@ class Workspace:
 
     @property
     def evidence(self) -> EvidenceStore:
-        return EvidenceStore(self.path / EVIDENCE_DIR)
+        """The evidence store; files are stored encrypted when the workspace has a key."""
+        from uncounted.records.crypto import load_key
+
+        return EvidenceStore(self.path / EVIDENCE_DIR, key=load_key(self, required=False))
 
     @property
     def actor(self) -> str:
