@@ -166,9 +166,11 @@ def _estimate_workspace(workspace_path: Path | None, *, linkage_uncertainty: boo
     """The workspace path: capture histories from the current linkage run; runs are stored."""
     from uncounted.estimate import stored
     from uncounted.estimate.base import UncountedWarning
+    from uncounted.records.query import is_synthetic
 
     ws = open_workspace(workspace_path)
-    synthetic = synthetic or _workspace_is_synthetic(ws)
+    with ws.session() as session:
+        synthetic = synthetic or is_synthetic(session)
     if synthetic and not as_json:
         click.echo("SYNTHETIC DATA: these numbers describe a made-up population.")
     with warnings.catch_warnings():
@@ -219,13 +221,6 @@ def _fmt(value: float | None) -> str:
     import math
 
     return "n/a" if value is None or not math.isfinite(value) else f"{value:,.0f}"
-
-
-def _workspace_is_synthetic(ws: Any) -> bool:
-    from uncounted.records.query import is_synthetic
-
-    with ws.session() as s:
-        return is_synthetic(s)
 
 
 def _progress_bar(total: int, *, enabled: bool) -> Any:

@@ -76,7 +76,7 @@ def latest_runs(ws: Workspace, limit: int = 20) -> list[dict[str, Any]]:
                 for r in runs]
 
 
-def _reports_for_strata(ws: Workspace) -> "pd.DataFrame":
+def reports_for_strata(ws: Workspace) -> Any:
     """Current reports with report_key, source and the stratum columns estimation uses."""
     import pandas as pd
 
@@ -102,7 +102,7 @@ def _linkage_inputs(ws: Workspace) -> tuple[Any, Any, dict[str, str], list[Any]]
     with ws.session() as s:
         fixed = {key: str(pid) for key, pid in s.execute(
             select(PersonReport.report_key, PersonReport.person_id).where(PersonReport.run_id == run_id)).all()}
-    return _reports_for_strata(ws), stored_pairs(ws, run_id), fixed, load_decisions(ws)
+    return reports_for_strata(ws), stored_pairs(ws, run_id), fixed, load_decisions(ws)
 
 
 def linkage_uncertainty_workspace(ws: Workspace, *, method: str = "lcmcr", by: str | Sequence[str] | None = None,

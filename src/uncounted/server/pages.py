@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 
 from uncounted.records import accounts as acc
 from uncounted.records import audit
+from uncounted.records.query import is_synthetic
 from uncounted.server import imports, plot, search, services
 from uncounted.server.api import file_response, login_message
 from uncounted.server.auth import Principal, client_ip, current_principal, require
@@ -29,7 +30,7 @@ templates.env.globals["stratum_label"] = plot.stratum_label
 def render(request: Request, name: str, principal: Principal | None, status: int = 200, **context: Any) -> HTMLResponse:
     ws = request.app.state.ws
     with ws.session() as db:
-        synthetic = services._workspace_is_synthetic(db)
+        synthetic = is_synthetic(db)
     return templates.TemplateResponse(request, name, {
         "me": principal, "csrf": principal.csrf_token if principal else None, "synthetic": synthetic,
         "acc": acc, "msg": request.query_params.get("msg"), **context}, status_code=status)

@@ -10,7 +10,6 @@ logged-in principal and returns plain JSON-ready values. Visibility rules live h
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 from collections import Counter
@@ -34,6 +33,7 @@ from uncounted.records.models import (
     Report,
     Source,
 )
+from uncounted.records.query import is_synthetic
 from uncounted.server import search
 from uncounted.server.auth import Principal
 from uncounted.server.errors import ApiError, not_found
@@ -568,7 +568,7 @@ def run_estimate(db: Session, principal: Principal, ws: Any, method: str, by: st
     except ValueError as exc:
         raise ApiError(422, "estimation_failed", f"The estimate could not be made: {exc}") from exc
     stored_id = store_run(ws, result, linkage_run_id=run_id, lists=None, by=by or None,
-                          scope={"synthetic": _workspace_is_synthetic(db)}, actor=principal.username,
+                          scope={"synthetic": is_synthetic(db)}, actor=principal.username,
                           session=db)
     run = db.get(EstimateRun, stored_id)
     return {"run_id": stored_id, "runs": estimate_rows(run, True)}
@@ -580,12 +580,6 @@ def _num(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return value if math.isfinite(value) else None
-
-
-def _workspace_is_synthetic(db: Session) -> bool:
-    from uncounted.records.query import is_synthetic
-
-    return is_synthetic(db)
 
 
 # ---- claims ------------------------------------------------------------------------------------------

@@ -351,10 +351,10 @@ def oracle_estimate(ws: Any, cluster_of: dict[str, str], *, method: str, by: str
                     seed: int, level: float, **settings: Any) -> Any:
     """The estimate with the true linkage: reports grouped by the simulation's person ids."""
     from uncounted.estimate.linkage_uncertainty import memberships_for
-    from uncounted.estimate.stored import _reports_for_strata
+    from uncounted.estimate.stored import reports_for_strata
     from uncounted.estimate.strata import estimate_from_memberships
 
-    return estimate_from_memberships(memberships_for(cluster_of, _reports_for_strata(ws)), method=method, by=by,
+    return estimate_from_memberships(memberships_for(cluster_of, reports_for_strata(ws)), method=method, by=by,
                                      seed=seed, level=level, **settings)
 
 
