@@ -1,4 +1,5 @@
-"""CLI commands: serve, user (add, role, grant, revoke, list, unlock, totp), audit verify, key generate."""
+"""CLI commands: serve, user (add, role, grant, revoke, list, unlock, totp), audit (verify, anchor),
+key generate."""
 
 from __future__ import annotations
 
@@ -187,26 +188,103 @@ def audit() -> None:
     """The append-only, hash-chained audit log."""
 
 
-@audit.command("verify")
+@audit.command("anchor")
 @workspace_option
+@click.option("--to", "to", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also append the anchor as a JSON line to this file, which must lie outside the workspace "
+                   "(default: the setting audit_anchor_file, if set).")
 @json_option
 @handle_errors
-def audit_verify(workspace_path: Path | None, as_json: bool) -> None:
-    """Recompute the chain; name the first entry altered, removed or reordered. Exit 1 if broken."""
-    from uncounted.records.audit import verify
+def audit_anchor(workspace_path: Path | None, to: Path | None, as_json: bool) -> None:
+    """Print the head of the log (entries, last entry, its hash, time) to keep somewhere else.
+
+    Cutting off the newest entries leaves an intact but shorter chain; `audit verify --anchor`
+    finds that by checking the anchored entry is still there. Anchor often (from cron, say):
+    entries written after the newest anchor can still be removed unseen.
+    """
+    from uncounted.records import audit as audit_mod
 
     ws = open_workspace(workspace_path)
+    target = to or _setting_path(ws, "audit_anchor_file")
+    if target is not None:
+        _refuse_inside_workspace(ws, target)
     with ws.session() as session:
-        check = verify(session)
+        anchor = audit_mod.head(session)
+    if anchor is None:
+        raise audit_mod.AnchorProblem("the audit log is empty: there is nothing to anchor yet.")
+    if target is not None:
+        audit_mod.append_anchor(target, anchor)
     if as_json:
-        echo_json({"ok": check.ok, "entries": check.entries, "first_bad_seq": check.first_bad_seq,
-                   "problem": check.problem})
-    elif check.ok:
-        click.echo(f"OK: the chain of {check.entries} entries is intact.")
+        echo_json({**anchor.to_dict(), "written_to": str(target) if target else None})
+        return
+    click.echo(f"Audit log head: {anchor.entries} entries; last entry {anchor.seq}, written {anchor.entry_at}")
+    click.echo(f"Anchor: {anchor.short}")
+    if target is not None:
+        click.echo(f"Appended to {target}.", err=True)
     else:
-        click.echo(f"BROKEN at entry {check.first_bad_seq}: {check.problem}", err=True)
-    if not check.ok:
+        click.echo("Keep the anchor line where the database's administrators cannot change it; check with "
+                   "`uncounted audit verify --anchor SEQ:HASH`.", err=True)
+
+
+@audit.command("verify")
+@workspace_option
+@click.option("--anchor", "anchor_spec", metavar="PATH|SEQ:HASH|HASH",
+              help="Also check an anchor taken by `audit anchor`: an anchor file (every line is checked), "
+                   "SEQ:HASH, or a bare hash. Default: the setting audit_anchor_file, if set and present.")
+@json_option
+@handle_errors
+def audit_verify(workspace_path: Path | None, anchor_spec: str | None, as_json: bool) -> None:
+    """Recompute the chain; name the first entry altered, removed or reordered. Exit 1 if broken.
+
+    With an anchor, also check that the anchored entry is still there with the same hash, which
+    finds entries cut off the end of the log.
+    """
+    from uncounted.records import audit as audit_mod
+
+    ws = open_workspace(workspace_path)
+    if anchor_spec is None:
+        default = _setting_path(ws, "audit_anchor_file")
+        anchor_spec = str(default) if default is not None and default.is_file() else None
+    anchors = audit_mod.read_anchors(anchor_spec) if anchor_spec else []
+    with ws.session() as session:
+        check = audit_mod.verify(session)
+        anchored = audit_mod.check_anchors(session, anchors) if anchors else None
+    ok = check.ok and (anchored is None or anchored.ok)
+    if as_json:
+        echo_json({"ok": ok, "chain_ok": check.ok, "entries": check.entries, "first_bad_seq": check.first_bad_seq,
+                   "problem": check.problem, "anchors_checked": len(anchors),
+                   "anchor": anchored.to_dict() if anchored else None})
+    else:
+        if check.ok and ok:
+            click.echo(f"OK: the chain of {check.entries} entries is intact.")
+        elif check.ok:
+            click.echo(f"The chain of {check.entries} entries is intact in itself, but it lost entries at its end.")
+        else:
+            click.echo(f"BROKEN at entry {check.first_bad_seq}: {check.problem}", err=True)
+        if anchored is not None and anchored.ok:
+            click.echo(f"OK: the anchored entry {anchored.anchor.seq} is present with the same hash "
+                       f"({len(anchors)} anchor{'s' if len(anchors) != 1 else ''} checked).")
+        elif anchored is not None:
+            click.echo(f"TRUNCATED: {anchored.problem}", err=True)
+    if not ok:
         sys.exit(1)
+
+
+def _setting_path(ws, name: str) -> Path | None:  # type: ignore[no-untyped-def]
+    value = ws.settings.get(name)
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else ws.path / path
+
+
+def _refuse_inside_workspace(ws, target: Path) -> None:  # type: ignore[no-untyped-def]
+    from uncounted.records.audit import AnchorProblem
+
+    resolved = target.expanduser().resolve()
+    if resolved == ws.path or ws.path in resolved.parents:
+        raise AnchorProblem(f"{target} lies inside the workspace {ws.path}: whoever can cut off the log can "
+                            "change that file too. Keep anchors on another disk, machine or in your records.")
 
 
 # ---- keys ----------------------------------------------------------------------------------------

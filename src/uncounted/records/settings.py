@@ -34,6 +34,8 @@ SETTINGS: tuple[Setting, ...] = (
                                     "(default: the linkage model's own, 0.5)."),
     Setting("login_max_failures", 5, "Failed logins in a row that lock an account."),
     Setting("login_lockout_minutes", 15, "How long a locked account stays locked."),
+    Setting("audit_anchor_file", None, "File outside the workspace that `uncounted audit anchor` appends the "
+                                       "audit log's head to and `uncounted audit verify` checks."),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 
