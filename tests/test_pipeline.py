@@ -1,7 +1,7 @@
 """The whole pipeline on a small SYNTHETIC scenario, on SQLite and PostgreSQL.
 
 simulate -> import every list -> link -> evaluate against the truth -> a review decision
-survives re-linking -> estimate from the stored persons (the run is stored) -> re-import adds
+survives re-linking -> decisions (from the truth) choose a threshold that is saved and used -> estimate from the stored persons (the run is stored) -> re-import adds
 nothing. One linkage per store keeps the test fast.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
@@ -30,6 +31,7 @@ def test_pipeline_end_to_end(workspace: Workspace, tmp_path: Path) -> None:
 
     _linkage_is_close_to_the_truth(workspace, scenario / "truth.csv")
     _decisions_survive_relinking(workspace)
+    _decisions_tune_the_threshold(workspace, scenario / "truth.csv")
     _estimate_is_stored_and_cited(workspace)
     assert all(item["imported"] == 0 for item in import_lists(workspace, scenario, manifest))
 
@@ -57,6 +59,35 @@ def _decisions_survive_relinking(ws: Workspace) -> None:
     assert person_of[together["report_key_l"]] == person_of[together["report_key_r"]]
     offered = {(q["report_key_l"], q["report_key_r"]) for q in review_queue(ws, limit=50)}
     assert (apart["report_key_l"], apart["report_key_r"]) not in offered
+
+
+def _decisions_tune_the_threshold(ws: Workspace, truth_path: Path) -> None:
+    """A reviewer who knows the truth decides 150 doubtful pairs; the decisions score the model,
+    choose a threshold with no more disagreements than the current one, and `link tune --apply`
+    saves it for the next run."""
+    import pandas as pd
+
+    truth = pd.read_csv(truth_path, dtype=str)
+    person = {(src, rid): pid for src, rid, pid in zip(truth["source"], truth["record_id"], truth["person_id"])}
+    for item in review_queue(ws, limit=150):
+        left, right = item["left"], item["right"]
+        same = (person[(left["source"], str(left["source_record_id"]))]
+                == person[(right["source"], str(right["source_record_id"]))])
+        record_decision(ws, item["report_key_l"], item["report_key_r"], "same" if same else "different",
+                        actor="reviewer-2")
+    env = {"UNCOUNTED_DATABASE_URL": ws.settings.get("database_url") or ""}
+    result = CliRunner().invoke(cli, ["link", "tune", "--workspace", str(ws.path), "--apply", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["at_threshold"]["labelled_pairs"] == 152  # 150 here and 2 earlier
+    assert report["suggested"] is not None, report["reason"]
+    assert report["suggested"]["errors"] <= report["at_threshold"]["errors"]
+    assert report["applied"] is True
+    chosen = round(report["suggested"]["threshold"], 4)
+    reopened = Workspace.open(ws.path)
+    assert reopened.settings["link_threshold"] == chosen
+    summary = link_workspace(reopened, progress=False)
+    assert summary.threshold == pytest.approx(chosen)
 
 
 def _estimate_is_stored_and_cited(ws: Workspace) -> None:

@@ -135,3 +135,17 @@ def test_audit_chain_detects_every_single_byte(sqlite_workspace: Workspace) -> N
     with sqlite_workspace.session() as s:
         assert audit.verify(s).ok
         assert s.execute(select(AuditEntry)).scalar_one().seq == 1
+
+
+def test_set_setting_rewrites_one_line_and_keeps_the_rest(tmp_path: Path) -> None:
+    ws = Workspace.init(tmp_path / "ws")
+    settings_file = ws.path / "uncounted.toml"
+    settings_file.write_text(settings_file.read_text(encoding="utf-8") + "# keep me\n", encoding="utf-8")
+    ws.set_setting("link_threshold", 0.3)
+    ws.set_setting("link_threshold", 0.35)
+    text = settings_file.read_text(encoding="utf-8")
+    assert text.count("link_threshold") == 1 and "# keep me" in text
+    again = Workspace.open(ws.path)
+    assert again.settings["link_threshold"] == 0.35 and again.settings["date_order"] == "dmy"
+    with pytest.raises(WorkspaceError, match="Unknown setting"):
+        ws.set_setting("link_treshold", 0.3)

@@ -20,7 +20,7 @@ def register(cli: click.Group) -> None:
 @click.group(invoke_without_command=True)
 @workspace_option
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help="Match probability at which two reports are one person (default: setting link_threshold, 0.9).")
+              help="Match probability at which two reports are one person (default: setting link_threshold, else the model's 0.5).")
 @click.option("--backend", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
               help="Where Splink runs: DuckDB on this machine, or Spark for very large records.")
 @click.option("--reuse-model", is_flag=True, help="Score with the current run's trained model instead of retraining.")
@@ -65,15 +65,27 @@ def link(ctx: click.Context, workspace_path: Path | None, threshold: float | Non
 
 @link.command("evaluate")
 @workspace_option
-@click.option("--truth", "truth_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--truth", "truth_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV with columns source, record_id (the list's own id), person_id.")
+@click.option("--decisions", "use_decisions", is_flag=True,
+              help="Score the model against the human review decisions instead of a truth file.")
 @json_option
 @handle_errors
-def evaluate(workspace_path: Path | None, truth_path: Path, as_json: bool) -> None:
-    """Measure the current linkage against known truth: precision, recall, F1, B-cubed, persons."""
-    from uncounted.link.stored import evaluate_workspace
+def evaluate(workspace_path: Path | None, truth_path: Path | None, use_decisions: bool, as_json: bool) -> None:
+    """Measure the current linkage: against known truth (--truth: precision, recall, F1, B-cubed,
+    persons) or against the human review decisions (--decisions: agreement, calibration and the
+    threshold the decisions favour)."""
+    from uncounted.errors import UncountedError
+    from uncounted.link.stored import evaluate_decisions, evaluate_workspace
 
-    metrics = evaluate_workspace(open_workspace(workspace_path), truth_path)
+    if bool(truth_path) == use_decisions:
+        raise UncountedError("Give exactly one of --truth FILE or --decisions.")
+    ws = open_workspace(workspace_path)
+    if use_decisions:
+        report = evaluate_decisions(ws)
+        echo_json(report) if as_json else _print_decision_report(report)
+        return
+    metrics = evaluate_workspace(ws, truth_path)
     if as_json:
         echo_json(metrics)
         return
@@ -85,6 +97,51 @@ def evaluate(workspace_path: Path | None, truth_path: Path, as_json: bool) -> No
                f"({diff:+,}, {100 * diff / max(metrics['true_persons'], 1):+.1f}%)")
     if metrics.get("truth_rows_unmatched"):
         click.echo(f"Note: {metrics['truth_rows_unmatched']} truth rows matched no stored report.")
+
+
+@link.command("tune")
+@workspace_option
+@click.option("--apply", is_flag=True, help="Save the suggested threshold as the workspace's link_threshold.")
+@json_option
+@handle_errors
+def tune(workspace_path: Path | None, apply: bool, as_json: bool) -> None:
+    """Choose the match threshold from the human review decisions (the one with the fewest
+    disagreements; ties go to the current threshold). With --apply it is saved as the setting
+    link_threshold and the next `uncounted link` uses it."""
+    from uncounted.link.stored import tune_threshold
+
+    report = tune_threshold(open_workspace(workspace_path), apply=apply)
+    if as_json:
+        echo_json(report)
+        return
+    _print_decision_report(report)
+    if report["applied"]:
+        click.echo(f"Saved link_threshold = {report['suggested']['threshold']:.4f}. "
+                   "Run `uncounted link` to relink with it.")
+    elif report["suggested"] is not None:
+        click.echo("Nothing saved: add --apply to use this threshold.")
+
+
+def _rate(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _print_decision_report(report: dict) -> None:
+    cur = report["at_threshold"]
+    click.echo(f"Run {report['run_id']}: {cur['labelled_pairs']} decided pairs "
+               f"({report['unsure']} unsure left out). {report['note']}")
+    click.echo(f"At the run's threshold {report['threshold']:.3f}: agreement {_rate(cur['agreement'])}, "
+               f"precision {_rate(cur['precision'])}, recall {_rate(cur['recall'])} "
+               f"({cur['false_positive']} false links, {cur['false_negative']} missed links).")
+    click.echo("Calibration (predicted probability vs share of pairs people judged the same):")
+    print_table([{**row, "mean_probability": _rate(row["mean_probability"]), "share_same": _rate(row["share_same"])}
+                 for row in report["calibration"]], ["band", "pairs", "mean_probability", "share_same"])
+    best = report["suggested"]
+    if best is None:
+        click.echo(f"No threshold suggested: {report['reason']}")
+    else:
+        click.echo(f"Suggested threshold {best['threshold']:.4f}: {best['errors']} disagreements "
+                   f"instead of {cur['errors']} (precision {_rate(best['precision'])}, recall {_rate(best['recall'])}).")
 
 
 @click.command()

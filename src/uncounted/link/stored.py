@@ -4,6 +4,8 @@
     record_decision(ws, key_a, key_b, "same", actor="amina")
     queue = review_queue(ws, limit=20)                 # uncertain pairs, nearest the threshold
     metrics = evaluate_workspace(ws, "truth.csv")      # against known truth (simulations)
+    check = evaluate_decisions(ws)                     # against the human decisions
+    tune_threshold(ws, apply=True, actor="amina")      # the threshold the decisions favour
 
 Each run of `link_workspace` is a new LinkageRun; the previous one stays in the record, marked
 not current. Human decisions are keyed on the reports' stable keys, so they survive re-imports
@@ -29,7 +31,9 @@ from uncounted.link.api import LinkResult, link_dataframe
 from uncounted.link.cluster import Decision, person_summaries
 from uncounted.link.evaluate import evaluate_clusters
 from uncounted.link.model import LinkageSettings, TrainedModel
-from uncounted.link.review import format_explanation, uncertain_pairs
+from uncounted.link.review import (
+    calibration_table, format_explanation, labelled_pairs, suggest_threshold, uncertain_pairs,
+)
 from uncounted.records import audit
 from uncounted.records.models import (
     LinkageRun, MatchDecision, MatchPair, Person, PersonReport, Report, Source, utcnow,
@@ -323,6 +327,52 @@ def evaluate_workspace(ws: Workspace, truth_path: str | Path, *, run_id: int | N
     metrics["truth_rows_unmatched"] = unmatched
     metrics["run_id"] = run.id
     return metrics
+
+
+def evaluate_decisions(ws: Workspace, *, run_id: int | None = None) -> dict[str, Any]:
+    """Score the model of a run (default: the current one) against the human decisions.
+
+    Returns agreement, precision and recall at the run's threshold, a calibration table (per
+    probability band, the share of pairs people judged "same") and the threshold the decisions
+    favour. Decided pairs are those people chose to review, mostly near the threshold, so the
+    figures describe the doubtful pairs, not the linkage as a whole.
+    """
+    decisions = load_decisions(ws)
+    with ws.session() as s:
+        run = s.get(LinkageRun, run_id) if run_id else _current_run(s)
+        if run is None:
+            raise LinkageError("Nothing is linked yet: run `uncounted link` first.")
+        run_id, threshold = run.id, run.threshold
+    labelled = labelled_pairs(stored_pairs(ws, run_id), decisions)
+    if labelled.empty:
+        raise LinkageError("There are no 'same' or 'different' decisions yet: decide some pairs with "
+                           "`uncounted review` (or in the web app's review queue) first.")
+    advice = suggest_threshold(labelled, threshold)
+    return {"run_id": run_id, "threshold": threshold, "decisions": len(decisions),
+            "unsure": sum(d.decision == "unsure" for d in decisions),
+            "at_threshold": advice["current"], "suggested": advice["suggested"], "reason": advice["reason"],
+            "calibration": [{k: _json_value(v) for k, v in row.items()}
+                            for row in calibration_table(labelled).to_dict("records")],
+            "note": "Decided pairs are the doubtful ones people reviewed, not a random sample."}
+
+
+def tune_threshold(ws: Workspace, *, apply: bool = False, actor: str | None = None) -> dict[str, Any]:
+    """Choose the link threshold the human decisions favour; with ``apply``, save it as the
+    workspace's ``link_threshold`` (used by the next `uncounted link`) and log it."""
+    report = evaluate_decisions(ws)
+    suggested = report["suggested"]
+    report["applied"] = False
+    if apply and suggested is not None:
+        value = round(float(suggested["threshold"]), 4)
+        ws.set_setting("link_threshold", value)
+        with ws.session() as s:
+            audit.append(s, actor=actor or ws.actor, action="link.tune", object_type="setting",
+                         object_id="link_threshold",
+                         details={"from": report["threshold"], "to": value,
+                                  "errors_before": report["at_threshold"]["errors"],
+                                  "errors_after": suggested["errors"]})
+        report["applied"] = True
+    return report
 
 
 def list_persons(ws: Workspace, *, name: str | None = None, limit: int | None = 50) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import tomllib
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,6 +79,20 @@ class Workspace:
         except tomllib.TOMLDecodeError as exc:
             raise WorkspaceError(f"{settings_path} is not valid TOML: {exc}") from exc
         return cls(path, settings_mod.resolve(file_values, overrides))
+
+    def set_setting(self, name: str, value: Any) -> None:
+        """Write one setting to the workspace's settings file (comments and other lines kept)."""
+        if name not in settings_mod.SETTINGS_BY_NAME:
+            raise WorkspaceError(f"Unknown setting {name!r}; known: {sorted(settings_mod.SETTINGS_BY_NAME)}.")
+        settings_path = self.path / SETTINGS_FILE
+        line = tomli_w.dumps({name: value}).strip()
+        lines = settings_path.read_text(encoding="utf-8").splitlines()
+        pattern = re.compile(rf"^\s*{re.escape(name)}\s*=")
+        replaced = [line if pattern.match(old) else old for old in lines]
+        if replaced == lines and not any(pattern.match(old) for old in lines):
+            replaced.append(line)
+        settings_path.write_text("\n".join(replaced) + "\n", encoding="utf-8")
+        self.settings[name] = value
 
     # ---- the store ---------------------------------------------------------------------------
     @property
