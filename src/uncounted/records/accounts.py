@@ -11,6 +11,7 @@ and nothing else. Every change here writes an audit entry in the same transactio
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -19,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from uncounted.errors import UncountedError
 from uncounted.records import audit
@@ -29,6 +31,8 @@ from uncounted.records.models import Source, SourceGrant, User, utcnow
 
 if TYPE_CHECKING:
     from uncounted.records.workspace import Workspace
+
+TOTP_DRIFT_STEPS = 1  # codes of the step before and after the current one are accepted too
 
 ROLES = ("admin", "documenter", "reviewer", "analyst", "viewer")
 
@@ -278,16 +282,31 @@ def source_ids_visible_to(session: Session, user_id: int) -> set[int]:
 class LoginOutcome:
     user: User | None
     reason: str  # "ok", "bad_credentials", "locked", "totp_required", "bad_totp", "disabled"
+    # Why more precisely, where it helps the person logging in: "totp_reused" (reason "bad_totp")
+    # for a right code that was already used once.
+    detail: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.user is not None
 
+    @property
+    def message(self) -> str | None:
+        """A plain sentence for the person logging in, for the cases a bare reason does not explain."""
+        if self.detail == "totp_reused":
+            return ("This code was already used to log in, and a code works only once. Wait for the next code "
+                    "from your authenticator app (a new one comes every 30 seconds) and enter that.")
+        return None
+
 
 def authenticate(session: Session, username: str, password: str, totp_code: str | None = None, *,
                  key: bytes | None = None, max_failures: int = 5, lockout_minutes: float = 15,
-                 ip: str | None = None) -> LoginOutcome:
-    """Check a login; count failures, lock after ``max_failures``, and audit every attempt."""
+                 ip: str | None = None, when: dt.datetime | None = None) -> LoginOutcome:
+    """Check a login; count failures, lock after ``max_failures``, and audit every attempt.
+
+    A TOTP code is accepted once only: its time step must come after the last accepted one
+    (``when`` is the moment the code is checked against, now by default).
+    """
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     details = {"ip": ip} if ip else None
     if user is None:
@@ -300,7 +319,9 @@ def authenticate(session: Session, username: str, password: str, totp_code: str 
         audit.append(session, actor=username, action="login_failed", object_type="user", object_id=username,
                      details={**(details or {}), "reason": "locked"})
         return LoginOutcome(None, "locked")
-    reason = _check_credentials(user, password, totp_code, key)
+    reason, step = _check_credentials(user, password, totp_code, key, _aware(when) if when else now)
+    if reason == "ok" and step is not None and not _claim_totp_step(session, user, step):
+        reason = "totp_reused"  # another login took this step a moment ago
     if reason != "ok":
         user.failed_logins = (user.failed_logins or 0) + 1
         audit.append(session, actor=username, action="login_failed", object_type="user", object_id=username,
@@ -311,6 +332,8 @@ def authenticate(session: Session, username: str, password: str, totp_code: str 
             audit.append(session, actor="system", action="account_locked", object_type="user",
                          object_id=username, details={"until": user.locked_until.isoformat()})
             return LoginOutcome(None, "locked")
+        if reason == "totp_reused":
+            return LoginOutcome(None, "bad_totp", detail="totp_reused")
         return LoginOutcome(None, reason)
     user.failed_logins = 0
     user.locked_until = None
@@ -320,17 +343,23 @@ def authenticate(session: Session, username: str, password: str, totp_code: str 
     return LoginOutcome(user, "ok")
 
 
-def _check_credentials(user: User, password: str, totp_code: str | None, key: bytes | None) -> str:
+def _check_credentials(user: User, password: str, totp_code: str | None, key: bytes | None,
+                       when: dt.datetime) -> tuple[str, int | None]:
+    """(reason, the accepted TOTP time step or None)."""
     if not verify_password(user.password_hash, password):
-        return "bad_credentials"
+        return "bad_credentials", None
     if not user.is_active:
-        return "disabled"
-    if user.totp_secret_enc is not None:
-        if not totp_code:
-            return "totp_required"
-        if key is None or not pyotp.TOTP(totp_secret(user, key)).verify(totp_code.strip(), valid_window=1):
-            return "bad_totp"
-    return "ok"
+        return "disabled", None
+    if user.totp_secret_enc is None:
+        return "ok", None
+    if not totp_code:
+        return "totp_required", None
+    step = None if key is None else totp_step_of(totp_secret(user, key), totp_code, when)
+    if step is None:
+        return "bad_totp", None
+    if user.totp_last_step is not None and step <= user.totp_last_step:
+        return "totp_reused", step
+    return "ok", step
 
 
 # ---- TOTP second factor -------------------------------------------------------------------------
@@ -343,11 +372,38 @@ def totp_secret(user: User, key: bytes) -> str:
     return decrypt_bytes(key, user.totp_secret_enc, context=_totp_context(user)).decode("ascii")
 
 
+def totp_step_of(secret: str, code: str, when: dt.datetime) -> int | None:
+    """The time step whose code ``code`` is, within one step of ``when`` (clock drift), or None."""
+    totp = pyotp.TOTP(secret)
+    code = "".join(code.split())
+    current = totp.timecode(when)
+    for step in (current - TOTP_DRIFT_STEPS, current, current + TOTP_DRIFT_STEPS):
+        if hmac.compare_digest(code.encode("ascii", "replace"), totp.generate_otp(step).encode("ascii")):
+            return step
+    return None
+
+
+def _claim_totp_step(session: Session, user: User, step: int) -> bool:
+    """Record ``step`` as the user's last accepted one unless it (or a later one) already is.
+
+    One conditional UPDATE, so two logins racing with the same code cannot both succeed.
+    """
+    result = session.execute(
+        update(User).where(User.id == user.id)
+        .where(or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
+    return True
+
+
 def enable_totp(session: Session, username: str, key: bytes, *, actor: str) -> tuple[str, str]:
     """Give a user a new TOTP secret (stored encrypted); return (secret, otpauth URI) to show once."""
     user = get_user(session, username)
     secret = pyotp.random_base32()
     user.totp_secret_enc = encrypt_bytes(key, secret.encode("ascii"), context=_totp_context(user))
+    user.totp_last_step = None  # a new secret: no code of it has been used yet
     audit.append(session, actor=actor, action="totp_enable", object_type="user", object_id=username)
     return secret, pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="uncounted")
 
@@ -355,6 +411,7 @@ def enable_totp(session: Session, username: str, key: bytes, *, actor: str) -> t
 def disable_totp(session: Session, username: str, *, actor: str) -> None:
     user = get_user(session, username)
     user.totp_secret_enc = None
+    user.totp_last_step = None
     audit.append(session, actor=actor, action="totp_disable", object_type="user", object_id=username)
 
 
