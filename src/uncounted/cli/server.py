@@ -1,5 +1,5 @@
 """CLI commands: serve, user (add, role, grant, revoke, list, unlock, totp), audit (verify, anchor),
-key generate."""
+key (generate, encrypt-evidence)."""
 
 from __future__ import annotations
 
@@ -291,7 +291,7 @@ def _refuse_inside_workspace(ws, target: Path) -> None:  # type: ignore[no-untyp
 
 @click.group()
 def key() -> None:
-    """The key that encrypts sensitive fields (kept outside the database)."""
+    """The key that encrypts sensitive fields and evidence files (kept outside the database)."""
 
 
 @key.command("generate")
@@ -314,3 +314,32 @@ def key_generate(out: Path | None, print_env: bool) -> None:
                    "(or UNCOUNTED_KEY_FILE).", err=True)
     if print_env:
         click.echo(base64.b64encode(new).decode("ascii"))
+
+
+@key.command("encrypt-evidence")
+@workspace_option
+@click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar on stderr.")
+@json_option
+@handle_errors
+def key_encrypt_evidence(workspace_path: Path | None, progress: bool, as_json: bool) -> None:
+    """Encrypt, in place, the evidence files stored before the workspace had a key.
+
+    Each file keeps its name (the SHA-256 of its plain bytes) and stays readable with the key;
+    the encrypted copy is checked before it replaces the plain one. Running it again changes
+    nothing. The files encrypted are recorded in the audit log. Exit 1 if a plain file no longer
+    matches its name (it is left untouched and named).
+    """
+    from uncounted.records.evidence import encrypt_stored_evidence
+
+    ws = open_workspace(workspace_path)
+    sweep = encrypt_stored_evidence(ws, actor=ws.actor, progress=progress)
+    if as_json:
+        echo_json(sweep.to_dict())
+    else:
+        click.echo(f"Encrypted {len(sweep.encrypted)} file(s) ({sweep.bytes_encrypted:,} bytes); "
+                   f"{sweep.already} were encrypted already.")
+        for sha in sweep.damaged:
+            click.echo(f"DAMAGED: evidence/{sha[:2]}/{sha[2:]} no longer hashes to its name; left as it was. "
+                       "Restore it from a backup.", err=True)
+    if sweep.damaged:
+        sys.exit(1)
