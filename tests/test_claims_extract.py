@@ -173,3 +173,14 @@ def test_headline_before_dateline_is_not_a_claim():
                          "blast in Quetta on Monday, police said.")
     [c] = res.claims
     assert c.quantity["text"] == "At least 12" and c.relayed_by == "Reuters"
+
+
+def test_since_an_event_on_a_date_and_a_figure_that_adds_to_another() -> None:
+    text = ("Speaking by video link, the party's chairman claimed that more than 9,000 people have been "
+            "killed since the crackdown launched on 3 March 1994, and thousands more remain missing.")
+    claims = extract_claims(text, statement_date="2001-05-10").claims
+    by_text = {c.quantity["text"]: c for c in claims}
+    killed, missing = by_text["more than 9,000"], by_text["thousands"]
+    assert killed.period == {"start": "1994-03-03", "end": "2001-05-10"}
+    assert missing.violation == "enforced disappearance"
+    assert missing.period == killed.period

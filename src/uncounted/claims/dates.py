@@ -56,7 +56,7 @@ DATE_RE = re.compile(DATE_EXPR, re.IGNORECASE)
 _NUMWORD = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
 PERIOD_RE = re.compile(
     rf"\b(?:(?P<yand>(?:in|during)\s+)(?P<ya>{_YEAR})\s+and\s+(?P<yb>{_YEAR})"
-    rf"|(?P<sincein>since)\s+(?:the|its|their)\s+[^,.;]{{3,50}}?\s+in\s+(?P<si>{_rename(DATE_EXPR, '_i')})"
+    rf"|(?P<sincein>since)\s+(?:the|its|their|a|an|this|that)\s+[^,.;]{{3,60}}?\s+(?:in|on|of|from)\s+(?P<si>{_rename(DATE_EXPR, '_i')})"
     rf"|(?P<between>between|from)\s+(?P<a>{_rename(DATE_EXPR, '_a')})\s+(?:and|to|until|till|through)\s+(?P<b>{_rename(DATE_EXPR, '_b')})"
     rf"|(?P<since>since|from)\s+(?:(?:early|late|mid)[- ])?(?P<s>{_rename(DATE_EXPR, '_s')})"
     rf"|(?P<yrange>{_YEAR})\s*(?:-|–|to)\s*(?P<yend>{_YEAR}|\d\d)\b"

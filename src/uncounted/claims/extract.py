@@ -589,6 +589,24 @@ def pick_perpetrator(sent, cue_tok, excluded: set[int], claimant: str | None = N
     return text or None
 
 
+_MORE_AFTER = re.compile(r"\s*(?:more|others|other people|further)\b", re.IGNORECASE)
+
+
+def _adds_to_previous(text: str, fig) -> bool:
+    """"... 25,000 killed since 1992, and thousands more missing": the second figure adds to
+    the first and shares its frame."""
+    return bool(_MORE_AFTER.match(text, fig.end))
+
+
+def _inherit_scope(claim: Claim, previous: Claim) -> None:
+    """Fill the period and place an 'X more' figure leaves unsaid from the figure it adds to.
+    (Not the victims: "412 civilians ... and 200 more deaths" does not say who died.)"""
+    if not claim.period.get("start") and not claim.period.get("end"):
+        claim.period = dict(previous.period)
+    if claim.place is None:
+        claim.place = previous.place
+
+
 def pick_period(sent, cue_tok, ref: date | None, report_verbs: list) -> dict:
     """The period the figure covers, from the time expression nearest the violation word."""
     best = None
@@ -829,6 +847,7 @@ class _Extractor:
         excluded = self._speaker_tokens(sent, speakers)
         found_claim = False
         figures = find_figures(sent.text)
+        previous: Claim | None = None
         for fig in figures:
             span = _figure_tokens(sent, fig)
             if span is None or not len(span):
@@ -836,7 +855,10 @@ class _Extractor:
             claim = self._claim_for_figure(sent, fig, span, cues, cue_words, speakers, quotes,
                                            excluded, stmt_date, relays, hedges, verbs, medium)
             if claim is not None:
+                if previous is not None and _adds_to_previous(sent.text, fig):
+                    _inherit_scope(claim, previous)
                 self.claims.append(claim)
+                previous = claim
                 found_claim = True
         incident = self._incidents(sent, cues, speakers, excluded, stmt_date, verbs)
         if not found_claim and not incident and cues:
