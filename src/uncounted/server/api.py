@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterator
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Iterator
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -16,7 +18,17 @@ from uncounted.server import imports, plot, search, services
 from uncounted.server.auth import Principal, client_ip, require
 from uncounted.server.errors import ApiError
 
-router = APIRouter(prefix="/api")
+@asynccontextmanager
+async def keep_search_index_warm(app: Any) -> AsyncIterator[None]:
+    """While the server runs, its search index is built at start and kept current in the background."""
+    stop = search.keep_warm(app.state.ws.engine, app.state.index_key)
+    try:
+        yield
+    finally:
+        stop()
+
+
+router = APIRouter(prefix="/api", lifespan=keep_search_index_warm)
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -258,19 +270,28 @@ def file_response(ws: Any, sha: str, name: str, media_type: str | None = None) -
 
 # ---- persons and reports --------------------------------------------------------------------------
 
-def person_query(q: str | None = Query(None, max_length=200, description="name, any romanisation"),
-                 date_from: dt.date | None = Query(None), date_to: dt.date | None = Query(None),
-                 place: str | None = Query(None, max_length=200), violation: str | None = Query(None, max_length=40),
-                 source_id: int | None = Query(None, ge=0, le=2**31 - 1), limit: int = Query(50, ge=1, le=200),
-                 offset: int = Query(0, ge=0, le=1_000_000)) -> search.PersonQuery:
+async def person_query(q: str | None = Query(None, max_length=200, description="name, any romanisation"),
+                       date_from: dt.date | None = Query(None), date_to: dt.date | None = Query(None),
+                       place: str | None = Query(None, max_length=200),
+                       violation: str | None = Query(None, max_length=40),
+                       source_id: int | None = Query(None, ge=0, le=2**31 - 1), limit: int = Query(50, ge=1, le=200),
+                       offset: int = Query(0, ge=0, le=1_000_000)) -> search.PersonQuery:
     return search.PersonQuery(q=q or None, date_from=date_from, date_to=date_to, place=place or None,
                               violation=violation or None, source_id=source_id, limit=limit, offset=offset)
 
 
-@router.get("/persons", tags=["persons"], summary="Search persons by name, date, place, violation, source")
-def api_persons(request: Request, query: search.PersonQuery = Depends(person_query),
-                principal: Principal = Depends(require(acc.PERSONS_READ)), db: Session = DB) -> dict[str, Any]:
-    return services.search_persons(db, principal, query, request.app.state.index_key)
+@router.get("/persons", tags=["persons"], summary="Search persons by name, date, place, violation, source",
+            response_model=dict[str, Any])
+async def api_persons(request: Request, query: search.PersonQuery = Depends(person_query),
+                      principal: Principal = Depends(require(acc.PERSONS_READ))) -> Response:
+    # On the event loop, without a database session: the index is in memory, and one small
+    # statement (the probe) checks the run, the newest report and the user's sources. Only a
+    # build (a new linkage run) goes to a thread.
+    index = search.index_for(request.app.state.ws.engine, request.app.state.index_key)
+    probe = index.probe(principal.user_id)
+    if not index.is_current(probe):
+        await run_in_threadpool(index.current, probe)
+    return Response(services.search_json(index, principal, query, probe), media_type="application/json")
 
 
 @router.get("/persons/{person_id}", tags=["persons"], summary="A person with every visible report and value provenance")

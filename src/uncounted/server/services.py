@@ -15,6 +15,7 @@ import math
 from collections import Counter
 from typing import Any
 
+import orjson
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -198,22 +199,51 @@ def report_dict(report: Report, source_name: str | None) -> dict[str, Any]:
 
 def search_persons(db: Session, principal: Principal, query: search.PersonQuery,
                    cache_key: str = "") -> dict[str, Any]:
-    run_id = search.current_run_id(db)
-    if run_id is None:
+    """One page of persons matching ``query`` among the reports this user may see (the pages'
+    entry; the API answers with :func:`search_json`)."""
+    index = search.index_for(db.get_bind(), cache_key)
+    probe = index.probe(principal.user_id)
+    snapshot, visible = index.current(probe), _search_visibility(principal, probe)
+    if snapshot is None:
         return {"run_id": None, "results": [], "more": False, "query": _query_echo(query)}
-    search.ensure_index(db, run_id, cache_key)
-    visible = visible_sources(db, principal)
-    ids, more = search.search_person_ids(db, run_id, query, visible)
-    keys = dict(db.execute(select(Person.id, Person.person_key).where(Person.id.in_(ids))).all()) if ids else {}
-    reports = search.visible_report_rows(db, run_id, ids, visible)
-    names = source_names(db)
+    page = snapshot.search(query, visible)
+    usable = snapshot.usable(visible)
     results = []
-    for person_id in ids:
-        mine = reports.get(person_id, [])
-        if not mine or person_id not in keys:
-            continue
-        results.append(person_summary(_PersonRef(person_id, keys[person_id]), mine, names))
-    return {"run_id": run_id, "results": results, "more": more, "query": _query_echo(query)}
+    for position in page.positions:
+        rows = snapshot.visible_rows(position, usable)
+        results.append(person_summary(_PersonRef(int(snapshot.person_ids[position]), snapshot.person_keys[position]),
+                                      rows, snapshot.source_names))
+    return {"run_id": snapshot.run_id, "results": results, "more": page.more, "query": _query_echo(query)}
+
+
+def search_json(index: search.SearchIndex, principal: Principal, query: search.PersonQuery,
+                probe: search.Probe) -> bytes:
+    """The same answer as :func:`search_persons`, as JSON bytes, from this process's index and the
+    database reading ``probe`` made for this request. A person whom the user sees whole (no report
+    hidden) is rendered once per index snapshot; others are rendered for this user each time."""
+    snapshot, visible = index.current(probe), _search_visibility(principal, probe)
+    echo = orjson.dumps(_query_echo(query))
+    if snapshot is None:
+        return b'{"run_id":null,"results":[],"more":false,"query":' + echo + b"}"
+    page = snapshot.search(query, visible)
+    usable = snapshot.usable(visible)
+    whole = snapshot.sees_everything(visible)
+    parts = []
+    for position in page.positions:
+        def render(position: int = position) -> bytes:
+            person = _PersonRef(int(snapshot.person_ids[position]), snapshot.person_keys[position])
+            return orjson.dumps(person_summary(person, snapshot.visible_rows(position, usable), snapshot.source_names))
+        parts.append(snapshot.rendered(position, render) if whole[position] else render())
+    return (b'{"run_id":%d,"results":[%s],"more":%s,"query":%s}'
+            % (snapshot.run_id, b",".join(parts), b"true" if page.more else b"false", echo))
+
+
+def _search_visibility(principal: Principal, probe: search.Probe) -> frozenset[int] | None:
+    """The sources whose reports a search may match, from the probe (None: all); the rule of
+    :func:`visible_sources`."""
+    if not principal.can(accounts.PERSONS_READ):
+        return frozenset()
+    return None if principal.role == "admin" else probe.visible
 
 
 class _PersonRef:
