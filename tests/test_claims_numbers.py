@@ -84,3 +84,19 @@ def test_parse_date_shapes():
     assert parse_date("March 12, 2024") == date(2024, 3, 12)
     assert parse_date("14/10/1992") == date(1992, 10, 14)  # day first
     assert parse_date("June 3", date(2024, 1, 1)) == date(2023, 6, 3)  # not in the future
+
+
+def test_parts_of_a_year_and_reporting_time_is_not_the_period():
+    from datetime import date
+
+    from uncounted.claims.extract import extract_claims
+
+    ref = date(2019, 2, 11)
+    spans = lambda text: [p.span.to_dict() for p in find_periods(text, ref)]  # noqa: E731
+    assert spans("in the first half of 2018") == [{"start": "2018-01-01", "end": "2018-06-30"}]
+    assert spans("the first six months of last year") == [{"start": "2018-01-01", "end": "2018-06-30"}]
+    assert spans("in the first quarter of 2019") == [{"start": "2019-01-01", "end": "2019-02-11"}]
+    assert spans("in the second half of the year") == []  # which year is not said
+    text = "Last month, a rights group reported that at least 82 people were killed in Kivu."
+    [claim] = extract_claims(text, statement_date=ref).claims
+    assert claim.period == {"start": None, "end": None}  # "last month" is when it was reported

@@ -55,7 +55,8 @@ def _rename(expr: str, suffix: str) -> str:
 DATE_RE = re.compile(DATE_EXPR, re.IGNORECASE)
 _NUMWORD = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
 PERIOD_RE = re.compile(
-    rf"\b(?:(?P<yand>(?:in|during)\s+)(?P<ya>{_YEAR})\s+and\s+(?P<yb>{_YEAR})"
+    rf"\b(?:(?:(?:in|during|over|for)\s+)?(?:the\s+)?(?P<part>first|second|last|third|fourth)\s+(?P<punit>half|quarter|six\s+months|three\s+months|nine\s+months)\s+of\s+(?:(?P<pyear>{_YEAR})|(?P<pthis>this|last|the)\s+year)"
+    rf"|(?P<yand>(?:in|during)\s+)(?P<ya>{_YEAR})\s+and\s+(?P<yb>{_YEAR})"
     rf"|(?P<sincein>since)\s+(?:the|its|their|a|an|this|that)\s+[^,.;]{{3,60}}?\s+(?:in|on|of|from)\s+(?P<si>{_rename(DATE_EXPR, '_i')})"
     rf"|(?P<between>between|from)\s+(?P<a>{_rename(DATE_EXPR, '_a')})\s+(?:and|to|until|till|through)\s+(?P<b>{_rename(DATE_EXPR, '_b')})"
     rf"|(?P<since>since|from)\s+(?:(?:early|late|mid)[- ])?(?P<s>{_rename(DATE_EXPR, '_s')})"
@@ -160,6 +161,8 @@ def _find_periods(text: str, ref: date | None) -> list[PeriodMatch]:
 
 
 def _resolve_period(m: re.Match, ref: date | None) -> Span | None:
+    if m.group("part"):
+        return _part_of_year(m, ref)
     if m.group("yand"):
         y0, y1 = int(m.group("ya")), int(m.group("yb"))
         return Span(date(y0, 1, 1), date(y1, 12, 31)) if y1 >= y0 else None
@@ -194,6 +197,34 @@ def _resolve_period(m: re.Match, ref: date | None) -> Span | None:
     if m.group("one"):
         return resolve_date(m, "_o", ref)
     return None
+
+
+_PART_MONTHS = {"half": 6, "quarter": 3, "six months": 6, "three months": 3, "nine months": 9}
+_PART_INDEX = {"first": 0, "second": 1, "third": 2, "fourth": 3}
+
+
+def _part_of_year(m: re.Match, ref: date | None) -> Span | None:
+    """'the first half of 2018', 'the last quarter of this year', 'the first six months of last year'."""
+    if m.group("pyear"):
+        year = int(m.group("pyear"))
+    elif ref is not None and m.group("pthis") in ("this", "last"):
+        year = ref.year - (m.group("pthis") == "last")
+    else:
+        return None  # "of the year": which year is not said
+    months = _PART_MONTHS[" ".join(m.group("punit").lower().split())]
+    part = m.group("part").lower()
+    if part == "last":
+        first_month = 13 - months
+    elif months in (3, 6) and _PART_INDEX[part] * months < 12:
+        first_month = 1 + _PART_INDEX[part] * months
+    elif part == "first":
+        first_month = 1
+    else:
+        return None
+    end = _month_end(year, first_month + months - 1)
+    if ref is not None and end > ref >= date(year, first_month, 1):
+        end = ref  # the part of the year that has passed
+    return Span(date(year, first_month, 1), end)
 
 
 def _back(ref: date, unit: str, count: int) -> date:

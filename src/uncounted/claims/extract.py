@@ -615,8 +615,8 @@ def pick_period(sent, cue_tok, ref: date | None, report_verbs: list) -> dict:
                                   alignment_mode="expand")
         if span is None or not len(span):
             continue
-        if p.span.start == p.span.end and any(_attached_to_verb(span, v) for v in report_verbs):
-            continue  # "said on Tuesday": the statement date, not the period
+        if _reporting_time(p) and any(_attached_to_verb(span, v) for v in report_verbs):
+            continue  # "said on Tuesday", "last month ... reported": when it was said, not the period
         root = span.root
         path = tree_path(root, cue_tok)
         if _blocking_verb(path, cue_tok) or _speech_modifier(path):
@@ -627,6 +627,15 @@ def pick_period(sent, cue_tok, ref: date | None, report_verbs: list) -> dict:
     if best is None:
         return {"start": None, "end": None}
     return best[1].to_dict()
+
+
+_RELATIVE_TIME = re.compile(r"^(?:last|this|previous|past|earlier|yesterday|today)\b", re.IGNORECASE)
+
+
+def _reporting_time(p) -> bool:
+    """A single day, or a relative time ("last month"): when attached to the reporting verb it
+    says when the statement was made."""
+    return p.span.start == p.span.end or bool(_RELATIVE_TIME.match(p.text.strip()))
 
 
 def statement_date_in(sent, ref: date | None, report_verbs: list) -> date | None:
