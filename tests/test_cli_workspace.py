@@ -49,3 +49,19 @@ def test_settings_mask_secrets(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["settings", "--workspace", str(ws), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["database_url"] == "********"
+
+
+def test_a_workspace_made_by_an_older_version_is_migrated_when_opened(tmp_path: Path) -> None:
+    from alembic import command
+
+    from uncounted.records.migrate import alembic_config, current_revision, head_revision
+    from uncounted.records.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "ws")
+    command.downgrade(alembic_config(ws.engine), "0003")
+    assert current_revision(ws.engine) == "0003"
+    ws.dispose()
+    result = CliRunner().invoke(cli, ["user", "list", "--workspace", str(tmp_path / "ws"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "upgraded the workspace's schema from 0003" in result.output
+    assert current_revision(Workspace.open(tmp_path / "ws").engine) == head_revision()

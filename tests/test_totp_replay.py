@@ -95,6 +95,8 @@ def test_the_api_refuses_a_replayed_code(sqlite_workspace) -> None:  # type: ign
     assert site.client().post("/api/login", json={**body, "totp_code": code}).status_code == 200
     replay = site.client().post("/api/login", json={**body, "totp_code": code})
     assert replay.status_code == 401 and replay.json()["error"]["details"]["reason"] == "bad_totp"
+    assert replay.json()["error"]["details"]["detail"] == "totp_reused"
+    assert "already used" in replay.json()["error"]["message"]
     nxt = totp.at(now + dt.timedelta(seconds=30))  # the next step is within the accepted drift
     assert site.client().post("/api/login", json={**body, "totp_code": nxt}).status_code == 200
 

@@ -25,9 +25,16 @@ def workspace_option(func: F) -> F:
 
 
 def open_workspace(path: Path | None):  # type: ignore[no-untyped-def]
+    """Open the workspace; a schema made by an older uncounted is migrated first (migrations only
+    add tables and columns), with a note on stderr."""
+    from uncounted.records.migrate import upgrade_if_behind
     from uncounted.records.workspace import Workspace
 
-    return Workspace.open(path)
+    ws = Workspace.open(path)
+    upgraded = upgrade_if_behind(ws.engine)
+    if upgraded:
+        click.echo(f"Note: upgraded the workspace's schema from {upgraded[0]} to {upgraded[1]}.", err=True)
+    return ws
 
 
 def json_option(func: F) -> F:

@@ -129,7 +129,10 @@ def api_login(body: LoginBody, request: Request, response: Response, db: Session
     if not outcome.ok:
         db.commit()  # keep the failure count and the audit entry
         manager.note_failure(ip)
-        raise ApiError(401, "login_failed", login_message(outcome.reason), {"reason": public_reason(outcome.reason)})
+        details = {"reason": public_reason(outcome.reason)}
+        if outcome.detail:
+            details["detail"] = outcome.detail
+        raise ApiError(401, "login_failed", outcome.message or login_message(outcome.reason), details)
     cookie, csrf = manager.start(db, outcome.user)
     response.set_cookie(manager.config.session_cookie, cookie, **manager.cookie_settings())
     return {"username": outcome.user.username, "role": outcome.user.role, "csrf_token": csrf,

@@ -88,7 +88,7 @@ async def login_submit(request: Request) -> Response:
     outcome, cookie = await run_in_threadpool(in_db, request, attempt)
     if cookie is None:
         manager.note_failure(ip)
-        response = await login_page(request, error=login_message(outcome.reason))
+        response = await login_page(request, error=outcome.message or login_message(outcome.reason))
         response.status_code = 401
         return response
     response = redirect(_safe_next(str(form.get("next") or "")) or "/")
