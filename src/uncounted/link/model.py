@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 
 from uncounted.errors import LinkageError
+from uncounted.link.blocking import block_key, block_key_name, is_cross_rule, rule_columns, rule_parts
 
 __all__ = [
     "ExtraComparison",
@@ -58,27 +59,41 @@ _FIELD_COLUMNS = {
 _INT_COLUMNS = {"birth_year_min", "birth_year_max", "event_day_start", "event_day_end", "event_year",
                 "event_year2", "event_month", "event_win", "event_win2", "event_fwin", "event_fwin2"}
 
-# Blocking rules: each is a list of columns that must be equal (Splink's block_on).
-# Measured on the simulated romanisation benchmark (see docs/linking.md): together they
-# keep about 98.5% of true pairs; the rest are mostly initials-only names ("Mohd. N.").
+# Blocking rules (see uncounted.link.blocking): each is a list of scalar columns that
+# must be equal, so each rule is one hashed equi-join on a block key; "a=b" joins column a
+# of one report to column b of the other. A rule that would make too many pairs has its
+# big blocks split into runs of reports close in date (blocking.MAX_RULE_PAIRS). On the
+# simulated romanisation benchmark (docs/linking.md) they keep 99.5% of true pairs.
 DEFAULT_BLOCKING_RULES: list[list[str]] = [
-    ["name_btok", "event_win"],        # share a token that is not common, events within ~1-2 months
-    ["name_btok", "event_win2"],
-    ["name_btok", "event_year"],       # ... or within ~6-12 months
-    ["name_btok", "event_year2"],
-    ["name_bskel", "event_year"],      # the same on consonant skeletons (typos)
-    ["name_bskel", "event_year2"],
-    ["father_btok", "event_year"],     # the father's names
-    ["father_btok", "event_year2"],
+    ["name_b1", "event_2y"],           # the rarest name token that is not common, events within a year
+    ["name_b1", "event_2y2"],
+    ["name_b1=name_b2", "event_2y"],   # ... or one name's rarest token is the other's second
+    ["name_b2=name_b1", "event_2y"],
+    ["name_b2", "event_2y"],
+    ["name_b1=name_b2", "event_2y2"],
+    ["name_b2=name_b1", "event_2y2"],
+    ["name_s1", "event_2y"],           # its consonant skeleton (typos)
+    ["name_s1", "event_2y2"],
+    ["father_b1", "event_2y"],         # the father's rarest token
+    ["father_b1", "event_2y2"],
     ["name_first", "event_fwin"],      # the first name (even a common one), events close in time
     ["name_first", "event_fwin2"],     # (window: 61 days up to 30,000 reports, narrower above)
-    ["name_key", "event_win"],         # the whole name (common names too)
-    ["name_key", "event_win2"],
     ["name_key", "father_key"],        # same names at any date
-    ["name_key", "birth_year_min"],
-    ["name_tokens", "event_day_start"],  # any token on the same day
+    ["event_day_start", "name_last"],
     ["event_day_start", "name_initial"],
     ["event_month", "birth_year_min"],
+    ["event_day_start"],               # same day, or within a day or two (initials-only names)
+    ["event_w3"],
+    ["event_w3b"],
+    ["name_p3", "event_win"],          # first or last three letters of the rarest token (typos)
+    ["name_p3", "event_win2"],
+    ["name_l3", "event_win"],
+    ["name_l3", "event_win2"],
+    ["name_last", "event_2y"],         # the last name token (even a common one) within a year
+    ["name_last", "event_2y2"],
+    ["name_first", "father_first"],
+    ["name_first", "birth_w5"],        # the first name and a birth year within ~5 years
+    ["name_first", "birth_w5b"],
 ]
 # EM sessions blocked on strong keys, where true matches are a good share of the pairs.
 DEFAULT_EM_BLOCKING_RULES: list[list[str]] = [
@@ -90,6 +105,7 @@ DEFAULT_EM_BLOCKING_RULES: list[list[str]] = [
 M_FLOOR = 0.002
 # DuckDB spills to disk beyond this, keeping linkage of a million reports within 8 GB.
 DUCKDB_MEMORY_LIMIT = "4GB"
+DUCKDB_THREADS = 2
 # Prepared columns that hold lists (blocking on them means "share any element").
 LIST_COLUMNS = {"name_tokens", "name_rare", "name_btok", "name_bskel",
                 "father_tokens", "father_rare", "father_btok", "father_bskel"}
@@ -296,17 +312,29 @@ def _build_comparisons(settings: LinkageSettings, fields: list[str]) -> list:
     return comps
 
 
+def _keyed_rule(rule: list[str] | str) -> bool:
+    """A rule of scalar columns, scored through one precomputed (capped) block key."""
+    return isinstance(rule, list) and not is_cross_rule(rule) and not any(c in LIST_COLUMNS for c in rule)
+
+
 def _blocking_rule(rule: list[str] | str):
     from splink import block_on
 
     if isinstance(rule, str):
         return rule
+    if _keyed_rule(rule):
+        # the key alone would do; the columns themselves are named too, so that an EM
+        # session knows which comparisons its blocking rule fixes
+        key = block_key_name(rule)
+        return " AND ".join([f"l.{key} = r.{key}"] + [f"l.{c} = r.{c}" for c in rule])
+    if is_cross_rule(rule):
+        return " AND ".join(f"l.{a} = r.{b}" for a, b in rule_parts(rule))
     arrays = [c for c in rule if c in LIST_COLUMNS]
     return block_on(*rule, arrays_to_explode=arrays or None)
 
 
 def _rule_columns(rule: list[str] | str) -> list[str]:
-    return list(rule) if isinstance(rule, list) else []
+    return rule_columns(rule) if isinstance(rule, list) else []
 
 
 # --- data handed to Splink ---------------------------------------------------------
@@ -369,6 +397,7 @@ def _db_api(backend: str):
         workdir = tempfile.TemporaryDirectory(prefix="uncounted-duckdb-")
         con = duckdb.connect(str(Path(workdir.name) / "link.duckdb"))
         con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+        con.execute(f"SET threads = {DUCKDB_THREADS}")
         con.execute("SET preserve_insertion_order = false")
         con.execute(f"SET temp_directory = '{Path(workdir.name) / 'spill'}'")
         api = DuckDBAPI(con)
@@ -381,10 +410,24 @@ def _db_api(backend: str):
     raise LinkageError(f"Backend {backend!r} is not supported; use 'duckdb' or 'spark'.")
 
 
-def _register(db_api, prepared: pd.DataFrame, columns: list[str], link_type: str, backend: str):
-    """Register the reports: one table, or one per source when linking across sources."""
+def _block_keys(prepared: pd.DataFrame, rules: list) -> pd.DataFrame:
+    """One int64 key column per scalar rule (blocks over MAX_BLOCK reports have none)."""
+    keyed = list({block_key_name(r): r for r in rules if _keyed_rule(r)}.items())
+    return pd.DataFrame({name: block_key(prepared, rule) for name, rule in keyed}, index=prepared.index)
+
+
+def _register(db_api, prepared: pd.DataFrame, columns: list[str], link_type: str, backend: str,
+              rules: list | None = None):
+    """Register the reports: one table, or one per source when linking across sources.
+
+    The block keys of ``rules`` are computed on all the reports, then registered with them."""
+    keys = _block_keys(prepared, rules or [])
+
     def to_input(frame: pd.DataFrame):
         table = _arrow_table(frame, columns)
+        for name in keys.columns:
+            values = keys.loc[frame.index, name]
+            table = table.append_column(name, pa.array(values, type=pa.int64(), from_pandas=True))
         return table if backend == "duckdb" else table.to_pandas()
 
     run = uuid.uuid4().hex[:10]
@@ -407,7 +450,8 @@ def _linker(prepared: pd.DataFrame, splink_settings: dict | Any, settings: Linka
     from splink import Linker
 
     db_api = _db_api(backend)
-    tables = _register(db_api, prepared, columns, settings.link_type, backend)
+    rules = list(settings.blocking_rules) + list(settings.em_blocking_rules)
+    tables = _register(db_api, prepared, columns, settings.link_type, backend, rules)
     return Linker(tables if len(tables) > 1 else tables[0], splink_settings, log_level=logging.WARNING)
 
 
@@ -628,6 +672,51 @@ def _model_for_backend(model: TrainedModel, rules: list, backend: str) -> dict[s
     return fresh
 
 
+# Prediction runs in chunks of about this many reports (on one side of the pairs), so the
+# scored pairs of one chunk are all that is ever held before the unlikely ones are dropped.
+PREDICT_CHUNK_REPORTS = 100_000
+# While the prior is refitted, pairs down to this many bits below the threshold are kept,
+# in case the fitted prior turns out higher than the trained one.
+REFIT_MARGIN_BITS = 6.0
+
+
+def _chunk_count(n_reports: int, backend: str) -> int:
+    if backend != "duckdb":
+        return 1  # Spark partitions the work itself
+    return max(1, math.ceil(n_reports / PREDICT_CHUNK_REPORTS))
+
+
+def _predict_chunk(linker, chunk: int, chunks: int):
+    part = (chunk, chunks) if chunks > 1 else None
+    return linker.inference.predict_chunk(left_chunk=part, warning_mode="never")
+
+
+def _prior_from_histogram(weights: np.ndarray, counts: np.ndarray, start_prior: float,
+                          total_pairs: float, iterations: int = 100) -> float:
+    """The probability that two random reports match, by EM on the prior alone.
+
+    ``weights`` are the log2 Bayes factors of the blocked pairs (match weights without the
+    prior) and ``counts`` how many pairs have each. With m and u fixed, the
+    maximum-likelihood prior is the expected number of matching pairs divided by all
+    pairs; pairs no blocking rule generates count as non-matches. EM sessions on blocked
+    pairs overstate the prior (matches are common inside blocks), which would make every
+    threshold too lenient.
+    """
+    if len(weights) == 0:
+        return start_prior
+    bayes = np.power(2.0, weights.astype(float))
+    counts = counts.astype(float)
+    prior = start_prior
+    for _ in range(iterations):
+        odds = prior / (1 - prior) * bayes
+        expected = float((counts * odds / (1 + odds)).sum())
+        new = min(max(expected / total_pairs, 1e-12), 0.5)
+        if abs(new - prior) <= 1e-6 * prior:
+            return new
+        prior = new
+    return prior
+
+
 def predict_pairs(prepared: pd.DataFrame, model: TrainedModel, threshold: float = 0.01,
                   backend: str = "duckdb", *, refit_prior: bool = False) -> pd.DataFrame:
     """Score every blocked pair with match probability >= threshold.
@@ -635,30 +724,48 @@ def predict_pairs(prepared: pd.DataFrame, model: TrainedModel, threshold: float 
     Returns columns report_key_l, report_key_r (ordered so that l < r), match_probability,
     match_weight, and per field ``gamma_<field>`` (level index, -1 missing),
     ``mw_<field>`` (its match weight) and ``bf_<field>`` (its Bayes factor).
+
+    On DuckDB the pairs are scored in chunks of reports (``PREDICT_CHUNK_REPORTS``);
+    only the pairs above the threshold of each chunk are kept.
     """
     rules = _usable_rules(model.settings.blocking_rules, prepared)
     columns = _splink_columns(model.fields, model.settings, rules)
     linker = _linker(prepared, _model_for_backend(model, rules, backend), model.settings, columns, backend)
-    if not refit_prior:
-        sdf = linker.inference.predict(threshold_match_probability=threshold)
-        out = sdf.as_pandas_dataframe()
-        sdf.drop_table_from_database_and_remove_from_cache()
-        return _tidy_pairs(out, model)
-    # Score every blocked pair once, fit the prior on them, then keep the pairs whose
-    # probability under the fitted prior reaches the threshold.
-    sdf = linker.inference.predict()
-    old_prior = model.prior
-    prior = _prior_from_blocked_pairs(linker, sdf, old_prior, _total_pairs(prepared, model.settings.link_type))
-    shift = math.log2(prior / (1 - prior)) - math.log2(old_prior / (1 - old_prior))
+    chunks = _chunk_count(len(prepared), backend)
     min_weight = math.log2(threshold / (1 - threshold)) if 0 < threshold < 1 else -1e9
-    out = linker._db_api.query_sql(
-        f"select * from {sdf.physical_name} where match_weight + ({shift}) >= {min_weight}",
-        output_type="pandas")
-    sdf.drop_table_from_database_and_remove_from_cache()
+    old_prior = model.prior
+    # with the prior refitted, keep a margin and build the histogram of all blocked pairs
+    floor = min_weight - (REFIT_MARGIN_BITS if refit_prior else 0.0)
+    offset = math.log2(old_prior / (1 - old_prior))
+    kept, histograms = [], []
+    for chunk in range(1, chunks + 1):
+        sdf = _predict_chunk(linker, chunk, chunks)
+        if refit_prior:
+            histograms.append(linker._db_api.query_sql(
+                f"select round(match_weight - ({offset}), 2) as w, count(*) as n "
+                f"from {sdf.physical_name} group by 1", output_type="pandas"))
+        kept.append(linker._db_api.query_sql(
+            f"select * from {sdf.physical_name} where match_weight >= {floor}", output_type="pandas"))
+        sdf.drop_table_from_database_and_remove_from_cache()
+    out = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
+    if not refit_prior:
+        return _tidy_pairs(out, model)
+    # fit the prior on every blocked pair, then keep the pairs whose probability under
+    # the fitted prior reaches the threshold
+    hist = pd.concat(histograms).groupby("w", as_index=False)["n"].sum()
+    prior = _prior_from_histogram(hist["w"].to_numpy(dtype=float), hist["n"].to_numpy(dtype=float),
+                                  old_prior, _total_pairs(prepared, model.settings.link_type))
+    shift = math.log2(prior / (1 - prior)) - offset
+    out = out[out["match_weight"] + shift >= min_weight].copy()
     out["match_weight"] = out["match_weight"] + shift
     out["match_probability"] = 1.0 / (1.0 + np.power(2.0, -out["match_weight"].to_numpy(dtype=float)))
     model.splink_model["probability_two_random_records_match"] = prior
-    model.training_log.append({"step": "prior from blocked pairs", "em_prior": old_prior, "prior": prior})
+    entry = {"step": "prior from blocked pairs", "em_prior": old_prior, "prior": prior,
+             "blocked_pairs": int(hist["n"].sum()), "chunks": chunks}
+    if shift > REFIT_MARGIN_BITS:
+        entry["warning"] = (f"the fitted prior is {shift:.1f} bits above the trained one; pairs more than "
+                            f"{REFIT_MARGIN_BITS} bits below the threshold were not kept")
+    model.training_log.append(entry)
     return _tidy_pairs(out, model)
 
 

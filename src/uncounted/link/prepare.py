@@ -15,11 +15,15 @@ name_first/_last   first and last core token
 name_skel          sorted consonant skeletons of the tokens (blocking on typos)
 name_btok          the tokens that are not very common (blocking; list)
 name_bskel         their consonant skeletons (blocking on typos; list)
+name_b1, name_b2   the rarest and second-rarest of name_btok (blocking; scalars)
+name_s1            consonant skeleton of name_b1; name_p3 / name_l3 its first / last
+                   three letters (blocking on typos)
 father_*           the same for the father's (or husband's) name
 event_day_start    first/last possible day of the event as days since 1970-01-01,
 event_day_end      so a month-only date spans the whole month
 event_year         year of event_day_start; event_year2 that of 182 days later
 birth_year_min/max as given, or derived from an age and the event date
+event_2y(2), event_w3(b), birth_w5(b): offset date and birth windows for blocking
 =================  =============================================================
 """
 
@@ -125,17 +129,23 @@ def _token_columns(tokens_series: pd.Series, prefix: str, rare_share: float) -> 
 
     def derive(toks: tuple[str, ...]) -> tuple:
         if not toks:
-            return (None,) * 12
+            return (None,) * 16
         rarest = min(toks, key=lambda t: (doc_freq[t], t))
         kept = sorted({t for t in toks if doc_freq[t] <= common_cutoff}) or [rarest]
+        # the two rarest block tokens as scalars: each blocking rule is then a plain equi-join
+        by_rarity = sorted(kept, key=lambda t: (doc_freq[t], t))
+        b1 = by_rarity[0]
         return (
             " ".join(toks), " ".join(sorted(toks)), list(toks),
             sorted({t for t in toks if doc_freq[t] <= rare_cutoff}), rarest,
             toks[0], toks[0][:1], toks[-1], " ".join(sorted(_skeleton(x) for x in toks)),
-            kept, sorted({_skeleton(x) for x in kept}), None,
+            kept, sorted({_skeleton(x) for x in kept}),
+            b1, by_rarity[1] if len(by_rarity) > 1 else None, _skeleton(b1),
+            b1[:3], b1[-3:] if len(b1) >= 4 else None,
         )
 
-    names = ["full", "key", "tokens", "rare", "rare1", "first", "initial", "last", "skel", "btok", "bskel"]
+    names = ["full", "key", "tokens", "rare", "rare1", "first", "initial", "last", "skel", "btok", "bskel",
+             "b1", "b2", "s1", "p3", "l3"]
     table = [derive(t) for t in uniques]
     out = pd.DataFrame(index=tokens_series.index)
     for i, name in enumerate(names):
@@ -185,6 +195,12 @@ def _event_days(df: pd.DataFrame) -> pd.DataFrame:
     # share event_year or event_year2, so blocking on both misses no pair across New Year
     shifted = pd.to_datetime(start + 182, unit="D", errors="coerce").dt.year
     out["event_year2"] = shifted.astype("Int64")
+    # blocking windows: two-year windows offset by a year (reports within a year share
+    # one), three-day windows offset by a day (reports a day apart share one)
+    out["event_2y"] = (start // 730).astype("Int64")
+    out["event_2y2"] = ((start + 365) // 730).astype("Int64")
+    out["event_w3"] = (start // 3).astype("Int64")
+    out["event_w3b"] = ((start + 1) // 3).astype("Int64")
     return out
 
 
@@ -246,6 +262,9 @@ def prepare_reports(df: pd.DataFrame, *, rare_token_share: float = RARE_TOKEN_SH
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
     out["birth_year_min"] = out["birth_year_min"].fillna(out["birth_year_max"])
     out["birth_year_max"] = out["birth_year_max"].fillna(out["birth_year_min"])
+    # five-year birth windows offset by two years, for blocking
+    out["birth_w5"] = (out["birth_year_min"] // 5).astype("Int64")
+    out["birth_w5b"] = ((out["birth_year_min"] + 2) // 5).astype("Int64")
     days = _event_days(out)
     out = pd.concat([out.drop(columns=[c for c in days.columns if c in out.columns]), days], axis=1)
     for col in ("event_place", "event_place_parent", "violation", "perpetrator_category", "victim_status"):
