@@ -794,23 +794,70 @@ class _Extractor:
         self.allegations: list[Allegation] = []
         self.incidents: list[CandidateIncident] = []
         self.quotes: list[_QuoteSpan] = []
+        self.list_speaker: Speaker | None = None
         self.issuer = Speaker(report.issuer, None, "org") if report.issuer else None
         if self.issuer is not None:
             self.ctx.set_org(self.issuer)
             self.ctx.issuer = self.issuer
 
     def run(self) -> None:
+        kinds = self.report.kinds or ["text"] * len(self.docs)
         for pi, doc in enumerate(self.docs):
             quotes = [_QuoteSpan(pi, m.start(), m.end(), next(g for g in m.groups() if g))
                       for m in _QUOTE_RE.finditer(doc.text)]
+            quotes.extend(self._running_quote(pi, doc, quotes))
             self.quotes.extend(quotes)
+            # a list item ("- At least 379 people were killed ...") speaks for whoever spoke
+            # before the list ("X said in its report ... Among its key findings:")
+            if kinds[pi] == "item":
+                if self.list_speaker is None:
+                    self.list_speaker = self.ctx.last_speaker
+            else:
+                self.list_speaker = None
             para_speaker: Speaker | None = None
+            first_claim = len(self.claims)
             for sent in doc.sents:
                 para_speaker = self.sentence(sent, quotes) or para_speaker
-            for q in quotes:
+            previous: Speaker | None = None
+            for q in sorted(quotes, key=lambda q: q.start):
                 if q.speaker is None and q.start <= 1 and self.ctx.last_speaker is not None:
                     q.speaker = para_speaker or self.ctx.last_speaker
+                elif q.speaker is None and previous is not None:
+                    q.speaker = previous  # '"...," said X. "..."': the second quote is X's too
+                previous = q.speaker or previous
+            self._claims_follow_quotes(self.claims[first_claim:], quotes)
         self._finish()
+
+    def _running_quote(self, pi: int, doc, quotes: list[_QuoteSpan]) -> list[_QuoteSpan]:
+        """A quotation that runs on into the next paragraph (news style leaves its first
+        paragraph without a closing mark, and opens the next with a quotation mark)."""
+        text = doc.text
+        opens = [m.start() for m in re.finditer(r"“|(?:(?<=\s)|(?<=^)|(?<=:))\"(?=\w)", text)]
+        for start in reversed(opens):
+            if any(q.start <= start < q.end for q in quotes):
+                continue
+            rest = text[start + 1:]
+            if "”" in rest or '"' in rest or len(rest.split()) < 3:
+                return []
+            nxt = self.report.paragraphs[pi + 1] if pi + 1 < len(self.report.paragraphs) else ""
+            if nxt[:1] in ('"', "“"):
+                return [_QuoteSpan(pi, start, len(text), rest.strip())]
+            return []
+        return []
+
+    @staticmethod
+    def _claims_follow_quotes(claims: list[Claim], quotes: list[_QuoteSpan]) -> None:
+        """A claim inside a quotation whose speaker is named only after it ('"22 were killed.
+        We buried them," X told AFP') takes that speaker."""
+        for claim in claims:
+            for q in quotes:
+                if q.speaker is None or not claim.quotes or claim.quotes[0]["text"] != q.text:
+                    continue
+                if claim.claimant is None or claim.claimant["name"] != q.speaker.name:
+                    claim.claimant = q.speaker.as_claimant()
+                    claim.attributed = True
+                    claim.quotes[0]["speaker"] = q.speaker.name
+                    claim.medium = None
 
     def _finish(self) -> None:
         """Fill roles and media that the report gives only in another sentence."""
@@ -910,7 +957,7 @@ class _Extractor:
                 return speakers[0][1] if speakers else self.ctx.last_speaker
             return q.speaker
         if not speakers:
-            return self.issuer
+            return self.list_speaker or self.issuer
         ancestors = {t.i for t in anchor.ancestors}
         governing = [(v, sp) for v, sp in speakers if v.i in ancestors]
         if governing:
@@ -1176,7 +1223,10 @@ def extract_many(items: Iterable[tuple], *, statement_date: date | str | None = 
         if looks_like_html(text):
             text = html_to_text(text)
         report = split_report(text, ref)
-        report.paragraphs = [p for p in (relevant_text(p) for p in report.paragraphs) if p]
+        kept = [(relevant_text(p), k) for p, k in zip(report.paragraphs, report.kinds)
+                if k != "heading"]  # headings are titles, not sentences that make claims
+        report.paragraphs = [p for p, _ in kept if p]
+        report.kinds = [k for p, k in kept if p]
         reports.append((report, name, bool(re.search(r"\bSYNTHETIC\b", text))))
     flat = [p for report, _, _ in reports for p in report.paragraphs]
     docs = iter(nlp.pipe(flat, batch_size=batch_size, n_process=n_process))

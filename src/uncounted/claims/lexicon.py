@@ -110,6 +110,7 @@ WIRE_AGENCIES = [
     "Asian News International", "Indo-Asian News Service", "Reuters", "AFP", "AP", "PTI", "ANI",
     "IANS", "dpa", "DPA", "Xinhua", "APP", "UNB", "BSS", "EFE", "Anadolu Agency", "Anadolu",
     "Bernama", "Kyodo", "Yonhap", "TASS", "UNI", "Efe", "AA", "NNI", "INP", "PPI", "ANSA",
+    "TNN", "Times News Network",
     "Europa Press", "Notimex", "Colprensa", "PNA", "Philippine News Agency", "SANA", "KUNA", "WAFA",
 ]
 AGENCY_RE = re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(

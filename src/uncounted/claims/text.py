@@ -16,6 +16,7 @@ from .lexicon import AGENCY_RE
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "article",
                "section", "blockquote", "header", "footer", "title", "time"}
 _SKIP_TAGS = {"script", "style", "noscript", "nav", "aside", "form", "svg", "head"}
+_CELL_TAGS = {"td", "th"}
 
 
 class _TextOfHTML(HTMLParser):
@@ -42,6 +43,8 @@ class _TextOfHTML(HTMLParser):
             self._in_link += 1
         elif tag in _BLOCK_TAGS:
             self._flush()
+        elif tag in _CELL_TAGS:
+            self._current.append(" | ")  # table cells stay apart ("Kech | 212", not "Kech212")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS and self._skip:
@@ -109,7 +112,7 @@ def report_files(paths: list[Path]) -> list[Path]:
 
 
 _DATELINE_RE = re.compile(
-    r"^\s*(?:\((?P<agency0>[A-Z][\w. ]{1,30})\)\s*(?:-|–|—|:)\s+|(?P<place>[A-Z][A-Za-z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.'\- ]{1,30})?)"
+    r"^\s*(?:\((?P<agency0>[A-Z][\w., ]{1,50})\)\s*(?:-|–|—|:)\s+|(?P<place>[A-Z][A-Za-z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.'\- ]{1,30})?)"
     r"(?:,\s*(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Za-z]{3,9}\.?(?:\s+\d{4})?))?"
     r"\s*(?:\((?P<agency>[^)]{1,40})\)\s*(?:-|–|—|:)?|(?:-|–|—|:))\s+)"
 )
@@ -122,12 +125,21 @@ _CLOSING_RELAY_RE = re.compile(
     re.IGNORECASE,
 )
 _ISSUER_RE = re.compile(
-    r"^(?:(?:joint |press |public )?statement|press release|press note|communiqu[eé]|declaration)"
-    r"(?:\s+(?:by|of|from|issued by)\s+(?:the\s+)?(?P<org>[^.]{3,90}))?\s*:?$",
+    r"^(?:(?:joint |press |public )?statement|press release|press note|communiqu[eé]|declaration"
+    r"|(?:annual |interim |final |special )?report|factsheet|fact sheet|briefing note|press briefing notes?)"
+    r"(?:\s+(?:by|of|from|issued by)\s+(?:the\s+)?(?P<org>[^.:]{3,90}))?\s*:?$",
     re.IGNORECASE,
 )
-_PUBLISHED_RE = re.compile(r"^\s*(?:published|posted|date|dated|updated)\s*:?\s*(?P<d>.{6,40})$",
+# "Issued by the X", "Spokesperson: Jane Doe" in a document's header name who issues it.
+_ISSUED_BY_RE = re.compile(
+    r"^(?:issued|released|published) by\s+(?:the\s+)?(?P<org>[^.:]{3,90}?)\.?$"
+    r"|^(?:spokes(?:person|man|woman)|issued by|source)\s*:\s*(?P<person>[^.:]{3,60}?)\.?$",
+    re.IGNORECASE)
+_ORG_FUNCTION_WORDS = {"of", "for", "the", "and", "on", "in", "de", "del", "&", "to"}
+_PUBLISHED_RE = re.compile(r"(?:^|\|)\s*(?:published|posted|date|dated|updated)(?: on)?\s*:?\s*(?P<d>[^|]{6,40}?)\s*(?:\||$)",
                            re.IGNORECASE | re.MULTILINE)
+_BULLET_RE = re.compile(r"^\s*(?:[-•*▪●◦–]|\d{1,2}[.)])\s+(?=\S)")
+_SENTENCE_END = re.compile(r"[.!?:\"”’)]\s*$")
 
 
 @dataclass
@@ -135,6 +147,10 @@ class Report:
     """A report split for extraction: paragraphs (dateline removed) and what frames them."""
 
     paragraphs: list[str]
+    # per paragraph: "text", "item" (a bullet or numbered list item after a line ending in ":"),
+    # or "heading" (a short line without final punctuation at the top: read for the date and the
+    # issuer, never for claims)
+    kinds: list[str] = field(default_factory=list)
     dateline_place: str | None = None
     dateline_date: date | None = None
     doc_relays: list[str] = field(default_factory=list)
@@ -146,8 +162,23 @@ def split_report(text: str, statement_date: date | None = None) -> Report:
     """Paragraphs of a report, with its dateline, publication date and closing relay line."""
     blocks = [b for b in re.split(r"\n\s*\n|\r\n\s*\r\n", text) if b.strip()]
     paras = []
+    bullets: set[int] = set()
     for i, block in enumerate(blocks):
         lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
+        if len(lines) > 1 and sum(1 for ln in lines if _BULLET_RE.match(ln)) >= 2:
+            for ln in lines:  # a list: each item is a paragraph of its own
+                if _BULLET_RE.match(ln):
+                    bullets.add(len(paras))
+                    paras.append(" ".join(_BULLET_RE.sub("", ln).split()))
+                elif paras and bullets and len(paras) - 1 in bullets:
+                    paras[-1] += " " + " ".join(ln.split())
+                else:
+                    paras.append(" ".join(ln.split()))
+            continue
+        if len(lines) == 1 and _BULLET_RE.match(lines[0]) and not re.match(r"^\s*\d", lines[0]):
+            bullets.add(len(paras))
+            paras.append(" ".join(_BULLET_RE.sub("", lines[0]).split()))
+            continue
         # header blocks ("Party, Secretariat, City" / "Date: 19 June 2022") keep their lines apart
         if len(lines) > 1 and i < 3 and all(len(ln) < 60 and not ln[0].islower() and
                                             not ln.endswith(".") for ln in lines):
@@ -163,26 +194,37 @@ def split_report(text: str, statement_date: date | None = None) -> Report:
     relays: list[str] = []
     published: date | None = None
     kept: list[str] = []
+    kinds: list[str] = []
     issuer: str | None = None
     expect_issuer = False
+    after_colon = False
     for i, para in enumerate(paras):
-        im = _ISSUER_RE.match(para) if i <= 2 else None
+        im = _ISSUER_RE.match(para) if i <= 2 and issuer is None else None
         if im:
             issuer = im.group("org")
-            expect_issuer = issuer is None
+            # a statement's issuer may stand on the next line; a report's is named in its title
+            expect_issuer = issuer is None and not re.match(r"(?i)(?:\w+ )?report|fact|brief", para)
             continue
-        if expect_issuer and len(para) < 90 and not para.rstrip().endswith("."):
+        ib = _ISSUED_BY_RE.match(para) if i <= 5 and issuer is None else None
+        if ib:
+            issuer = ib.group("org") or ib.group("person")
+            expect_issuer = False
+            continue
+        if expect_issuer and len(para) < 90 and not para.rstrip().endswith(".") and \
+                _looks_like_name(para.split(",")[0]):
             issuer = para.split(",")[0].strip()
             expect_issuer = False
             continue
-        expect_issuer = False
         if i <= 3 and len(para.split()) <= 7 and re.search(r"\b(?:19|20)\d\d\b", para) and \
                 parse_date(para) and not para.rstrip().endswith("."):
             published = published or parse_date(para)  # a date line: "Hyderabad, 10 December 2023"
+            relays.extend(m.group(0) for m in AGENCY_RE.finditer(para))  # "TNN | Jul 15, 2025"
             continue
-        pm = _PUBLISHED_RE.match(para)
-        if pm and len(para) < 60 and parse_date(pm.group("d")):
+        pm = _PUBLISHED_RE.search(para)
+        if pm and len(para) < 100 and i <= 5 and parse_date(pm.group("d")):
+            # "Published: 05 Oct 2024", "By Staff Correspondent | Published: ...", "TNN | Updated: ..."
             published = published or parse_date(pm.group("d"))
+            relays.extend(m.group(0) for m in AGENCY_RE.finditer(para[:pm.start()]))
             continue
         cm = _CLOSING_RELAY_RE.search(para) if i >= len(paras) - 2 else None
         if cm and len(para) < 120:
@@ -195,8 +237,11 @@ def split_report(text: str, statement_date: date | None = None) -> Report:
         if re.fullmatch(r"\(?\s*(?:[-–—]+\s*)?(?:%s)\s*\)?\.?" % AGENCY_RE.pattern, para):
             relays.append(para.strip("()-–—. "))  # a closing "-- Reuters" line
             continue
-        if re.fullmatch(r"\[[^\]]*\]", para.strip()):
-            continue  # an editor's note in square brackets
+        if re.fullmatch(r"\[[^\]]*\]", para.strip()) or re.fullmatch(
+                r"\((?:reporting|writing|editing|additional reporting) by [^)]*\)", para.strip(), re.I):
+            continue  # an editor's note in square brackets, a credit line
+        kinds.append("item" if i in bullets and (after_colon or kinds[-1:] == ["item"]) else "text")
+        after_colon = para.rstrip().endswith(":")
         kept.append(para)
     for i, para in enumerate(kept[:4]):
         dm = _DATELINE_RE.match(para)
@@ -207,31 +252,58 @@ def split_report(text: str, statement_date: date | None = None) -> Report:
         if dm.group("place"):
             report.dateline_place = dm.group("place").strip().title()
         agency = dm.group("agency0") or dm.group("agency")
-        if agency:
+        ref = published or statement_date
+        if agency and AGENCY_RE.search(agency):
             relays.insert(0, agency.strip())
+        elif agency:
+            # "GENEVA (14 March 2025) –", "(New York, June 2, 2025) –": a date, not an agency
+            report.dateline_date = parse_date(agency, ref)
+            if dm.group("agency0") and not report.dateline_place:
+                report.dateline_place = agency.split(",")[0].strip()
         if dm.group("date"):
-            report.dateline_date = parse_date(dm.group("date"), published or statement_date)
+            report.dateline_date = parse_date(dm.group("date"), ref)
         # what comes before the dateline is a headline, kicker or byline: not the report
         kept = [para[dm.end():]] + kept[i + 1:]
+        kinds = ["text"] + kinds[i + 1:]
         break
+    else:
+        kinds = [_heading_kind(p, n, kinds[n]) for n, p in enumerate(kept)]
     report.paragraphs = kept
+    report.kinds = kinds
     report.doc_relays = list(dict.fromkeys(r for r in relays if r))
     report.statement_date = statement_date or report.dateline_date or published
     report.issuer = issuer.strip() if issuer else None
     return report
 
 
+def _looks_like_name(line: str) -> bool:
+    """True for a name in title case ("Human Rights Council of Balochistan"), not a headline
+    ("UN experts alarmed by pattern of disappearances")."""
+    words = re.findall(r"[\w'’&-]+", line)
+    return bool(words) and all(w[0].isupper() or w[0].isdigit() or w.lower() in _ORG_FUNCTION_WORDS
+                               for w in words)
+
+
+def _heading_kind(para: str, index: int, kind: str) -> str:
+    """'heading' for a title line at the top of a report without a dateline."""
+    if index <= 3 and kind == "text" and len(para.split()) <= 14 and not _SENTENCE_END.search(para):
+        return "heading"
+    return kind
+
+
 def _plausible_dateline(dm: re.Match) -> bool:
     """A dateline names a city (capitals, or a short name) with a date or a news agency."""
     if dm.group("agency0"):
-        return bool(AGENCY_RE.search(dm.group("agency0")))
+        return bool(AGENCY_RE.search(dm.group("agency0"))) or bool(
+            re.search(r"\b(?:19|20)\d\d\b", dm.group("agency0")) and parse_date(dm.group("agency0")))
     city = dm.group("place").split(",")[0].strip()
     if city.isupper():
         return True
     words = city.split()
     short_name = 0 < len(words) <= 3 and all(w[0].isupper() for w in words) and words[0] != "The"
     agency = dm.group("agency")
-    return short_name and (bool(dm.group("date")) or bool(agency and AGENCY_RE.search(agency)))
+    dated = bool(agency and re.search(r"\b(?:19|20)\d\d\b", agency) and parse_date(agency))
+    return short_name and (bool(dm.group("date")) or dated or bool(agency and AGENCY_RE.search(agency)))
 
 
 def _clean_relay(name: str) -> str:
