@@ -25,11 +25,16 @@ class Speaker:
 ORG_SYNONYMS = {"court": {"tribunal"}, "tribunal": {"court"}, "organisation": {"organization"},
                 "organization": {"organisation"}, "panel": {"commission", "committee"}}
 GENERIC_ORG_NOUNS = {"group", "organisation", "organization", "body", "watchdog", "outfit"}
+REPORT_NOUNS = {"report", "study", "survey", "factsheet", "dossier", "review", "findings", "tally"}
+# Subjects that show something but make no claim: "A video ... showed 11 bodies".
+NON_SPEAKERS = {"video", "videos", "footage", "photo", "photos", "photograph", "photographs",
+                "images", "image", "pictures", "picture", "clip", "clips", "recording"}
 DEFINITE_ORG_NOUNS = {
     "group", "forum", "office", "court", "council", "monitor", "association", "commission",
     "network", "organisation", "organization", "party", "committee", "coalition", "alliance",
     "institute", "tribunal", "agency", "movement", "watchdog", "observatory", "collective",
     "front", "union", "league", "society", "centre", "center", "body", "panel", "mission",
+    "jirga", "tanzeem",
 }
 
 
@@ -58,6 +63,11 @@ class Context:
         self.orgs: list[str] = []
         self.aliases: dict[str, str] = {}  # "HRCB" -> "Human Rights Council of Balochistan"
         self.issuer: Speaker | None = None  # who issues the statement, when the text is one
+        # organisations met only by description ("a rights group said ..."), and the
+        # organisations named, with the number of the sentence they were named in
+        self.described: set[str] = set()
+        self.named_orgs: list[tuple[int, str]] = []
+        self.sentence_no = 0
 
     def note_role(self, name: str, role: str | None) -> None:
         parts = self.roles.setdefault(name, [])
@@ -95,6 +105,8 @@ class Context:
     def set_org(self, sp: Speaker) -> Speaker:
         self.last_org = sp
         self.note_role(sp.name, sp.role)
+        if sp.name not in self.described and any(w[:1].isupper() for w in sp.name.split()[1:]):
+            self.named_orgs.append((self.sentence_no, sp.name))
         if sp.name in self.orgs:
             self.orgs.remove(sp.name)
         self.orgs.append(sp.name)
@@ -168,6 +180,17 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
             ctx.note_role(org, desc)
             ctx.last_org = Speaker(org, ctx.role_of(org), "org")
             return ctx.last_org
+    if head.lower_ in DEFINITE_ORG_NOUNS and head.pos_ == "NOUN" and ctx.issuer is not None and \
+            any(c.lower_ == "the" for c in head.lefts) and len(list(head.lefts)) == 1:
+        return ctx.issuer  # "The party said ..." in the party's own press release
+    # "The JIT report found", "the commission's report": the report speaks for its author
+    if head.lower_ in REPORT_NOUNS:
+        owners = [c for c in head.children if c.dep_ in ("poss", "compound") and (
+            c.pos_ == "PROPN" or c.ent_type_ == "ORG" or c.lower_ in lx.ORG_WORDS | DEFINITE_ORG_NOUNS)]
+        if owners:
+            return speaker_from_token(owners[0], ctx, sent)
+        if any(c.lower_ == "the" for c in head.lefts) and ctx.last_org is not None:
+            return ctx.last_org  # "the report" is the report just mentioned
     # "the army's spokesman": an unnamed official speaks for the organisation
     if head.lower_ in lx.TITLE_WORDS:
         owners = [c for c in head.children if c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN")
@@ -204,6 +227,11 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
             lead_role = strip_det(span_text(outside))
         if len(ent_name) >= len(name) or outside:
             name = ent_name
+        if lead_role and re.fullmatch(r"[A-Z]{2,8}", ent_name) and ent.start > 0 and \
+                head.doc[ent.start - 1].text == "(":
+            # "a joint investigation team (JIT)": the words are the name, the letters its alias
+            name, lead_role = lead_role, None
+            ctx.aliases[ent_name] = name
     name = re.sub(r"^\d+-year-old\s+", "", name)
     name = re.sub(r"\s*\($", "", name)
     acronym = re.search(r"\s*\(([A-Z][A-Za-z.&-]{1,12})\)?\s*$", name)
@@ -227,6 +255,10 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
             if child.dep_ == "appos" and child.ent_type_ != "PERSON":
                 roles.append(strip_det(span_text(sorted(compact_subtree(child), key=lambda t: t.i))))
     roles = [r for r in roles if r not in ctx.aliases and not re.fullmatch(r"\(?[A-Z.&-]{2,12}\)?", r)]
+    if head.pos_ == "NOUN" and head.lower_ in DEFINITE_ORG_NOUNS | lx.ORG_WORDS and any(
+            c.lower_ in ("a", "an") for c in head.lefts):
+        ctx.described.add(name)  # "a rights group": the report may name it in a later sentence
+    roles = [r for r in roles if set(r.lower().split()) - set(name.lower().split())]
     sp = Speaker(name, _clean_role(roles), kind)
     if kind == "org":
         ctx.set_org(sp)
@@ -314,7 +346,7 @@ def speaker_of_verb(verb, ctx: Context, sent) -> Speaker | None:
     subj = _subject_of(verb)
     if subj is None and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
         subj = _subject_of(verb.head)  # "..., saying", "said ... and added"
-    if subj is None or subj.lower_ in ("who", "which", "that"):
+    if subj is None or subj.lower_ in ("who", "which", "that") or subj.lower_ in NON_SPEAKERS:
         return None
     if subj.lower_ == "it" and ctx.last_org is None:
         return None
@@ -359,6 +391,11 @@ def according_to(sent, ctx: Context) -> list[tuple[object, Speaker]]:
                             [t for t in obj.children if t.dep_ == "poss"]
                     if inner:
                         obj = inner[0]
+                    elif obj.lower_ in REPORT_NOUNS and any(c.lower_ == "the" for c in obj.lefts) \
+                            and ctx.last_org is not None and not any(
+                                c.dep_ in ("compound", "amod") for c in obj.children):
+                        out.append((tok, ctx.last_org))  # "according to the report" just named
+                        continue
                 sp = speaker_from_token(obj, ctx, sent)
                 if sp:
                     out.append((tok, sp))

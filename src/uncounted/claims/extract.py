@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 from . import lexicon as lx
 from .attribution import (
     Context, Speaker, _QuoteSpan, _QUOTE_RE, _subject_of, according_to, hedges_in,
-    medium_of_sentence, relays_in, reporting_verbs, speaker_of_verb,
+    medium_of_sentence, relays_in, reporting_verbs, speaker_from_token, speaker_of_verb,
 )
 from .dates import DATE_RE, find_periods
 from .nlp import load_pipeline
@@ -744,6 +744,30 @@ def _described_as_person(ent) -> bool:
     return bool(re.match(r",\s*\d{1,2}\s*,", after))
 
 
+CLAIM_NOUNS = {"claim", "claims", "allegation", "allegations", "assertion", "contention",
+               "estimate", "estimates", "figure", "figures", "charge", "charges", "report", "reports"}
+
+
+def _claim_noun_owner(anchor):
+    """The owner of the claim noun whose that-clause holds the figure: "a rights group's claim
+    that 2,100 people had disappeared", "allegations by the party that ..."."""
+    cur = anchor
+    while cur.head.i != cur.i:
+        if cur.dep_ in ("acl", "ccomp") and cur.head.lower_ in CLAIM_NOUNS and \
+                cur.head.pos_ == "NOUN" and any(c.lower_ == "that" for c in cur.children):
+            noun = cur.head
+            for child in noun.children:
+                if child.dep_ == "poss" and child.pos_ in ("NOUN", "PROPN"):
+                    return child
+                if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                    objs = [c for c in child.children if c.dep_ == "pobj"]
+                    if objs:
+                        return objs[0]
+            return None
+        cur = cur.head
+    return None
+
+
 def _released(tok) -> bool:
     """True when the figure counts people freed, rescued or traced, not victims."""
     cur = tok
@@ -795,6 +819,7 @@ class _Extractor:
         self.incidents: list[CandidateIncident] = []
         self.quotes: list[_QuoteSpan] = []
         self.list_speaker: Speaker | None = None
+        self.claim_sentence: dict[int, int] = {}
         self.issuer = Speaker(report.issuer, None, "org") if report.issuer else None
         if self.issuer is not None:
             self.ctx.set_org(self.issuer)
@@ -871,6 +896,7 @@ class _Extractor:
                     item.medium = self.ctx.medium_of.get(name)
 
     def sentence(self, sent, quotes: list[_QuoteSpan]) -> Speaker | None:
+        self.ctx.sentence_no += 1
         ref = self.report.statement_date
         verbs = reporting_verbs(sent)
         outside_quote = [v for v in verbs if not self._in_quote(v.idx, quotes)]
@@ -914,6 +940,7 @@ class _Extractor:
                 if previous is not None and _adds_to_previous(sent.text, fig):
                     _inherit_scope(claim, previous)
                 self.claims.append(claim)
+                self.claim_sentence[id(claim)] = self.ctx.sentence_no
                 previous = claim
                 found_claim = True
         incident = self._incidents(sent, cues, speakers, excluded, stmt_date, verbs)
@@ -951,6 +978,11 @@ class _Extractor:
         return out
 
     def _claimant_for(self, anchor, sent, speakers, quotes) -> Speaker | None:
+        owner = _claim_noun_owner(anchor)
+        if owner is not None:
+            sp = speaker_from_token(owner, self.ctx, sent)
+            if sp is not None:
+                return sp
         q = self._in_quote(anchor.idx, quotes)
         if q is not None:
             if q.speaker is None:
