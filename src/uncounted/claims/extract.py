@@ -41,6 +41,7 @@ LINK_VERBS = {
     "forcing", "driven", "drove", "compelled", "amount", "amounts", "amounted", "made",
     "accounted", "received", "receive", "receives", "filed", "lodged", "saw", "seen",
     "witnessed", "watched", "called", "termed", "described", "picked", "taken", "gunned",
+    "transmitted", "forwarded", "referred", "submitted", "sent",
 }
 NON_PERSON_PLURALS = {
     "houses", "homes", "vehicles", "shops", "buildings", "villages", "districts", "schools",
@@ -173,6 +174,8 @@ class ExtractionResult:
 
 SEVERITY = {"killing": 0, "enforced disappearance": 1, "abduction": 2, "torture": 3,
             "arbitrary detention": 4, "injury": 5, "displacement": 6}
+PERPETRATOR_NOUNS = {"attackers", "assailants", "gunmen", "killers", "kidnappers", "abductors",
+                     "culprits", "suspects", "robbers", "dacoits", "terrorists", "militants"}
 DISPLACING_VERBS = {"forced", "force", "forcing", "forces", "driven", "drove", "drive", "fled",
                     "flee", "fleeing", "chased", "uprooted", "evicted", "expelled", "displaced",
                     "pushed", "flushed"}
@@ -186,7 +189,8 @@ EVENT_VERBS = PERPETRATING_VERBS - {"opened", "targeted", "hit"}
 MEANS_NOUNS = {"encounter", "encounters", "custody", "raid", "raids", "firing", "operation",
                "operations", "crackdown", "action", "airstrike", "airstrikes", "strikes",
                "attack", "attacks", "bombing", "bombings", "shelling", "offensive", "cells",
-               "cell", "prisons", "prison", "torture", "detention", "camps", "fire", "bullets"}
+               "cell", "prisons", "prison", "torture", "detention", "camps", "fire", "bullets",
+               "lock-up", "lock-ups", "lockup", "lockups", "jail", "jails", "firing"}
 ACCUSING_VERBS = {"accused", "accuses", "accusing", "alleged", "alleges", "alleging", "blamed",
                   "blames", "blaming", "charged", "charges", "claimed", "claims", "claiming"}
 NEGATIONS = {"not", "no", "never", "none", "denied", "denies", "deny", "denying", "rejected",
@@ -221,6 +225,10 @@ def violation_cues(sent) -> list[tuple[object, str]]:
         violation = lx.WORD_TO_VIOLATION.get(tok.lower_)
         if violation is None:
             continue
+        if violation == "displacement" and tok.lower_ in ("fled", "flee", "fleeing") and any(
+                c.dep_ == "nsubj" and c.lower_ in lx.PERPETRATOR_HEADS | PERPETRATOR_NOUNS
+                for c in tok.children):
+            continue  # "the attackers fled": doers escaping, not people displaced
         rel = tok.idx - sent.start_char
         if tok.lower_ in lx.NOT_VIOLATION_CONTEXT:
             around = low[max(0, rel - 6): rel + 16]
@@ -261,8 +269,13 @@ def _blocking_verb(path: list, cue_tok) -> bool:
     """
     for t in path[1:-1]:
         if t.pos_ == "VERB" and t.lower_ not in LINK_VERBS and t.lower_ not in EVENT_VERBS \
-                and lx.WORD_TO_VIOLATION.get(t.lower_) is None and t.lower_ not in lx.REPORTING_VERBS:
+                and lx.WORD_TO_VIOLATION.get(t.lower_) is None and t.lower_ not in lx.REPORTING_VERBS \
+                and not _opened_fire(t):
             return True
+    for a, b in zip(path, path[1:]):
+        verb = b if b.head.i == a.i else a if a.head.i == b.i else None
+        if verb is not None and verb.dep_ == "relcl" and _relative_about_another(verb, path[-1]):
+            return True  # "women whose husbands vanished": the clause is about the husbands
     for a, b in zip(path, path[1:]):
         if b.head.i == a.i and b.dep_ == "prep" and a.pos_ in ("NOUN", "PROPN") and \
                 a.lower_ not in lx.EVENT_NOUNS and a.lower_ not in _QUANTITY_WORDS and \
@@ -274,6 +287,26 @@ def _blocking_verb(path: list, cue_tok) -> bool:
                     _is_cue_word(lower) and _is_cue_word(upper)):
             return True  # from one coordinated clause into another ("killed or maimed" is one)
     return _crosses_speech(path)
+
+
+def _opened_fire(verb) -> bool:
+    """"when troops opened fire on protesters": the event itself."""
+    return verb.lower_ in ("opened", "open", "opening") and any(c.lower_ == "fire" for c in verb.children)
+
+
+def _relative_about_another(verb, end) -> bool:
+    """True when a relative clause has a subject of its own ("whose husbands vanished",
+    "many of whom it said had crossed"), so what it says is not about the noun it modifies.
+    A clause opened by "where" or "when" is about the place or time it modifies."""
+    if any(t.lower_ in ("where", "when", "wherein", "whereby") for t in verb.subtree
+           if t.i < verb.i):
+        return False
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in (
+                "who", "that", "which", "whom") and child.i != end.i and \
+                lx.WORD_TO_VIOLATION.get(child.lower_) is None:
+            return True
+    return False
 
 
 def _is_cue_word(tok) -> bool:
@@ -297,6 +330,33 @@ def _crosses_speech(path: list) -> bool:
         return False
     clauses = {"ccomp", "advcl", "parataxis", "conj", "xcomp"}
     return path[top - 1].dep_ in clauses and path[top + 1].dep_ in clauses
+
+
+def _of_complement_cue(noun, by_index: dict):
+    """The violation named in the 'of' complement of an event noun ("cases of torture")."""
+    if noun is None or noun.lower_ not in lx.EVENT_NOUNS:
+        return None
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for t in child.subtree:
+                if t.i in by_index:
+                    return by_index[t.i]
+    return None
+
+
+_ELLIPTIC_HEADS = {"more", "others", "other", "people", "persons", "civilians"}
+
+
+def _participle_after(span, by_index: dict):
+    """The violation participle right after a figure: "23 others injured", "3,000 injured"."""
+    doc = span.doc
+    i = span.end
+    if i < len(doc) and doc[i].lower_ in _ELLIPTIC_HEADS:
+        i += 1
+    if i < len(doc) and i in by_index and doc[i].tag_ in ("VBN", "JJ") and \
+            doc[i].i < span.sent.end:
+        return by_index[i]
+    return None
 
 
 def counted_noun(anchor):
@@ -343,7 +403,11 @@ def victim_group_text(noun, cue_words: set[str], skip: frozenset = frozenset()) 
             "them", "those", "these", "they", "whom", "us", "which"):
         return None
     if noun.lower_ in lx.EVENT_NOUNS or lx.WORD_TO_VIOLATION.get(noun.lower_) in (
-            "killing",) and noun.lower_ in ("dead", "bodies", "body", "remains"):
+            "killing",) and noun.lower_ in ("dead", "bodies", "body", "remains") or (
+            noun.pos_ in ("ADJ", "VERB", "NOUN") and noun.lower_ in (
+                "missing", "disappeared", "detained", "arrested", "abducted", "injured",
+                "wounded", "displaced", "deceased", "killed", "dead")):
+        # "212 of the missing", "of the detained": the violation word, not a group
         for child in noun.children:
             if child.dep_ == "prep" and child.lower_ in ("of", "among"):
                 objs = [c for c in child.children if c.dep_ == "pobj"]
@@ -494,7 +558,8 @@ def _speech_modifier(path: list) -> bool:
     return not fronted
 
 
-def pick_place(sent, cue_tok, excluded: set[int], report_verbs: list = ()) -> str | None:
+def pick_place(sent, cue_tok, excluded: set[int], report_verbs: list = (),
+               cue_ids: frozenset = frozenset()) -> str | None:
     best = None
     for span in _place_candidates(sent, excluded):
         root = span.root
@@ -502,6 +567,9 @@ def pick_place(sent, cue_tok, excluded: set[int], report_verbs: list = ()) -> st
         if _blocking_verb(path, cue_tok) or _closer_to_speaking(root, cue_tok, report_verbs) or \
                 _speech_modifier(path):
             continue
+        if any(t.i in cue_ids and t.dep_ in ("relcl", "acl") and t.i != cue_tok.i
+               for t in path[1:-1]):
+            continue  # "the bodies of two men who went missing from Tank": Tank is where they vanished
         key = (len(path), abs(root.i - cue_tok.i))
         if best is None or key < best[0]:
             best = (key, span)
@@ -694,9 +762,17 @@ def _anchor(span):
     return outside[0] if outside else nums[-1]
 
 
+SINGULAR_PERSONS = {"person", "man", "woman", "child", "boy", "girl", "youth", "civilian",
+                    "student", "worker", "activist", "journalist", "soldier", "policeman",
+                    "individual", "victim", "member", "resident", "detainee", "prisoner", "body"}
+
+
 def _figure_is_count(anchor, noun) -> bool:
     if noun is not None and noun.lower_ in ("those", "them", "whom", "these"):
         return True  # "14 of those arrested", "11 of them"
+    if noun is not None and anchor.lower_ in ("one", "1", "single") and noun.tag_ == "NN" and \
+            noun.lower_ not in SINGULAR_PERSONS:
+        return False  # "people from one family", "in one case": not a count of victims
     if noun is not None:
         if noun.lower_ in lx.PEOPLE_NOUNS or noun.lower_ in lx.EVENT_NOUNS:
             return True
@@ -785,11 +861,12 @@ def _released(tok) -> bool:
 
 
 WEAK_ALLEGATION_CUES = {"toll", "detainees", "prisoners", "refugees", "hostages", "bodies", "body",
-                        "dead", "remains", "lives", "custody", "missing"}
+                        "dead", "remains", "lives", "custody", "missing", "deceased"}
 AUTHORITY_WORDS = {"police", "army", "military", "government", "ministry", "minister", "rangers",
                    "forces", "authorities", "palace", "administration", "interior", "isi",
                    "spokesman", "spokesperson", "spokeswoman", "cabinet", "governor", "officials",
-                   "prosecutor", "prosecutors", "prosecutor's"}
+                   "prosecutor", "prosecutors", "prosecutor's", "dpo", "sho", "ssp", "dsp",
+                   "dig", "igp", "cpo", "ccpo", "levies", "constable", "ispr", "inspector-general"}
 
 
 def _is_authority(sp: Speaker) -> bool:
@@ -1004,6 +1081,13 @@ class _Extractor:
         ("36 detainees died" is a killing).
         """
         starts = [anchor] + ([noun] if noun is not None and noun.i != anchor.i else [])
+        by_index = {t.i: (t, v) for t, v in cues}
+        of_cue = _of_complement_cue(noun, by_index)
+        if of_cue is not None:
+            return of_cue  # "627 cases of enforced disappearance and 118 killings"
+        after = _participle_after(span, by_index)
+        if after is not None:
+            return after  # "... killed and nearly 3,000 injured"
         if noun is not None and noun.head.lower_ == "of" and noun.dep_ == "pobj":
             # "the bodies of two men", "the killing of 412 civilians": the head noun is the event
             for cue_tok, violation in cues:
@@ -1028,6 +1112,13 @@ class _Extractor:
             return best[1], best[2]
         if noun is not None and noun.lower_ in ("detainees", "prisoners"):
             return noun, "arbitrary detention"
+        if noun is not None and noun.lower_ in ("cases", "complaints"):
+            # "312 cases of enforced disappearance ..., and that 1,486 cases remained outstanding"
+            for tok in span.sent:
+                if tok.i != noun.i and tok.lower_ == noun.lower_:
+                    found = _of_complement_cue(tok, by_index)
+                    if found is not None:
+                        return found
         return None
 
     def _claim_for_figure(self, sent, fig, span, cues, cue_words, speakers, quotes, excluded,
@@ -1051,7 +1142,8 @@ class _Extractor:
             group = None
         fig_ids = set(range(span.start, span.end))
         group_mods = {t.i for c in (noun.lefts if noun is not None else []) for t in c.subtree}
-        place = pick_place(sent, cue_tok, excluded | fig_ids | group_mods, verbs)
+        place = pick_place(sent, cue_tok, excluded | fig_ids | group_mods, verbs,
+                           frozenset(t.i for t, _ in cues))
         perp = pick_perpetrator(sent, cue_tok, excluded | fig_ids | (
             {noun.i} if noun is not None else set()), claimant.name if claimant else None)
         if perp and group and perp.lower() == group.lower():
@@ -1143,8 +1235,8 @@ class _Extractor:
             return
         if claimant is not None and _is_authority(claimant):
             return
-        usable = [(t, v) for t, v in cues if not _negated(t) and t.i not in excluded
-                  and t.lower_ not in WEAK_ALLEGATION_CUES]
+        usable = sorted(((t, v) for t, v in cues if not _negated(t) and t.i not in excluded
+                         and t.lower_ not in WEAK_ALLEGATION_CUES), key=lambda tv: tv[0].i)
         if not usable or any(t.lower_ in RELEASE_VERBS for t in sent):
             return
         cue_tok, violation = next(((t, v) for t, v in usable if t.pos_ == "VERB"),

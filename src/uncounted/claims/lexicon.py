@@ -12,6 +12,7 @@ VIOLATION_WORDS: dict[str, tuple[str, ...]] = {
         "executed", "executions", "execution", "die", "died", "dies", "dead", "deaths", "death",
         "toll", "bodies", "body", "executing", "corpses", "lives", "martyred", "martyrs", "lynched",
         "assassinated", "gunned", "fatalities", "perished", "beheaded", "homicides", "remains",
+        "deceased",
     ),
     "enforced disappearance": (
         "disappeared", "disappearance", "disappearances", "missing", "vanished", "untraced",
@@ -50,11 +51,13 @@ VIOLATION_PHRASES: list[tuple[re.Pattern, str]] = [
                 r"|\b(?:burned|burnt) alive\b|\b(?:beaten|tortured|stabbed|hacked|stoned|burned|burnt|"
                 r"shot|starved|bludgeoned|strangled|crushed) to death\b"
                 r"|\bextra-?judicial(?:ly)? (?:killing|execution)s?\b|\bfake encounters?\b"
-                r"|\bstaged encounters?\b", re.I), "killing"),
+                r"|\bstaged encounters?\b|\bembraced? (?:martyrdom|shahadat)\b"
+                r"|\blaid down (?:their|his|her) lives\b", re.I), "killing"),
     (re.compile(r"\btaken into custody\b|\brounded up\b|\bbehind bars\b", re.I),
      "arbitrary detention"),
     (re.compile(r"\belectric(?:al)? shocks?\b|\bwaterboard\w*", re.I), "torture"),
-    (re.compile(r"\bforced (?:from|out of) (?:their )?homes\b|\bdriven from\b", re.I),
+    (re.compile(r"\bforced (?:from|out of) (?:their )?homes\b|\bdriven from\b"
+                r"|\b(?:forced|compelled) to (?:leave|flee|abandon|quit)\b", re.I),
      "displacement"),
 ]
 # Words that look like violations but are not, in the sense they are used here.
@@ -101,7 +104,7 @@ MEDIUM_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("video address", re.compile(r"\bvideo(?:taped)? (?:address|message|statement|speech|clip)\b|\btelevised (?:address|speech)\b|\baddress(?:ing|ed)? (?:the nation|a rally|supporters|workers) (?:by|via|through|over) (?:video|telephone|phone|video link)\b|\bvia video link\b|\bby video link\b|\bin a video\b|\bvideo (?:posted|released|shared)\b", re.I)),
     ("press conference", re.compile(r"\b(?:press|news|media) (?:conference|briefing|talk)s?\b|\btold (?:reporters|journalists|the media|newsmen)\b|\bbriefing (?:reporters|journalists)\b|\bspeaking to reporters\b|\bpresser\b", re.I)),
     ("social media post", re.compile(r"\b(?:tweet(?:ed|s)?|on (?:X|Twitter|Facebook|Instagram|Telegram|TikTok|WhatsApp)|social media|posted on|(?:X|Facebook|Telegram) post|in a post)\b")),
-    ("interview", re.compile(r"\binterview(?:ed|s)?\b|\btold (?:AFP|Reuters|AP|the Associated Press|PTI|ANI|IANS|dpa|DPA|Xinhua|Anadolu|EFE|the BBC|BBC|Al Jazeera|the Guardian|CNN|[A-Z][\w.]*(?: [A-Z][\w.]*){0,3} (?:newspaper|daily|channel|television|TV|radio))\b|\b[Ss]peaking to (?!reporters)|\btold (?:the )?(?:[Dd]aily|[Ww]eekly) [A-Z]")),
+    ("interview", re.compile(r"\binterview(?:ed|s)?\b|\b(?:told|telling|tells) (?:AFP|Reuters|AP|the Associated Press|PTI|ANI|IANS|dpa|DPA|Xinhua|Anadolu|EFE|the BBC|BBC|Al Jazeera|the Guardian|CNN|[A-Z][\w.]*(?: [A-Z][\w.]*){0,3} (?:newspaper|daily|channel|television|TV|radio))\b|\b[Ss]peaking to (?!reporters|(?:the |a )?(?:protesters|participants|demonstrators|mourners|crowd|rally|gathering|audience|supporters|workers|students|seminar|ceremony|sit-in|conference|meeting|jirga|protest)\b)|\btold (?:the )?(?:[Dd]aily|[Ww]eekly) [A-Z]")),
     ("written report", re.compile(r"\b(?:report|review|survey|study|statement|press release|communiqu[eé]|letter|memorandum|petition|white paper|dossier|bulletin|submission|document|factsheet|fact sheet)\b", re.I)),
 ]
 

@@ -36,7 +36,7 @@ TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90,
 }
-SCALES = {"hundred": 100, "thousand": 1_000, "lakh": 100_000, "lakhs": 100_000,
+SCALES = {"dozen": 12, "hundred": 100, "thousand": 1_000, "lakh": 100_000, "lakhs": 100_000,
           "million": 1_000_000, "crore": 10_000_000, "billion": 1_000_000_000}
 
 # Lower-bound, upper-bound and approximate qualifiers, longest first within each group.
@@ -50,7 +50,7 @@ UPPER_QUALIFIERS = [
 ]
 APPROX_QUALIFIERS = [
     "about", "around", "approximately", "nearly", "almost", "roughly", "close to", "some",
-    "an estimated", "estimated", "just over", "just under", "a reported", "over a",
+    "an estimated", "estimated", "just over", "just under", "a reported",
 ]
 
 _WORD_NUM = (
@@ -58,12 +58,12 @@ _WORD_NUM = (
     % ("|".join(TENS), "|".join(k for k in UNITS if UNITS[k] and UNITS[k] < 10),
        "|".join(sorted(UNITS, key=len, reverse=True)))
 )
-_SCALE = r"(?:hundred|thousand|lakhs?|million|crore|billion)"
+_SCALE = r"(?:hundred|thousand|lakhs?|million|crore|billion|dozen)"
 # "25,000", "25000", "1.5", "2.5 million", "twenty-five thousand", "a hundred", "a dozen"
 _DIGITS = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
 _NUM_BODY = (
     rf"(?:(?:{_DIGITS})(?:\s+{_SCALE})?"
-    rf"|(?:{_WORD_NUM})(?:(?:\s+|-)(?:and\s+)?(?:{_WORD_NUM}|{_SCALE}))*"
+    rf"|(?:{_WORD_NUM})(?:(?:\s+|-)(?:and\s+)?(?:{_WORD_NUM}|{_SCALE}|dozen))*"
     rf"|a\s+(?:hundred|thousand|million|dozen|lakh)"
     rf"|half\s+a\s+dozen|a\s+dozen|dozen)"
 )
@@ -104,12 +104,15 @@ _NOT_COUNT_AFTER = re.compile(
 )
 # Words right before a figure that show it is a date, age, sum, label or measure.
 _NOT_COUNT_BEFORE = re.compile(
-    rf"(?:\b(?:{MONTHS})\.?|\b(?:aged?|ages|age\s+of|rs\.?|inr|pkr|usd|us\$|no\.|number|section"
-    rf"|article|clause|resolution|chapter|paragraph|para|rule|item|page|room|flat|house|street|road"
+    rf"(?:\b(?:{MONTHS})\.?|\b(?:aged?|ages|age\s+of|rs\.?|inr|pkr|usd|us\$|no\.|number|sections?"
+    rf"|articles?|clauses?|resolution|chapter|paragraph|para|rule|item|page|room|flat|house|street|road"
     rf"|sector|block|phase|unit|ward|constituency|fir|volume|vol\.|grade|class|chak|km|circa"
     rf"|mid|late|early|channel|flight|route|highway|platoon|battalion|regiment|brigade|division"
     rf"|corps|squadron|wing|zone|camp|cell|district|precinct|barracks|tower|gate|level|floor)"
-    rf"|[$€£₹#/:]|\b[A-Z]{{1,3}}-)\s*$",
+    rf"|[$€£₹#/:]|\b[A-Z]{{1,3}}-)\s*$"
+    # the later numbers of a list of labels: "Sections 302 and 34", "Articles 9, 10 and 14"
+    rf"|\b(?:sections?|articles?|clauses?|paras?|paragraphs?|rules?|resolutions?)\s+\d+[A-Z]?"
+    rf"(?:\s*(?:,|and|or|&|/)\s*\d+[A-Z]?)*\s*(?:,|and|or|&|/)\s*$",
     re.IGNORECASE,
 )
 _YEAR_BEFORE = re.compile(
