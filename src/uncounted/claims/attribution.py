@@ -224,7 +224,8 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
         outside = [t for t in toks if t.i < ent.start and t.dep_ in ("compound", "amod", "nmod")
                    and t.pos_ != "PROPN"]
         if outside:
-            lead_role = strip_det(span_text(outside))
+            # "The London-based X Forum": the words before the name, hyphenated places included
+            lead_role = strip_det(head.doc[min(t.i for t in toks): ent.start].text)
         if len(ent_name) >= len(name) or outside:
             name = ent_name
         if lead_role and re.fullmatch(r"[A-Z]{2,8}", ent_name) and ent.start > 0 and \
@@ -346,6 +347,12 @@ def speaker_of_verb(verb, ctx: Context, sent) -> Speaker | None:
     subj = _subject_of(verb)
     if subj is None and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
         subj = _subject_of(verb.head)  # "..., saying", "said ... and added"
+    if subj is None and verb.dep_ == "ROOT":
+        # a misparsed subject ("Addressing ... from Geneva, Kalmati, who heads ..., claimed"):
+        # the nearest earlier word that names a person already met
+        for tok in reversed(list(sent[: verb.i - sent.start])):
+            if tok.pos_ == "PROPN" and ctx.full_name(tok.text):
+                return _person_speaker(tok, tok, ctx)
     if subj is None or subj.lower_ in ("who", "which", "that") or subj.lower_ in NON_SPEAKERS:
         return None
     if subj.lower_ == "it" and ctx.last_org is None:
@@ -439,8 +446,9 @@ def medium_of_sentence(sent, verbs: list) -> str | None:
 def _speech_cue(tok) -> bool:
     for anc in [tok, *tok.ancestors]:
         if anc.pos_ in ("VERB", "AUX"):
-            return anc.lower_ in lx.REPORTING_VERBS or anc.lower_ in ("according", "speaking",
-                                                                      "addressing", "posted")
+            return anc.lower_ in lx.REPORTING_VERBS or anc.lower_ in (
+                "according", "speaking", "addressing", "posted", "released", "published",
+                "issued", "releasing", "publishing", "issuing", "launched")
     return True
 
 

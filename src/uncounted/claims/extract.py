@@ -41,7 +41,8 @@ LINK_VERBS = {
     "forcing", "driven", "drove", "compelled", "amount", "amounts", "amounted", "made",
     "accounted", "received", "receive", "receives", "filed", "lodged", "saw", "seen",
     "witnessed", "watched", "called", "termed", "described", "picked", "taken", "gunned",
-    "transmitted", "forwarded", "referred", "submitted", "sent",
+    "transmitted", "forwarded", "referred", "submitted", "sent", "sustained", "sustain",
+    "sustaining", "suffered", "suffer", "suffering",
 }
 NON_PERSON_PLURALS = {
     "houses", "homes", "vehicles", "shops", "buildings", "villages", "districts", "schools",

@@ -82,6 +82,8 @@ REPORTING_VERBS = {
     "reiterated", "repeated", "asked", "announced", "estimating", "according", "remind",
     "reminds", "reminded", "concluded", "concludes", "found", "finds", "recalls", "recall",
     "saying", "alleging", "stating", "adding", "telling", "claiming",
+    "documenting", "recording", "registering", "listing", "counting", "reporting", "noting",
+    "estimating", "expressed", "expressing",
 }
 SPEECH_ONLY_VERBS = {"tell", "told", "say", "said", "says", "claim", "claimed", "claims"}
 
