@@ -17,8 +17,10 @@ import argparse
 import json
 import logging
 import resource
+import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -113,6 +115,33 @@ def peak_rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
 
 
+class DiskSampler:
+    """Largest total size of the files under a folder, sampled every second (DuckDB's
+    database file and spill files while linking)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.peak, self._stop = folder, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(1.0):
+            total = 0
+            for f in self.folder.rglob("*"):
+                try:
+                    total += f.stat().st_size if f.is_file() else 0
+                except OSError:
+                    pass
+            self.peak = max(self.peak, total)
+
+    def __enter__(self) -> DiskSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=1_000_000)
@@ -130,10 +159,16 @@ def main() -> None:
     setup = time.perf_counter() - t0
     print(f"[bench] {len(reports):,} SYNTHETIC reports ready in {setup:.0f} s", file=sys.stderr)
     rss_before = peak_rss_gb()
+    # linking's DuckDB database (and its spill files) go to a folder of this run, measured
+    disk_dir = Path(tempfile.mkdtemp(prefix="uncounted-scale-duckdb-"))
+    tempfile.tempdir = str(disk_dir)
     cpu0 = cpu_seconds()
     t0 = time.perf_counter()
-    result = link_dataframe(reports, progress=True)
+    with DiskSampler(disk_dir) as disk:
+        result = link_dataframe(reports, progress=True)
     seconds = time.perf_counter() - t0
+    tempfile.tempdir = None
+    shutil.rmtree(disk_dir, ignore_errors=True)
     cpu = cpu_seconds() - cpu0
     peak = peak_rss_gb()
     scores = evaluate_clusters(result.person_of, truth)
@@ -141,6 +176,9 @@ def main() -> None:
     out = {"synthetic": True, "reports": len(reports), "seconds": seconds, "cpu_seconds": cpu,
            "cpu_seconds_per_core_of_2": cpu / 2, "timings": result.timings,
            "peak_rss_gb": peak, "peak_rss_before_linking_gb": rss_before, "pairs_kept": len(result.pairs),
+           "peak_duckdb_disk_gb": disk.peak / 1024 ** 3,
+           "blocked_pairs": next((e.get("blocked_pairs") for e in result.model.training_log
+                                  if "blocked_pairs" in e), None),
            "pairwise_f1": scores["pairwise"]["f1"], "persons_found": scores["persons_found"],
            "true_persons": scores["true_persons"], "plain_splink_seconds": plain,
            "time_ratio_vs_plain": seconds / plain if plain else None}
@@ -149,7 +187,8 @@ def main() -> None:
         return
     print(f"SYNTHETIC scale benchmark: {len(reports):,} reports deduplicated in {seconds:.0f} s "
           f"({', '.join(f'{k} {v:.0f} s' for k, v in result.timings.items())}); CPU {cpu:.0f} s "
-          f"(= {cpu / 2:.0f} s on 2 idle cores); peak RSS {peak:.2f} GB")
+          f"(= {cpu / 2:.0f} s on 2 idle cores); peak RSS {peak:.2f} GB; "
+          f"peak DuckDB disk {disk.peak / 1024 ** 3:.2f} GB; {out['blocked_pairs'] or 0:,} blocked pairs scored")
     print(f"pairwise F1 {scores['pairwise']['f1']:.4f}; persons {scores['persons_found']:,} "
           f"(true {scores['true_persons']:,})")
     if plain:

@@ -76,8 +76,8 @@ DEFAULT_BLOCKING_RULES: list[list[str]] = [
     ["name_s1", "event_2y2"],
     ["father_b1", "event_2y"],         # the father's rarest token
     ["father_b1", "event_2y2"],
-    ["name_first", "event_fwin"],      # the first name (even a common one), events close in time
-    ["name_first", "event_fwin2"],     # (window: 61 days up to 30,000 reports, narrower above)
+    ["name_first", "event_2y"],        # the first name (even a common one), events within a year
+    ["name_first", "event_2y2"],
     ["name_key", "father_key"],        # same names at any date
     ["event_day_start", "name_last"],
     ["event_day_start", "name_initial"],
@@ -104,7 +104,7 @@ DEFAULT_EM_BLOCKING_RULES: list[list[str]] = [
 # sex or violation by mistake, so disagreement must never be infinitely damning.
 M_FLOOR = 0.002
 # DuckDB spills to disk beyond this, keeping linkage of a million reports within 8 GB.
-DUCKDB_MEMORY_LIMIT = "4GB"
+DUCKDB_MEMORY_LIMIT = "3GB"
 DUCKDB_THREADS = 2
 # Prepared columns that hold lists (blocking on them means "share any element").
 LIST_COLUMNS = {"name_tokens", "name_rare", "name_btok", "name_bskel",
