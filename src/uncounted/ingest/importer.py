@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import json
 import os
 import sys
 import tempfile
 import time
 from collections import Counter
-from contextlib import nullcontext
-from itertools import islice
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -31,10 +31,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from uncounted.errors import ImportFailed, ImportProblem
+from uncounted.ingest.helper import BuildHelper, HelperSpec
 from uncounted.ingest.mapping import Mapping, detect_mapping
 from uncounted.ingest.normal import Normalisers
 from uncounted.ingest.readers import Table, read_table
-from uncounted.ingest.rows import BuiltRow, RowBuilder, problem_dict
+from uncounted.ingest.rows import BuiltRow, RowBuilder, RowStage, problem_dict
 from uncounted.ingest.sensitive import (DIGEST_KEY, REDACTED, digest_key, missing_key_expectation, no_key_message,
                                         refuse_without_key, secret_digest, sensitive_columns)
 from uncounted.ingest.store import (PreviousReport, ReportWriter, canonical_raw, previous_reports, raw_fingerprint,
@@ -46,8 +47,8 @@ from uncounted.records.evidence import sha256_file
 from uncounted.records.models import SOURCE_KINDS, Document, Source
 
 PREVIEW_ROWS = 5
-NAME_CHUNK = 10_000
-NAME_HELPER_BYTES = 10_000_000  # files at least this big parse names in a helper process
+NAME_CHUNK = 10_000  # rows per chunk sent to the helper process
+NAME_HELPER_BYTES = 10_000_000  # files at least this big build their rows (names and all) in a helper process
 LOOKAHEAD_ROWS = 2000
 MAX_PROBLEMS_KEPT = 2000
 KIND_ALIASES = {"ngo": "ngo_list", "list": "ngo_list", "family": "ngo_list", "families": "ngo_list",
@@ -215,6 +216,7 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
 
     enc_key = key
     normalisers: dict[str, Normalisers] = {}
+    helpers: list[BuildHelper] = []
     rejects = RejectsWriter(rejects_path or _default_rejects_path(path), dry_run,
                             fallback_dir=None if rejects_path else Path(ws.path) / "rejects")
     counts: Counter[str] = Counter()
@@ -230,7 +232,8 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
     for problem in file_problems:
         note(problem)
     try:
-        with ws.session() as session, (nullcontext() if dry_run else ReportWriter(session)) as writer:
+        with _few_collections(), ws.session() as session, (
+                nullcontext() if dry_run else ReportWriter(session, threaded=size < NAME_HELPER_BYTES)) as writer:
             src, created = _source(session, source, kind, ws.actor, dry_run)
             result.source_id, result.source_created = (src.id if src else None), created
             previous = _latest_document(session, src.id, original_name) if src and src.id else None
@@ -250,15 +253,16 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
             bar = _progress_bar(tables, stored, progress)
             for table, table_mapping, head, order in plans:
                 key = f"{order}|{pivot}"
+                options = dict(date_order=order, pivot=pivot, gazetteer=gazetteer, vocabulary=vocabulary)
                 if key not in normalisers:
-                    normalisers[key] = Normalisers(date_order=order, pivot=pivot, gazetteer=gazetteer,
-                                                   vocabulary=vocabulary)
-                    if size >= NAME_HELPER_BYTES:
-                        normalisers[key].start_name_helper()
+                    normalisers[key] = Normalisers(**options)
                 builder = RowBuilder(table, table_mapping.columns, normalisers[key], table_mapping.sensitive)
                 rejects.start_table(table, [i for _, i in builder.secret_index])
+                helper = _build_helper(table, builder, table_mapping, options, size)
+                if helper is not None:
+                    helpers.append(helper)
                 stats = _import_rows(table, builder, head, writer, doc, src, source, original_name, old, seen,
-                                     changed_old_ids, result, rejects, note, ws.actor, bar, enc_key)
+                                     changed_old_ids, result, rejects, note, ws.actor, bar, enc_key, helper)
                 result.tables.append(stats)
             if bar is not None:
                 bar.close()
@@ -295,16 +299,16 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
             if dry_run:
                 session.rollback()
     except IntegrityError as exc:
-        _stop_helpers(normalisers)
+        _stop_helpers(helpers)
         rejects.discard()
         raise ImportFailed(f"{original_name} could not be imported because the store refused a write ({exc.orig}). "
                            "If another import of the same file or source was running at the same time, wait for "
                            "it and try again; nothing was written.") from exc
     except BaseException:
-        _stop_helpers(normalisers)
+        _stop_helpers(helpers)
         rejects.finish()
         raise
-    _stop_helpers(normalisers)
+    _stop_helpers(helpers)
     rejects.finish()
     result.rejects_path = rejects.final_path
     result.seconds = time.perf_counter() - started
@@ -316,15 +320,15 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
 def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[Any]]], writer: ReportWriter | None,
                  doc: Document | None, src: Source | None, source_name: str, lineage: str,
                  old: dict[str, PreviousReport], seen: set[str], changed_old_ids: list[int], result: ImportResult,
-                 rejects: "RejectsWriter", note: Any, actor: str, bar: Any, enc_key: bytes | None = None
-                 ) -> dict[str, Any]:
+                 rejects: "RejectsWriter", note: Any, actor: str, bar: Any, enc_key: bytes | None = None,
+                 helper: BuildHelper | None = None) -> dict[str, Any]:
     """Build, check and write every row of one table; returns the table's own counts.
 
     A row's sensitive cells (``built.secret``) are encrypted with ``enc_key`` into ``sensitive_enc``,
-    bound to the row's report key; ``raw`` keeps only their keyed digest.
+    bound to the row's report key; ``raw`` keeps only their keyed digest. With a ``helper``, the rows
+    are built in the helper process (the same way) while this one writes.
     """
     sheet = table.sheet
-    ids_seen: dict[str, int] = {}
     source_id = src.id if src else None
     doc_id = doc.id if doc else None
     is_sqlite = writer.is_sqlite if writer else True
@@ -336,26 +340,22 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
     rows = read = 0
     start_rejected, start_imported = result.rejected, result.imported
     progress_every = 5000
-    for row_number, cells in _names_prefetched(_chain(head, table.rows), builder):
+    all_rows = _chain(head, table.rows)
+    if helper is not None:
+        stream = helper.rows(all_rows, NAME_CHUNK)
+    else:
+        stage = RowStage(builder)
+        stream = (stage.build(row_number, cells) for row_number, cells in all_rows)
+    for built in stream:
         rows += 1
         if bar is not None and rows % progress_every == 0:
             _advance(bar, table, progress_every)
-        if _blank(cells):
+        if built is None:
             result.blank_rows += 1
             continue
         read += 1
-        built = builder.build(row_number, cells)
+        row_number = built.row_number
         record_id = built.record_id
-        if record_id is not None:
-            first = ids_seen.get(record_id)
-            if first is not None:
-                built.problems.append(ImportProblem(
-                    builder.label, row_number, builder.col.get("record_id"), record_id,
-                    f"a record id used once; {record_id!r} is already used at row {first}. Give each row its own "
-                    "id (if this is the same person reported twice, keep both rows with different ids)"))
-                built.rejected = True
-            else:
-                ids_seen[record_id] = row_number
         for problem in built.problems:
             note(problem)
         key = key_of(record_id, row_number)
@@ -372,7 +372,7 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
         secret = built.secret
         if secret and subkey is not None:
             built.raw[DIGEST_KEY] = secret_digest(subkey, secret)
-        raw_json = canonical_raw(built.raw)
+        raw_json = built.raw_json if built.raw_json is not None else canonical_raw(built.raw)
         supersedes = None
         version = 1
         if versioning:
@@ -393,7 +393,7 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
         values = built.values
         if writer is None:
             continue
-        if is_sqlite:
+        if is_sqlite and built.raw_json is None:  # (a helper process gives the dates as text already)
             for i in DATE_INDEXES:
                 if values[i] is not None:
                     values[i] = values[i].isoformat()
@@ -416,45 +416,38 @@ from uncounted.ingest.store import VALUE_COLUMNS  # noqa: E402  (kept next to it
 DATE_INDEXES = (VALUE_COLUMNS.index("event_date_start"), VALUE_COLUMNS.index("event_date_end"))
 
 
-def _stop_helpers(normalisers: dict[str, Normalisers]) -> None:
-    for norm in normalisers.values():
-        norm.stop_name_helper()
+def _stop_helpers(helpers: list[BuildHelper]) -> None:
+    for helper in helpers:
+        helper.close()
+    helpers.clear()
+
+
+def _build_helper(table: Table, builder: RowBuilder, mapping: Mapping, options: dict[str, Any], size: int
+                  ) -> BuildHelper | None:
+    """A helper process that builds this table's rows, for a big file with plain (not sensitive) columns."""
+    if size < NAME_HELPER_BYTES or builder.is_jsonl or builder.sensitive or (os.cpu_count() or 1) < 2:
+        return None
+    return BuildHelper(HelperSpec(file=table.file, sheet=table.sheet, headers=list(table.headers),
+                                  header_row=table.header_row, original_headers=list(table.original_headers),
+                                  format=table.format, columns=dict(mapping.columns),
+                                  normaliser_options=options))
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while rows are built (they make no cycles, but a
+    million of them make the collector run thousands of times); restored afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _chain(head: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
     yield from head
     yield from rest
-
-
-def _names_prefetched(rows: Iterator[tuple[int, list[Any]]], builder: RowBuilder
-                      ) -> Iterator[tuple[int, list[Any]]]:
-    """The rows, in chunks whose names the helper process parses while the chunk before is imported."""
-    i = builder.index.get("name")
-    norm = builder.norm
-    if i is None or builder.is_jsonl or norm._helper is None:
-        yield from rows
-        return
-    previous: list[tuple[int, list[Any]]] = []
-    previous_handle = None
-    while True:
-        chunk = list(islice(rows, NAME_CHUNK))
-        handle = norm.prefetch_names([c[i].strip() for _, c in chunk if i < len(c)]) if chunk else None
-        if previous:
-            norm.absorb_names(previous_handle)
-            yield from previous
-        if not chunk:
-            return
-        previous, previous_handle = chunk, handle
-
-
-def _blank(cells: list[Any]) -> bool:
-    for cell in cells:
-        if isinstance(cell, str):
-            if cell and not cell.isspace():
-                return False
-        elif cell is not None:
-            return False
-    return True
 
 
 def _lookahead(table: Table) -> list[tuple[int, list[Any]]]:

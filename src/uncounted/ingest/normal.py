@@ -8,7 +8,6 @@ was expected, never as an exception, so that the row builder can turn it into a 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -54,7 +53,6 @@ class Normalisers:
         self._parse_age = ages.parse_age
         self._birth_year_range = ages.birth_year_range
         self._names: dict[str, tuple[Any, ...] | None] = {}
-        self._helper: Any = None
         self.sex = lru_cache(1024)(self._sex)
         self.date = lru_cache(CACHE)(self._date)
         self.age = lru_cache(CACHE)(self._age)
@@ -78,38 +76,6 @@ class Normalisers:
             self._names.clear()
         parts = self._names[text] = name_parts(text)
         return parts
-
-    # ---- names in a helper process ---------------------------------------------------------
-    def start_name_helper(self) -> None:
-        """Parse names in a second process while this one reads and writes (for big files, 2+ cores)."""
-        if self._helper is None and (os.cpu_count() or 1) >= 2:
-            from concurrent.futures import ProcessPoolExecutor
-            from multiprocessing import get_context
-
-            # "spawn": the importing process runs a writer thread, and forking a threaded process is unsafe.
-            self._helper = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
-
-    def stop_name_helper(self) -> None:
-        if self._helper is not None:
-            self._helper.shutdown(wait=True, cancel_futures=True)
-            self._helper = None
-
-    def prefetch_names(self, names: list[str]) -> Any:
-        """Send the names not yet known to the helper; returns a handle for ``absorb_names``."""
-        if self._helper is None:
-            return None
-        todo = [n for n in dict.fromkeys(names) if n not in self._names]
-        if not todo:
-            return None
-        return self._helper.submit(parse_names, todo)
-
-    def absorb_names(self, handle: Any) -> None:
-        if handle is None:
-            return
-        todo, parts = handle.result()
-        if len(self._names) + len(todo) >= NAME_CACHE:
-            self._names.clear()
-        self._names.update(zip(todo, parts))
 
     def _sex(self, text: str) -> str | None:
         folded = self._fold(text)
@@ -244,11 +210,6 @@ def _name_key(text: str) -> str:
             _KEY_BY_OWN_PART.clear()
         key = _KEY_BY_OWN_PART[own] = name_key(text)
     return key
-
-
-def parse_names(texts: list[str]) -> tuple[list[str], list[tuple[Any, ...] | None]]:
-    """(in the helper process) The parts of many names."""
-    return texts, [name_parts(t) for t in texts]
 
 
 YES = frozenset({"yes", "y", "true", "1", "haan"})

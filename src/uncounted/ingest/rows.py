@@ -42,6 +42,7 @@ class BuiltRow:
     rejected: bool
     cells: list[Any]  # as read, for the rejects CSV
     secret: dict[str, Any] = field(default_factory=dict)  # sensitive cells by header: encrypted, never plain
+    raw_json: str | None = None  # ``raw`` as canonical JSON, when a helper process made it already
 
 
 class RowBuilder:
@@ -375,6 +376,43 @@ class RowBuilder:
                        "unknown, ...); add this source's word under [vocabulary.perpetrator] in a mapping file")
         else:
             values[V["perpetrator_category"]] = category
+
+class RowStage:
+    """The rows of one table, one after another: blank rows skipped (None), the others built, and a
+    record id seen before in the table turned into an error. Runs in the importing process, or in
+    the helper process of a big file (``ingest.helper``): either way every row passes through it."""
+
+    def __init__(self, builder: RowBuilder):
+        self.builder = builder
+        self.ids_seen: dict[str, int] = {}
+
+    def build(self, row_number: int, cells: list[Any]) -> BuiltRow | None:
+        if is_blank(cells):
+            return None
+        built = self.builder.build(row_number, cells)
+        record_id = built.record_id
+        if record_id is not None:
+            first = self.ids_seen.get(record_id)
+            if first is not None:
+                built.problems.append(ImportProblem(
+                    self.builder.label, row_number, self.builder.col.get("record_id"), record_id,
+                    f"a record id used once; {record_id!r} is already used at row {first}. Give each row its own "
+                    "id (if this is the same person reported twice, keep both rows with different ids)"))
+                built.rejected = True
+            else:
+                self.ids_seen[record_id] = row_number
+        return built
+
+
+def is_blank(cells: list[Any]) -> bool:
+    for cell in cells:
+        if isinstance(cell, str):
+            if cell and not cell.isspace():
+                return False
+        elif cell is not None:
+            return False
+    return True
+
 
 # The report column each field's text goes to (as written), for the length limits of the store.
 FIELD_COLUMN = {"record_id": "source_record_id", "father_name": "father_name", "age": "age_raw",
