@@ -294,7 +294,9 @@ def _reports_by_key(ws: Workspace, keys: list[str]) -> dict[str, dict[str, Any]]
 def evaluate_workspace(ws: Workspace, truth_path: str | Path, *, run_id: int | None = None) -> dict[str, Any]:
     """Compare the stored persons with known truth (columns source, record_id, person_id).
 
-    Reports are matched to truth rows by source name and the list's own record id.
+    Reports are matched to truth rows by source name and the list's own record id. For a list
+    without ids, record_id may be ``row:N``, N being the row number as a spreadsheet shows it
+    (the number uncounted's import messages use).
     """
     truth = pd.read_csv(truth_path, dtype=str, keep_default_na=False)
     missing = {"source", "record_id", "person_id"} - set(truth.columns)
@@ -305,12 +307,13 @@ def evaluate_workspace(ws: Workspace, truth_path: str | Path, *, run_id: int | N
         run = s.get(LinkageRun, run_id) if run_id else _current_run(s)
         if run is None:
             raise LinkageError("Nothing is linked yet: run `uncounted link` first.")
-        rows = s.execute(select(Source.name, Report.source_record_id, Report.report_key, PersonReport.person_id)
+        rows = s.execute(select(Source.name, Report.source_record_id, Report.row_number, Report.report_key,
+                                PersonReport.person_id)
                          .join(Report, (Report.report_key == PersonReport.report_key) & Report.is_current.is_(True))
                          .join(Source, Source.id == Report.source_id)
                          .where(PersonReport.run_id == run.id)).all()
-    key_of = {(src, str(rid)): key for src, rid, key, _ in rows}
-    predicted = {key: str(pid) for _, _, key, pid in rows}
+    key_of = _truth_keys(rows)
+    predicted = {key: str(pid) for _, _, _, key, pid in rows}
     truth_map: dict[str, str] = {}
     unmatched = 0
     for src, rid, pid in zip(truth["source"], truth["record_id"], truth["person_id"]):
@@ -373,6 +376,22 @@ def tune_threshold(ws: Workspace, *, apply: bool = False, actor: str | None = No
                                   "errors_after": suggested["errors"]})
         report["applied"] = True
     return report
+
+
+def _truth_keys(rows: list[Any]) -> dict[tuple[str, str], str]:
+    """(source, record id) and (source, "row:N") -> report key; a row number shared by reports of
+    two files of one source is left out (ambiguous)."""
+    key_of: dict[tuple[str, str], str] = {}
+    by_row: dict[tuple[str, str], list[str]] = {}
+    for src, rid, row, key, _ in rows:
+        if rid not in (None, ""):
+            key_of[(src, str(rid))] = key
+        if row is not None:
+            by_row.setdefault((src, f"row:{row}"), []).append(key)
+    for pair, keys in by_row.items():
+        if len(keys) == 1:
+            key_of.setdefault(pair, keys[0])
+    return key_of
 
 
 def list_persons(ws: Workspace, *, name: str | None = None, limit: int | None = 50) -> list[dict[str, Any]]:
