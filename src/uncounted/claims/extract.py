@@ -462,6 +462,9 @@ def _place_candidates(sent, excluded: set[int]) -> list:
     for ent in sent.ents:
         if any(t.i in excluded for t in ent) or _residence(ent.root):
             continue
+        if ent.root.dep_ == "poss" and ent.root.head.lower_ in PLACE_NOUNS and any(
+                c.dep_ == "prep" and c.lower_ == "of" for c in ent.root.head.children):
+            continue  # "Pakistan's southwestern town of Turbat": the town is the place
         ok = ent.label_ in ("GPE", "LOC", "FAC")
         if not ok and ent.label_ in ("ORG", "PERSON", "DATE", "NORP"):
             head = ent.root
@@ -486,6 +489,9 @@ def _place_candidates(sent, excluded: set[int]) -> list:
             # "Dadu district", "Karachi's Landhi area", "Kebbi state"
             mods = [t for t in tok.lefts if t.text[:1].isupper() and t.pos_ not in ("DET", "PRON")
                     and t.dep_ in ("compound", "poss", "nmod", "amod")]
+            if any(c.dep_ == "prep" and c.lower_ == "of" and any(
+                    g.pos_ == "PROPN" for g in c.children) for c in tok.children):
+                continue  # "the town of Turbat": Turbat is the place
             if mods and not any(t.i in seen or t.i in excluded for t in mods):
                 first = min(t.i for t in mods)
                 first = min([first] + [x.i for m in mods for x in m.subtree])
@@ -674,6 +680,24 @@ def _inherit_scope(claim: Claim, previous: Claim) -> None:
         claim.period = dict(previous.period)
     if claim.place is None:
         claim.place = previous.place
+
+
+def _share_over_coordination(claims: list[tuple[Claim, object]]) -> None:
+    """"Two policemen were martyred and three others sustained injuries when terrorists attacked
+    a checkpost in X on Tuesday": the place, time and doers the parse hangs on one coordinated
+    clause hold for the other too, when it names none of its own."""
+    for claim, cue in claims:
+        for other, other_cue in claims:
+            linked = {c.i for c in cue.conjuncts}
+            if other is claim or other_cue.i == cue.i or not (
+                    other_cue.i in linked or other_cue.head.i in linked):
+                continue
+            if claim.place is None and other.place is not None:
+                claim.place = other.place
+            if not claim.period.get("start") and other.period.get("start"):
+                claim.period = dict(other.period)
+            if claim.alleged_perpetrator is None and other.alleged_perpetrator is not None:
+                claim.alleged_perpetrator = other.alleged_perpetrator
 
 
 def pick_period(sent, cue_tok, ref: date | None, report_verbs: list) -> dict:
@@ -897,6 +921,7 @@ class _Extractor:
         self.incidents: list[CandidateIncident] = []
         self.quotes: list[_QuoteSpan] = []
         self.list_speaker: Speaker | None = None
+        self.last_cue = None
         self.claim_sentence: dict[int, int] = {}
         self.issuer = Speaker(report.issuer, None, "org") if report.issuer else None
         if self.issuer is not None:
@@ -1008,6 +1033,7 @@ class _Extractor:
         found_claim = False
         figures = find_figures(sent.text)
         previous: Claim | None = None
+        in_sentence: list[tuple[Claim, object]] = []
         for fig in figures:
             span = _figure_tokens(sent, fig)
             if span is None or not len(span):
@@ -1019,8 +1045,10 @@ class _Extractor:
                     _inherit_scope(claim, previous)
                 self.claims.append(claim)
                 self.claim_sentence[id(claim)] = self.ctx.sentence_no
+                in_sentence.append((claim, self.last_cue))
                 previous = claim
                 found_claim = True
+        _share_over_coordination(in_sentence)
         incident = self._incidents(sent, cues, speakers, excluded, stmt_date, verbs)
         if not found_claim and not incident and cues:
             self._allegation(sent, cues, speakers, excluded, stmt_date, hedges, verbs, quotes)
@@ -1136,6 +1164,7 @@ class _Extractor:
         if picked is None:
             return None
         cue_tok, violation = picked
+        self.last_cue = cue_tok
         claimant = self._claimant_for(anchor, sent, speakers, quotes)
         quote = self._in_quote(anchor.idx, quotes)
         group = victim_group_text(noun, cue_words, frozenset(range(span.start, span.end)))
