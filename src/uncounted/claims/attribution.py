@@ -270,6 +270,8 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
 def _person_speaker(person_tok, head, ctx: Context, extra_role: str | None = None) -> Speaker:
     ent = _ent_span(person_tok)
     name = ent.text if ent is not None and ent.label_ == "PERSON" else person_tok.text
+    if ent is not None and ent.label_ == "PERSON" and head.i == ent.end and head.pos_ == "PROPN":
+        name = f"{name} {head.text}"  # "Mir Sohrab" + "Kalmati": the model cut the name short
     name = re.sub(r"['’]s$", "", name).strip()
     name = re.sub(r"^(?:Mr|Mrs|Ms|Dr|Prof|Professor|Col|Lt|Gen|Capt|Maj|Sen|Senator)\.?\s+", "", name)
     if len(name.split()) == 1:
@@ -346,7 +348,14 @@ def speaker_of_verb(verb, ctx: Context, sent) -> Speaker | None:
     """The speaker of a reporting verb: its subject, or the agent of a passive."""
     subj = _subject_of(verb)
     if subj is None and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
-        subj = _subject_of(verb.head)  # "..., saying", "said ... and added"
+        head = verb.head
+        if verb.dep_ == "conj" and head.lower_ not in lx.REPORTING_VERBS:
+            # "X said that 8,000 had disappeared ..., and accused Y": the parse hangs the
+            # second verb on the reported clause; its subject is the reporting verb's
+            head = next((a for a in head.ancestors if a.lower_ in lx.REPORTING_VERBS), None)
+            if head is None:
+                return None
+        subj = _subject_of(head)  # "..., saying", "said ... and added"
     if subj is None and verb.dep_ == "ROOT":
         # a misparsed subject ("Addressing ... from Geneva, Kalmati, who heads ..., claimed"):
         # the nearest earlier word that names a person already met
