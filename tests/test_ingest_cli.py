@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -78,12 +79,12 @@ def test_dry_run_then_saved_mapping_is_reused(sqlite_workspace: Workspace, tmp_p
     dry = run("import", str(path), "--source", "Morgue", "-w", ws, "--dry-run", "--save-mapping", str(mapping))
     assert dry.exit_code == 0
     assert "SIMULATION ONLY (--dry-run)" in dry.output and "First 3 parsed rows" in dry.output
-    assert "Not mapped (kept in each report's raw row): 'Brought From'" in dry.output
+    assert re.search(r"Brought From\s+-> event_place", dry.output)
     assert report_count(sqlite_workspace) == 0
     text = mapping.read_text(encoding="utf-8")
-    assert '"Brought From" = ""' in text
-    # the documentation officer edits the file: a column, and the morgue's own words
-    text = text.replace('"Brought From" = ""', '"Brought From" = "event_place"')
+    assert '"Brought From" = "event_place"' in text and 'Remarks = "notes"' in text
+    # the documentation officer edits the file: a column left out, and the morgue's own words
+    text = text.replace('Remarks = "notes"', 'Remarks = ""')
     text += '\n[vocabulary.violation]\n"gunshot injuries" = "killing"\n"firearm injuries" = "killing"\n'
     mapping.write_text(text, encoding="utf-8")
     out = run("import", str(path), "--source", "Morgue", "-w", ws, "--mapping", str(mapping), "--json")
@@ -91,8 +92,9 @@ def test_dry_run_then_saved_mapping_is_reused(sqlite_workspace: Workspace, tmp_p
     assert out.exit_code == 0 and data["imported"] == 3
     with sqlite_workspace.session() as s:
         killings = s.execute(select(func.count()).select_from(Report).where(Report.violation == "killing")).scalar_one()
-        places = s.execute(select(Report.event_place).where(Report.source_record_id == "0001/92")).scalar_one()
-    assert killings == 2 and places == "Landhi Town"
+        place, notes = s.execute(select(Report.event_place, Report.notes)
+                                 .where(Report.source_record_id == "0001/92")).one()
+    assert killings == 2 and place == "Landhi Town" and notes is None
 
 
 def test_mapping_detect_and_fields(tmp_path: Path) -> None:

@@ -38,6 +38,11 @@ EXPECTED = {
     "Level of certainty": "certainty", "Reliability": "certainty",
     "Remarks": "notes", "Other details": "notes",
     "Name & Parentage": "name",  # one cell with "X s/o Y": the name parser splits it
+    # abbreviations, bracketed asides and South-Asian register words
+    "D.O.I": "event_date", "D.O.B": "birth_year", "DOD": "event_date", "Name (as reported)": "name",
+    "Wald": "father_name", "Walad": "father_name", "F/Name": "father_name", "Name of Shaheed": "name",
+    "Brought From": "event_place", "Picked up from": "event_place", "Abducted on": "event_date",
+    "Police Station": "event_place", "Status (Missing/Found)": "victim_status",
     # Urdu headers
     "نمبر شمار": "record_id", "نام": "name", "ولدیت": "father_name", "عمر": "age", "تاریخ واقعہ": "event_date",
     "علاقہ": "event_place", "ضلع": "district", "کیفیت": "notes",

@@ -69,11 +69,13 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "name": ("name parentage", "name and parentage", "name with parentage", "name and father name", "نام", "مقتول کا نام", "نام مغوی", "لاپتہ شخص کا نام", "name", "name victim", "victim name", "victim", "deceased", "name deceased", "deceased name",
              "full name", "person name", "missing person", "name missing person", "name disappeared",
              "disappeared person", "name person", "victim full name", "names", "person", "dead",
-             "name killed", "name detained", "detainee", "detainee name", "name detainee"),
+             "name killed", "name detained", "detainee", "detainee name", "name detainee", "shaheed",
+             "name shaheed", "martyr", "name martyr"),
     "father_name": ("ولدیت", "والد کا نام", "ولد", "father name", "father", "s_o", "d_o", "s_o d_o", "son", "parentage", "parent",
                     "parent name", "father husband name", "f_h name", "father husband", "fathers",
                     "guardian", "guardian name", "relation name", "wali", "son daughter",
-                    "name father", "father full name", "s_o w_o d_o", "father spouse name"),
+                    "name father", "father full name", "s_o w_o d_o", "father spouse name", "wald", "walad",
+                    "waldiyat", "wald name"),
     "sex": ("جنس", "sex", "gender", "m f", "male female", "sex gender"),
     "age": ("عمر", "age", "age years", "age yrs", "approx age", "age at time", "age when", "age at incident",
             "age at death", "age at disappearance", "age at arrest", "victim age", "estimated age"),
@@ -96,12 +98,16 @@ VARIANTS: dict[str, tuple[str, ...]] = {
                    "date missing", "missing since", "date received", "received date", "date when",
                    "when", "date violation", "violation date", "date last seen", "last seen date",
                    "last seen", "date detention", "detention date", "date pick", "picked up date",
-                   "incident", "date happened", "day", "year", "year incident", "month year"),
+                   "incident", "date happened", "day", "year", "year incident", "month year",
+                   "abducted on", "picked up on", "arrested on", "killed on", "missing from", "date recovery",
+                   "body found on"),
     "event_place": ("جگہ", "مقام", "علاقہ", "جائے وقوعہ", "place", "area", "location", "place incident", "incident place", "place event",
                     "incident location", "location incident", "locality", "village", "town", "mohalla",
                     "neighbourhood", "neighborhood", "place arrest", "place abduction", "place death",
                     "place occurrence", "where", "spot", "place last seen", "site", "sector", "colony",
-                    "area incident", "incident area", "police station", "ps", "thana", "city", "tehsil"),
+                    "area incident", "incident area", "police station", "ps", "thana", "city", "tehsil",
+                    "brought from", "body found at", "found at", "recovered from", "picked up from",
+                    "abducted from"),
     "district": ("ضلع", "district", "region", "province", "division", "zone", "county", "state", "governorate",
                  "adm2", "dist", "district incident", "incident district"),
     "perpetrator": ("ملزم", "ذمہ دار", "perpetrator", "alleged perpetrator", "perpetrators", "responsible", "accused",
@@ -159,8 +165,9 @@ HEADER_CELL_SCORE = 0.75  # a cell must look at least this much like a column na
 ANCHORS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "record_id": "نمبر شمار no id sno serial sr entry ref reference index key number uid identifier sl s_n case reg "
                  "registration",
-    "name": "نام مقتول مغوی name deceased victim person detainee names disappeared missing",
-    "father_name": "ولدیت والد ولد father s_o d_o w_o parentage parent guardian son daughter wali husband f_h relation spouse",
+    "name": "نام مقتول مغوی name deceased victim person detainee names disappeared missing shaheed martyr",
+    "father_name": "ولدیت والد ولد father s_o d_o w_o parentage parent guardian son daughter wali husband f_h relation spouse "
+                   "wald walad waldiyat",
     "sex": "جنس sex gender m f male female",
     "age": "عمر age",
     "birth_year": "birth dob born yob birthdate",
@@ -169,9 +176,9 @@ ANCHORS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "occupation": "پیشہ occupation profession job work employment trade designation",
     "residence": "پتہ سکونت residence address resident r_o home hometown native domicile lives residential",
     "violation": "violation cause type nature act happened abuse category crime offence event incident manner",
-    "event_date": "تاریخ date when day since seen dated year month time",
+    "event_date": "تاریخ date when day since seen dated year month time on",
     "event_place": "جگہ مقام علاقہ جائے place area location locality village town mohalla neighbourhood neighborhood where spot "
-                   "site sector colony station ps thana city tehsil",
+                   "site sector colony station ps thana city tehsil from brought found recovered",
     "district": "ضلع district region province division zone county state governorate adm2 dist",
     "perpetrator": "ملزم ذمہ perpetrator responsible accused by agency force suspect culprit actor group did",
     "victim_status": "صورتحال حیثیت status whereabouts fate outcome condition situation",
@@ -228,7 +235,16 @@ HXL_TAGS: dict[str, tuple[tuple[str, frozenset[str], float], ...]] = {
     "#status": (("victim_status", frozenset(), 0.8),),
 }
 
-_RELATION_SHORT = re.compile(r"\b([sdwrfh])\s*[/\\.\s]\s*o\b\.?")
+# "S/O", "D.O", "W/O", "R/O", "F/H/O"; not "D.O.B" or "D.O.I" (dates), expanded first.
+_RELATION_SHORT = re.compile(r"\b([sdwrfh])\s*[/\\.\s]\s*o\b\.?(?!\s*[a-z]\b)")
+_DATE_ABBREVIATIONS = (
+    (re.compile(r"\bd\s*\.?\s*o\s*\.?\s*b\b\.?"), " date birth "),
+    (re.compile(r"\bd\s*\.?\s*o\s*\.?\s*i\b\.?"), " date incident "),
+    (re.compile(r"\bd\s*\.?\s*o\s*\.?\s*d\b\.?"), " date death "),
+    (re.compile(r"\bd\s*\.?\s*o\s*\.?\s*a\b\.?"), " date arrest "),
+    (re.compile(r"\bf\s*[/.']\s*name\b"), " father name "),
+)
+_BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NUMBER_MARK = re.compile(r"(?:\bno\.|\bnum\b|\bnumber\b|\bnr\.?|#)")
 _NON_WORD = re.compile(r"[^\w]+")
@@ -241,6 +257,8 @@ def header_tokens(header: str) -> tuple[str, ...]:
     text = _CAMEL.sub(" ", text).casefold()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = re.sub(r"'s\b", "", text).replace("_", " ").replace("-", " ")
+    for pattern, words in _DATE_ABBREVIATIONS:
+        text = pattern.sub(words, text)
     text = _RELATION_SHORT.sub(lambda m: f" {m.group(1)}_o ", text)
     text = _NUMBER_MARK.sub(" no ", text)
     tokens = _NON_WORD.sub(" ", text).split()
@@ -302,16 +320,24 @@ def field_scores(header: str) -> tuple[tuple[str, float], ...]:
     if text.startswith("#"):
         hxl = hxl_field(text)
         return ((hxl[0], hxl[1]),) if hxl else ()
-    tokens = header_tokens(text)
+    readings = [header_tokens(text)]
+    unbracketed = _BRACKETED.sub(" ", text).strip()
+    if unbracketed and unbracketed != text:  # "Name (as reported)", "Age (yrs)": also read without
+        readings.append(header_tokens(unbracketed))
     scores = []
     for field_name, variants in _VARIANT_TOKENS.items():
-        best = max(token_score(tokens, v) for v in variants)
-        if not any(_same_token(t, a) for t in tokens for a in ANCHORS[field_name]):
-            best *= 0.6
+        best = max(_reading_score(tokens, variants, field_name) for tokens in readings)
         if best > 0:
             scores.append((field_name, round(best, 3)))
     scores.sort(key=lambda fs: -fs[1])
     return tuple(scores)
+
+
+def _reading_score(tokens: tuple[str, ...], variants: tuple[tuple[str, ...], ...], field_name: str) -> float:
+    best = max(token_score(tokens, v) for v in variants)
+    if not any(_same_token(t, a) for t in tokens for a in ANCHORS[field_name]):
+        best *= 0.6
+    return best
 
 
 def hxl_field(tag: str) -> tuple[str, float] | None:
