@@ -57,6 +57,8 @@ _NUMWORD = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|f
 PERIOD_RE = re.compile(
     rf"\b(?:(?:(?:in|during|over|for)\s+)?(?:the\s+)?(?P<part>first|second|last|third|fourth)\s+(?P<punit>half|quarter|six\s+months|three\s+months|nine\s+months)\s+of\s+(?:(?P<pyear>{_YEAR})|(?P<pthis>this|last|the)\s+year)"
     rf"|(?P<yand>(?:in|during)\s+)(?P<ya>{_YEAR})\s+and\s+(?P<yb>{_YEAR})"
+    rf"|(?P<mrel_since>since\s+|from\s+)?(?:(?:in|during)\s+)?(?:(?:early|late|mid)[- ])?(?P<mrel>{_MON})\s+(?P<mrel_year>last|this|previous)\s+year"
+    rf"|(?P<sinceev>since)\s+(?:the|its|their|a|an|this|that)\s+[^,.;]{{3,40}}?\s+(?P<evrel>last|this|previous|past)\s+(?P<evunit>year|month|week)"
     rf"|(?P<sincein>since)\s+(?:the|its|their|a|an|this|that)\s+[^,.;]{{3,60}}?\s+(?:in|on|of|from)\s+(?P<si>{_rename(DATE_EXPR, '_i')})"
     rf"|(?P<between>between|from)\s+(?P<a>{_rename(DATE_EXPR, '_a')})\s+(?:and|to|until|till|through)\s+(?P<b>{_rename(DATE_EXPR, '_b')})"
     rf"|(?P<since>since|from)\s+(?:(?:early|late|mid)[- ])?(?P<s>{_rename(DATE_EXPR, '_s')})"
@@ -163,6 +165,18 @@ def _find_periods(text: str, ref: date | None) -> list[PeriodMatch]:
 def _resolve_period(m: re.Match, ref: date | None) -> Span | None:
     if m.group("part"):
         return _part_of_year(m, ref)
+    if m.group("mrel"):
+        # "in October last year", "since March this year"
+        if ref is None:
+            return None
+        year = ref.year - (m.group("mrel_year").lower() in ("last", "previous"))
+        month = MONTH_NUM[m.group("mrel").lower().rstrip(".")]
+        start, end = date(year, month, 1), _month_end(year, month)
+        return Span(start, ref) if m.group("mrel_since") else Span(start, min(end, ref))
+    if m.group("sinceev"):
+        # "since a protest last week": from the start of that week (month, year) until now
+        span = _relative_unit(m.group("evrel").lower(), m.group("evunit").lower(), ref)
+        return Span(span.start, ref) if span is not None else None
     if m.group("yand"):
         y0, y1 = int(m.group("ya")), int(m.group("yb"))
         return Span(date(y0, 1, 1), date(y1, 12, 31)) if y1 >= y0 else None

@@ -819,6 +819,12 @@ PERSON_DESCRIPTIONS = {
 }
 
 
+# Last words of place names in South Asian towns ("Orangi Town", "Sohrab Goth", "Model Colony").
+PLACE_NAME_WORDS = {"colony", "goth", "town", "nagar", "abad", "mohalla", "bazaar", "bazar",
+                    "chowk", "road", "street", "society", "phase", "sector", "camp", "village",
+                    "basti", "pura", "pur", "garden", "gardens", "park", "market", "mandi"}
+RANKS = {"constable", "sepoy", "naik", "havildar", "lance", "subedar", "inspector", "sub-inspector",
+         "sergeant", "corporal", "private", "trooper", "head", "asi", "si", "hawaldar"}
 RELATION_WORDS = {"family", "families", "members", "relatives", "brother", "sister", "father",
                   "mother", "wife", "husband", "son", "daughter", "lawyer", "lawyers", "cousin",
                   "parents", "uncle", "colleagues", "friends"}
@@ -835,6 +841,8 @@ def _described_as_person(ent) -> bool:
     describes as a person: "X, a 28-year-old schoolteacher", "X, 32,"."""
     if ent.label_ not in ("ORG", "GPE", "NORP", "FAC", "LOC") or len(ent) < 2:
         return False
+    if ent[0].lower_ in RANKS and len(ent) >= 3:
+        return True  # "Constable Noor Zaman", "Sepoy Ali Khan"
     if any(t.lower_ in lx.ORG_WORDS for t in ent):
         return False
     root = ent.root
@@ -1215,9 +1223,15 @@ class _Extractor:
             name = re.sub(r"['’]s$", "", ent.text).strip()
             if len(name.split()) < 2 or (ent.text.endswith("s") and ent.text in lx.PEOPLE_NOUNS):
                 continue  # a surname alone refers back; a community name is not a person
+            if ent[-1].lower_ in PLACE_NOUNS | PLACE_NAME_WORDS:
+                continue  # "Sohrab Goth", "Banaras Colony": places the model takes for people
             root = ent.root
-            while root.dep_ == "conj" and root.head.ent_type_ == "PERSON":
-                root = root.head  # "Zubair Wani and Tariq Dar" share the first name's role
+            while root.dep_ in ("conj", "appos") and root.head.pos_ in ("PROPN", "NOUN") and (
+                    root.head.ent_type_ in ("PERSON", "ORG") or root.head.lower_ in RELATION_WORDS
+                    or root.head.pos_ == "PROPN"):
+                # "Zubair Wani and Tariq Dar" share the first name's role; so do "... and his
+                # cousin Jamil Ahmed"
+                root = root.head
             best = None
             for cue_tok, violation in cues:
                 d = tree_distance(root, cue_tok)
