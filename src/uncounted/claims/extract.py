@@ -836,6 +836,26 @@ def _relative_of(ent) -> bool:
     return head.lower_ == "of" and head.head.lower_ in RELATION_WORDS
 
 
+def _listed_with_persons(ent) -> bool:
+    """A name the model tags ORG or NORP inside a list of persons ("Faraz Baloch, Sameer Jokhio,
+    Waqar Khaskheli and Danish Brohi")."""
+    if ent.label_ not in ("ORG", "NORP", "GPE") or len(ent) < 2 or any(
+            t.lower_ in lx.ORG_WORDS | PLACE_NAME_WORDS for t in ent):
+        return False
+    root = ent.root
+    return root.dep_ == "conj" and root.head.ent_type_ == "PERSON"
+
+
+def _whole_name(ent):
+    """The entity with the proper nouns the model left out in front ("Waqar" + "Khaskheli")."""
+    start = ent.start
+    while start > ent.sent.start and ent.doc[start - 1].pos_ == "PROPN" and \
+            ent.doc[start - 1].dep_ == "compound" and ent.doc[start - 1].head.i >= ent.start and \
+            not ent.doc[start - 1].ent_type_:
+        start -= 1
+    return ent.doc[start: ent.end] if start != ent.start else ent
+
+
 def _described_as_person(ent) -> bool:
     """An entity the small model mislabels ("Shah Jahan Baloch" as ORG) that the sentence
     describes as a person: "X, a 28-year-old schoolteacher", "X, 32,"."""
@@ -1218,8 +1238,9 @@ class _Extractor:
         for ent in sent.ents:
             if any(t.i in excluded for t in ent) and not _relative_of(ent):
                 continue
-            if ent.label_ != "PERSON" and not _described_as_person(ent):
+            if ent.label_ != "PERSON" and not _described_as_person(ent) and not _listed_with_persons(ent):
                 continue
+            ent = _whole_name(ent)
             name = re.sub(r"['’]s$", "", ent.text).strip()
             if len(name.split()) < 2 or (ent.text.endswith("s") and ent.text in lx.PEOPLE_NOUNS):
                 continue  # a surname alone refers back; a community name is not a person
