@@ -162,6 +162,11 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
     if head.pos_ == "NOUN" and appos:
         # "The association's patron, Firdous Rather," / "The Dhaka-based monitor, X Forum,"
         desc = strip_det(span_text(_np_tokens(head)))
+        if re.fullmatch(r"[A-Z]{2,8}", appos[0].text) and appos[0].i > 0 and \
+                head.doc[appos[0].i - 1].text == "(":
+            # "A joint investigation team (JIT)": the letters are an alias of the words
+            ctx.aliases[appos[0].text] = desc
+            return ctx.set_org(Speaker(desc, None, "org"))
         if _is_person_ent(appos[0]) or ctx.full_name(appos[0].text):
             sp = _person_speaker(appos[0], appos[0], ctx, extra_role=desc)
             return sp
@@ -234,6 +239,9 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
             name, lead_role = lead_role, None
             ctx.aliases[ent_name] = name
     name = re.sub(r"^\d+-year-old\s+", "", name)
+    if ent is None or ent.label_ != "ORG" or not ent.text.startswith(name.split("'")[0]):
+        # "Pakistan's military", "India's home ministry": the country is not part of the name
+        name = re.sub(r"^(?:[A-Z][\w.-]*\s){0,2}[A-Z][\w.-]*['’]s\s+(?=[a-z])", "", name)
     name = re.sub(r"\s*\($", "", name)
     acronym = re.search(r"\s*\(([A-Z][A-Za-z.&-]{1,12})\)?\s*$", name)
     if acronym and " " in name[:acronym.start()].strip():

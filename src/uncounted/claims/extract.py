@@ -1209,8 +1209,9 @@ class _Extractor:
         claim_medium = None
         if claimant is not None:
             claim_medium = medium or self.ctx.medium_of.get(claimant.name)
-            if self.issuer is not None and claimant.name == self.issuer.name and not claim_medium:
-                claim_medium = "written report"
+            if not claim_medium and (self.report.press_release or self.issuer is not None and
+                                     claimant.name == self.issuer.name):
+                claim_medium = "written report"  # what a press release or statement says
         return Claim(
             claimant=claimant.as_claimant() if claimant else None,
             medium=claim_medium,

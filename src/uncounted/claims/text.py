@@ -156,6 +156,7 @@ class Report:
     doc_relays: list[str] = field(default_factory=list)
     statement_date: date | None = None
     issuer: str | None = None  # the organisation issuing a statement or press release
+    press_release: bool = False  # the text is a statement or press release, whoever issues it
 
 
 def split_report(text: str, statement_date: date | None = None) -> Report:
@@ -201,6 +202,7 @@ def split_report(text: str, statement_date: date | None = None) -> Report:
     for i, para in enumerate(paras):
         im = _ISSUER_RE.match(para) if i <= 2 and issuer is None else None
         if im:
+            report.press_release = True
             issuer = im.group("org")
             # a statement's issuer may stand on the next line; a report's is named in its title
             expect_issuer = issuer is None and not re.match(r"(?i)(?:\w+ )?report|fact|brief", para)
