@@ -78,7 +78,7 @@ def test_lookup_finds_variants(karachi, text, place_id):
     assert place.place_id == place_id
 
 
-@pytest.mark.parametrize("text", ["Atlantis", "", "   ", "Lahore", "Town"])
+@pytest.mark.parametrize("text", ["Atlantis", "", "   ", "Timbuktu", "Town"])
 def test_unknown_places_give_none(karachi, text):
     assert karachi.lookup(text) is None
 
@@ -117,12 +117,29 @@ def test_every_listed_variant_finds_its_place():
     from importlib import resources
 
     gazetteer = load_default_gazetteer()
-    path = resources.files("uncounted.normalize").joinpath("data/gazetteer_karachi.csv")
-    with path.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            for name in [row["name"], *filter(None, row["variants"].split("|"))]:
-                found = gazetteer.lookup(name)
-                assert found is not None and found.place_id == row["place_id"], (name, found)
+    for file_name in ("gazetteer_karachi.csv", "gazetteer_pakistan.csv"):
+        path = resources.files("uncounted.normalize").joinpath(f"data/{file_name}")
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                for name in [row["name"], *filter(None, row["variants"].split("|"))]:
+                    found = gazetteer.lookup(name)
+                    # "Quetta" is both a district and its town: the finer place wins
+                    within = found is not None and row["place_id"] in {
+                        found.place_id, *(a.place_id for a in gazetteer.ancestors(found.place_id))}
+                    assert within, (file_name, name, found)
+
+
+@pytest.mark.parametrize("written, place_id, district", [
+    ("Turbat", "bal-turbat", "bal-d-kech"), ("Kej", "bal-d-kech", "bal-d-kech"),
+    ("D.I. Khan", "kp-dera-ismail-khan", "kp-d-dera-ismail-khan"), ("Queta", "bal-quetta", "bal-d-quetta"),
+    ("Hub Chowki", "bal-hub", "bal-d-hub"), ("Nawabshah", "sindh-nawabshah", "sindh-d-shaheed-benazirabad"),
+    ("Liaqat Abad", "khi-t-liaquatabad", "khi-d-central"),
+])
+def test_places_outside_karachi_and_their_districts(written: str, place_id: str, district: str) -> None:
+    gazetteer = load_default_gazetteer()
+    place = gazetteer.lookup(written)
+    assert place is not None and place.place_id == place_id
+    assert gazetteer.ancestor_at(place.place_id, "district").place_id == district
 
 
 def test_custom_gazetteer_from_csv(tmp_path):

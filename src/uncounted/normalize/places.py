@@ -204,7 +204,23 @@ class Gazetteer:
 
 @lru_cache(maxsize=1)
 def load_default_gazetteer() -> Gazetteer:
-    """The gazetteer of Karachi shipped with uncounted (data/gazetteer_karachi.csv)."""
-    source = resources.files("uncounted.normalize").joinpath("data/gazetteer_karachi.csv")
-    with resources.as_file(source) as path:
-        return Gazetteer.from_csv(path)
+    """The gazetteer shipped with uncounted: Karachi down to neighbourhoods
+    (data/gazetteer_karachi.csv) and Pakistan's provinces, districts and the towns lists often
+    name (data/gazetteer_pakistan.csv)."""
+    rows: list[dict[str, str]] = []
+    for name in DEFAULT_GAZETTEER_FILES:
+        source = resources.files("uncounted.normalize").joinpath(f"data/{name}")
+        with resources.as_file(source) as path, open(path, newline="", encoding="utf-8-sig") as handle:
+            rows.extend(csv.DictReader(handle))
+    return Gazetteer._from_rows(_RowsWithFields(rows), "the bundled gazetteer")
+
+
+DEFAULT_GAZETTEER_FILES = ("gazetteer_karachi.csv", "gazetteer_pakistan.csv")
+
+
+class _RowsWithFields(list):
+    """Rows that also say their column names, as csv.DictReader does."""
+
+    @property
+    def fieldnames(self) -> list[str]:
+        return list(self[0]) if self else []
