@@ -227,6 +227,7 @@ async def run_load(base: str, password: str, clients: int, seconds: float, think
             sessions.append(dict(r.cookies))
     host, port = base.removeprefix("http://").split(":")
     cpu_before = tree_cpu(server) if server is not None else 0.0
+    db_before = database_cpu()
     own_cpu_before = time.process_time()
     stop_at = time.perf_counter() + seconds
 
@@ -274,7 +275,30 @@ async def run_load(base: str, password: str, clients: int, seconds: float, think
     await asyncio.gather(*(client(i) for i in range(clients)))
     elapsed = time.perf_counter() - started
     cpu = tree_cpu(server) - cpu_before if server is not None else 0.0
+    global DATABASE_CPU
+    DATABASE_CPU = database_cpu() - db_before
     return latencies, errors, results, elapsed, cpu, time.process_time() - own_cpu_before
+
+
+DATABASE_CPU = 0.0
+BENCH_DATABASE = ""
+
+
+def database_cpu() -> float:
+    """CPU seconds of the PostgreSQL backends serving the benchmark's database (0 on SQLite)."""
+    if not BENCH_DATABASE:
+        return 0.0
+    import psutil
+
+    total = 0.0
+    for p in psutil.process_iter(["cmdline"]):
+        try:
+            if BENCH_DATABASE in " ".join(p.info["cmdline"] or []):
+                times = p.cpu_times()
+                total += times.user + times.system
+        except Exception:  # a backend that just ended, or one we may not read
+            pass
+    return total
 
 
 def tree_cpu(process: object) -> float:
@@ -323,6 +347,8 @@ def main() -> None:
     else:
         path, url = make_workspace(args.store, args.persons)
     password = (path / "bench-password").read_text()
+    global BENCH_DATABASE
+    BENCH_DATABASE = url.rpartition("/")[2] if url else ""
     port = free_port()
     proc = start_server(path, url, port, args.workers)
     import psutil
@@ -354,9 +380,12 @@ def main() -> None:
     # The server's own CPU per request does not depend on what else runs on the machine.
     # (Measured over the timed phase only: the logins and warm-up come before it.)
     per_request = server_cpu / max(1, len(ms)) * 1000
-    print(f"  server CPU {server_cpu:.1f} s = {per_request:.1f} ms per request (at most ~{1000 / per_request:,.0f} "
+    print(f"  server CPU {server_cpu:.1f} s = {per_request:.2f} ms per request (at most ~{1000 / per_request:,.0f} "
           f"requests/s per free core); machine load average {load_before:.1f} before, "
           f"{os.getloadavg()[0]:.1f} after (2 cores)")
+    if url:
+        print(f"  PostgreSQL backends CPU {DATABASE_CPU:.1f} s = {DATABASE_CPU / max(1, len(ms)) * 1000:.2f} ms "
+              f"per request")
     print(f"  load generator CPU {client_cpu:.1f} s = {client_cpu / max(1, len(ms)) * 1000:.2f} ms per request "
           f"(timed phase; it shares the cores with the server)")
 

@@ -10,11 +10,11 @@ import time
 
 import orjson
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from uncounted.records import accounts
 from uncounted.records.edit import edit_report, withdraw_report
-from uncounted.records.models import LinkageRun, Person, PersonReport, Report
+from uncounted.records.models import LinkageRun, Person, PersonReport, Report, User
 from uncounted.server import search, services, synthetic
 from uncounted.server.testing import make_site
 
@@ -162,7 +162,6 @@ def test_a_revoked_grant_counts_at_once(workspace, case) -> None:  # type: ignor
 
 
 def _report_id(session, report_key: str) -> int:  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
     return session.execute(select(Report.id).where(Report.report_key == report_key,
                                                    Report.is_current.is_(True))).scalar_one()
 
@@ -183,3 +182,89 @@ def test_holes_in_report_ids_hold_the_settled_point_until_filled_or_old() -> Non
     old = time.monotonic() - search.GAP_SECONDS - 1
     settled, top, holes = search._settle(20, 20, {22, 24}, {21: old})
     assert (settled, top, sorted(holes)) == (22, 24, [23])  # 21 is taken as a rollback, 23 is young
+
+
+def test_the_fast_path_leaves_every_error_to_the_declared_route(workspace, case) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(workspace)
+    anonymous = site.client()
+    assert anonymous.get("/api/persons", params={"q": "iqbal"}).json()["error"]["code"] == "not_logged_in"
+    viewer, _ = site.login("viewer")
+    refused = viewer.get("/api/persons", params={"q": "iqbal"})
+    assert refused.status_code == 403 and "name" not in refused.text.replace('"name_tokens"', "")
+    analyst, _ = site.login("analyst")
+    for params in ({"limit": "0"}, {"limit": "201"}, {"offset": "-1"}, {"date_from": "2012-13-01"},
+                   {"date_to": "yesterday"}, {"source_id": "x"}, {"q": "a" * 201}, {"violation": "v" * 41}):
+        response = analyst.get("/api/persons", params=params)
+        assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_request", params
+    # what FastAPI accepts beyond the plain forms is still answered (by the declared route)
+    plain = analyst.get("/api/persons", params={"limit": "5"}).json()
+    assert analyst.get("/api/persons", params={"limit": "+5"}).json()["results"] == plain["results"]
+    assert len(plain["results"]) == 5 and plain["more"] is True
+    assert "/api/persons" in site.client().get("/api/openapi.json").json()["paths"]
+
+
+class CountingIndex(search.SearchIndex):
+    """A real index that counts how often it reads the database."""
+
+    reads = 0
+
+    def read(self, user_id):  # type: ignore[no-untyped-def]
+        self.reads += 1
+        return super().read(user_id)
+
+
+def test_concurrent_searches_share_one_probe_and_still_see_earlier_commits(workspace, case) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    index = CountingIndex(workspace.engine)
+    shared = search.SharedProbe(index)
+    accounts.create_user(workspace, "documenter", "documenter")
+    with workspace.session() as s:
+        documenter = s.execute(select(User.id).where(User.username == "documenter")).scalar_one()
+    accounts.grant(workspace, "documenter", "SYNTHETIC NGO list")
+
+    async def many() -> list[search.Probe]:
+        return await asyncio.gather(*(shared.probe(documenter) for _ in range(40)))
+
+    first = asyncio.run(many())
+    assert index.reads < 40, "searches arriving together share readings"
+    assert all(p.visible == {case.source_ids["public"], case.source_ids["restricted"]} for p in first)
+    with workspace.session() as s:
+        edit_report(s, case.report_keys[2], {"notes": "SYNTHETIC"}, actor="test", reason="SYNTHETIC")
+    accounts.revoke(workspace, "documenter", "SYNTHETIC NGO list")
+    second = asyncio.run(many())
+    assert all(p.max_report_id > first[0].max_report_id for p in second)
+    assert all(p.visible == {case.source_ids["public"]} for p in second)
+    shared.close()
+    index.close()
+
+
+def test_an_updated_index_answers_as_one_built_afresh(workspace, case) -> None:  # type: ignore[no-untyped-def]
+    index = search.SearchIndex(workspace.engine)
+    index.current(index.probe(0))
+    edits = [(0, {"name_raw": "Zarghuna Lango", "name_key": search.name_key("Zarghuna Lango")}),  # a new word
+             (3, {"name_raw": "Muhammad Iqbal", "name_key": search.name_key("Muhammad Iqbal")}),  # known words
+             (5, {"event_place": "Kech", "violation": "torture"}),
+             (8, {"event_date_raw": "2001", "event_date_start": dt.date(2001, 1, 1),
+                  "event_date_end": dt.date(2001, 12, 31)}),
+             (10, {"event_date_start": None, "event_date_end": None}),
+             (9, {"name_raw": None, "name_key": None})]
+    with workspace.session() as s:
+        for i, changes in edits:
+            edit_report(s, case.report_keys[i], changes, actor="test", reason="SYNTHETIC")
+    with workspace.session() as s:
+        withdraw_report(s, case.report_keys[11], actor="test", reason="SYNTHETIC duplicate")
+    updated = index.current(index.probe(0))
+    fresh = search.load_snapshot(workspace.engine, case.run_id)
+    assert updated is not fresh and updated.max_report_id == fresh.max_report_id
+    rng = random.Random(11)
+    sources = sorted(case.source_ids.values())
+    for _ in range(150):
+        query = random_query(rng, sources)
+        if rng.random() < 0.2:
+            query = search.PersonQuery(q=rng.choice(["zarghuna", "zar", "kech", "iqbal muhammad"]))
+        for visible in (None, frozenset({case.source_ids["public"]})):
+            a, b = updated.search(query, visible), fresh.search(query, visible)
+            assert (a.positions, a.more) == (b.positions, b.more), (query, visible)
+    assert updated.search(search.PersonQuery(q="zarghuna"), None).positions
+    index.close()

@@ -20,6 +20,7 @@ versions are applied to the index, a new run is indexed anew. See docs/web.md, "
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
@@ -27,6 +28,7 @@ import threading
 import time
 import unicodedata
 from bisect import bisect_left
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -349,7 +351,9 @@ class Snapshot:
         self._postings()
         self._token_cache: dict[tuple[str, bool], np.ndarray] = {}
         self._usable_cache: dict[frozenset[int] | None, np.ndarray] = {}
-        self._rendered: dict[int, bytes] = {}
+        # person -> their search result as JSON, as every user who sees all their reports gets it
+        # (filled by services.search_json; valid as long as the snapshot, which never changes)
+        self.rendered: dict[int, bytes] = {}
         self._lock = threading.Lock()
 
     # ---- building -------------------------------------------------------------------------------
@@ -371,30 +375,65 @@ class Snapshot:
         """Token postings: for the i-th token of the sorted vocabulary, the slots that have it are
         postings[token_start[i]:token_start[i + 1]], ascending."""
         self.vocab = sorted({t for toks in self.tokens for t in toks})
-        code = {t: i for i, t in enumerate(self.vocab)}
+        self.token_code = {t: i for i, t in enumerate(self.vocab)}
         lengths = np.fromiter((len(t) for t in self.tokens), dtype=np.int64, count=len(self.tokens))
-        total = int(lengths.sum())
-        token_of_pair = np.fromiter((code[t] for toks in self.tokens for t in toks), dtype=np.int64, count=total)
-        slot_of_pair = np.repeat(np.arange(len(self.tokens), dtype=np.int32), lengths)
-        order = np.argsort(token_of_pair * max(1, len(self.tokens)) + slot_of_pair, kind="stable")
-        self.postings = slot_of_pair[order]
-        self.token_start = np.searchsorted(token_of_pair[order], np.arange(len(self.vocab) + 1)).astype(np.int64)
+        codes = np.fromiter((self.token_code[t] for toks in self.tokens for t in toks), dtype=np.int64,
+                            count=int(lengths.sum()))
+        self._sort_postings(codes, np.repeat(np.arange(len(self.tokens), dtype=np.int32), lengths))
+
+    def _sort_postings(self, codes: np.ndarray, slots: np.ndarray) -> None:
+        order = np.argsort(codes * max(1, len(self.tokens)) + slots, kind="stable")
+        self.posting_codes = codes[order]
+        self.postings = slots[order]
+        self.token_start = np.searchsorted(self.posting_codes, np.arange(len(self.vocab) + 1)).astype(np.int64)
 
     def updated(self, changed: list[Any], settled: int, max_report_id: int, holes: dict[int, float]) -> Snapshot:
-        """A new snapshot with newer report versions applied (rows of reports of this run only)."""
-        rows, tokens, places = list(self.rows), list(self.tokens), list(self.places)
-        ends, withdrawn = list(self.ends), list(self.withdrawn)
+        """A new snapshot with newer report versions applied (rows of reports of this run only).
+        Only the changed slots are recomputed; the postings are re-sorted only if names changed."""
+        new = self.advanced(settled, max_report_id, holes)
+        new._token_cache, new._usable_cache, new.rendered = {}, {}, {}
+        new.rows, new.tokens, new.places = list(self.rows), list(self.tokens), list(self.places)
+        new.ends, new.withdrawn = list(self.ends), list(self.withdrawn)
+        new.violation_codes, new.place_codes = dict(self.violation_codes), dict(self.place_codes)
+        for name in ("violation", "place", "start", "end", "alive"):
+            setattr(new, name, getattr(self, name).copy())
+        renamed: list[int] = []
         for r in changed:
             slot = self.slot_of_key[r.report_key]
-            if r.id < rows[slot].id:
+            if r.id < new.rows[slot].id:
                 continue  # an older version than the one held (ids of concurrent commits can arrive late)
-            rows[slot] = ResultRow(r)
-            tokens[slot] = _report_tokens(r.name_key, r.name_raw)
-            places[slot] = _fold_place(r.event_place)
-            ends[slot] = r.event_date_end
-            withdrawn[slot] = bool(r.withdrawn)
-        return Snapshot(self.run_id, self.person_ids, self.person_keys, self.pidx, rows, tokens, places, ends,
-                        withdrawn, self.source_names, settled, max_report_id, holes)
+            new.rows[slot] = row = ResultRow(r)
+            tokens = _report_tokens(r.name_key, r.name_raw)
+            if tokens != new.tokens[slot]:
+                new.tokens[slot] = tokens
+                renamed.append(slot)
+            new.places[slot] = place = _fold_place(r.event_place)
+            new.ends[slot] = r.event_date_end
+            new.withdrawn[slot] = bool(r.withdrawn)
+            new.violation[slot] = (new.violation_codes.setdefault(row.violation, len(new.violation_codes))
+                                   if row.violation is not None else -1)
+            new.place[slot] = new.place_codes.setdefault(place, len(new.place_codes)) if place is not None else -1
+            new.start[slot] = _ordinal(row.event_date_start, NO_START)
+            new.end[slot] = _ordinal(r.event_date_end or row.event_date_start, NO_END)
+            new.alive[slot] = not r.withdrawn
+        if renamed:
+            new._renamed(np.array(sorted(renamed), dtype=np.int32))
+        return new
+
+    def _renamed(self, slots: np.ndarray) -> None:
+        """Redo the postings of slots whose name tokens changed (the rest are kept)."""
+        added = sorted({t for s in slots.tolist() for t in self.tokens[s]} - set(self.token_code))
+        keep = ~np.isin(self.postings, slots)
+        codes, kept_slots = self.posting_codes[keep], self.postings[keep]
+        if added:  # a larger vocabulary: old codes move up
+            self.vocab = sorted([*self.vocab, *added])
+            self.token_code = {t: i for i, t in enumerate(self.vocab)}
+            old_to_new = np.array([self.token_code[t] for t in sorted(set(self.vocab) - set(added))], dtype=np.int64)
+            codes = old_to_new[codes]
+        new_codes = [self.token_code[t] for s in slots.tolist() for t in self.tokens[s]]
+        new_slots = [s for s in slots.tolist() for _ in self.tokens[s]]
+        self._sort_postings(np.concatenate([codes, np.array(new_codes, dtype=np.int64)]),
+                            np.concatenate([kept_slots, np.array(new_slots, dtype=np.int32)]))
 
     def advanced(self, settled: int, max_report_id: int, holes: dict[int, float]) -> Snapshot:
         """The same index with newer bookkeeping (new report ids that are not of this run)."""
@@ -525,14 +564,6 @@ class Snapshot:
             self._usable_cache[key] = hit  # type: ignore[index]
         return hit
 
-    def rendered(self, position: int, render: Callable[[], bytes]) -> bytes:
-        """A person's search result as JSON, as every user who sees all their reports gets it:
-        made once per snapshot by ``render`` (the snapshot never changes, so neither does it)."""
-        got = self._rendered.get(position)
-        if got is None:
-            got = self._rendered[position] = render()
-        return got
-
 
 def load_snapshot(engine: Engine, run_id: int) -> Snapshot:
     """Read one linkage run's reports and persons and index them."""
@@ -568,8 +599,24 @@ def load_snapshot(engine: Engine, run_id: int) -> Snapshot:
 
 PROBE_SQL = ("SELECT 0, (SELECT max(id) FROM linkage_runs WHERE is_current = TRUE), (SELECT max(id) FROM reports), "
              "(SELECT count(*) FROM reports WHERE id > {p}) "
-             "UNION ALL SELECT 1, source_id, 0, 0 FROM source_grants WHERE user_id = {p} "
+             "UNION ALL SELECT 1, source_id, user_id, 0 FROM source_grants {where} "
              "UNION ALL SELECT 2, id, 0, 0 FROM sources WHERE sensitivity = 'public'")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the probe statement read: the run, the report ids, public sources, grants (of one user
+    or of everyone)."""
+
+    run_id: int | None
+    max_report_id: int
+    above_settled: int
+    public: frozenset[int]
+    grants: dict[int, frozenset[int]]
+
+    def for_user(self, user_id: int) -> Probe:
+        return Probe(self.run_id, self.max_report_id, self.above_settled,
+                     self.public | self.grants.get(user_id, frozenset()))
 
 
 class SearchIndex:
@@ -582,23 +629,36 @@ class SearchIndex:
         self._conn: Any = None
         self._conn_lock = threading.Lock()
         self._build_lock = threading.Lock()
-        self._sql = PROBE_SQL.format(p="?" if engine.dialect.name == "sqlite" else "%s")
+        mark = "?" if engine.dialect.name == "sqlite" else "%s"
+        self._sql_user = PROBE_SQL.format(p=mark, where=f"WHERE user_id = {mark}")
+        self._sql_everyone = PROBE_SQL.format(p=mark, where="")
+        self.shared = SharedProbe(self) if engine.dialect.name != "sqlite" else None
 
     # ---- the one statement read before every search ----------------------------------------------
     def probe(self, user_id: int) -> Probe:
+        """Read the database for one user's search (run, report ids, the user's sources)."""
+        return self.read(user_id).for_user(user_id)
+
+    def read(self, user_id: int | None) -> Reading:
+        """Run the probe statement, with the grants of one user (or of everyone: None)."""
         snap = self.snapshot
         settled = snap.settled if snap is not None else 0
+        sql, params = (self._sql_everyone, (settled,)) if user_id is None else (self._sql_user, (settled, user_id))
         with self._conn_lock:
             try:
-                rows = self._execute(settled, user_id)
+                rows = self._execute(sql, params)
             except Exception:  # a dropped connection: one new try
                 self._close()
-                rows = self._execute(settled, user_id)
+                rows = self._execute(sql, params)
         head = next(r for r in rows if r[0] == 0)
-        return Probe(run_id=head[1], max_report_id=head[2] or 0, above_settled=head[3] or 0,
-                     visible=frozenset(int(r[1]) for r in rows if r[0] != 0))
+        grants: dict[int, set[int]] = {}
+        for kind, source_id, user, _ in rows:
+            if kind == 1:
+                grants.setdefault(int(user), set()).add(int(source_id))
+        return Reading(head[1], head[2] or 0, head[3] or 0, frozenset(int(r[1]) for r in rows if r[0] == 2),
+                       {u: frozenset(g) for u, g in grants.items()})
 
-    def _execute(self, settled: int, user_id: int) -> list[Any]:
+    def _execute(self, sql: str, params: tuple[int, ...]) -> list[Any]:
         if self._conn is None:
             raw = self.engine.raw_connection()
             dbapi = raw.dbapi_connection
@@ -608,7 +668,7 @@ class SearchIndex:
             self._conn = dbapi
         cursor = self._conn.cursor()
         try:
-            cursor.execute(self._sql, (settled, user_id))
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         finally:
             cursor.close()
@@ -625,6 +685,8 @@ class SearchIndex:
             self._conn = None
 
     def close(self) -> None:
+        if self.shared is not None:
+            self.shared.close()
         with self._conn_lock:
             self._close()
 
@@ -677,6 +739,56 @@ def _settle(settled: int, top: int, seen: set[int], holes: dict[int, float]) -> 
     young = [i for i, t in missing.items() if now - t < GAP_SECONDS]
     settled = min(young) - 1 if young else top
     return settled, top, {i: t for i, t in missing.items() if i > settled}
+
+
+class SharedProbe:
+    """One probe statement for every search that arrives while another is on its way (PostgreSQL).
+
+    A search waits for a reading that started after it arrived, so it still sees every commit
+    made before it; but the searches that arrive during one round trip share the next reading
+    (with everyone's grants), and the event loop never blocks on the database: the statement runs
+    in a thread of its own.
+    """
+
+    def __init__(self, index: SearchIndex):
+        self.index = index
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="uncounted-search-probe")
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._running: asyncio.Future[Reading] | None = None
+        self._next: asyncio.Future[Reading] | None = None
+
+    async def probe(self, user_id: int) -> Probe:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # a new event loop (tests): forget the old one's futures
+            self._loop, self._running, self._next = loop, None, None
+        if self._running is None:
+            waiting = loop.create_future()
+            self._launch(loop, waiting)
+        else:
+            if self._next is None:
+                self._next = loop.create_future()
+            waiting = self._next
+        return (await asyncio.shield(waiting)).for_user(user_id)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False)
+
+    def _launch(self, loop: asyncio.AbstractEventLoop, waiting: asyncio.Future[Reading]) -> None:
+        self._running = waiting
+        job = loop.run_in_executor(self._executor, self.index.read, None)
+
+        def finished(job: asyncio.Future[Reading]) -> None:
+            if job.exception() is not None:
+                waiting.set_exception(job.exception())  # type: ignore[arg-type]
+            else:
+                waiting.set_result(job.result())
+            following, self._next = self._next, None
+            if following is not None:
+                self._launch(loop, following)
+            else:
+                self._running = None
+
+        job.add_done_callback(finished)
 
 
 _indexes: dict[str, SearchIndex] = {}

@@ -227,13 +227,16 @@ def search_json(index: search.SearchIndex, principal: Principal, query: search.P
         return b'{"run_id":null,"results":[],"more":false,"query":' + echo + b"}"
     page = snapshot.search(query, visible)
     usable = snapshot.usable(visible)
-    whole = snapshot.sees_everything(visible)
+    whole = snapshot.sees_everything(visible)[page.positions].tolist()
     parts = []
-    for position in page.positions:
-        def render(position: int = position) -> bytes:
+    for position, seen_whole in zip(page.positions, whole):
+        part = snapshot.rendered.get(position) if seen_whole else None
+        if part is None:
             person = _PersonRef(int(snapshot.person_ids[position]), snapshot.person_keys[position])
-            return orjson.dumps(person_summary(person, snapshot.visible_rows(position, usable), snapshot.source_names))
-        parts.append(snapshot.rendered(position, render) if whole[position] else render())
+            part = orjson.dumps(person_summary(person, snapshot.visible_rows(position, usable), snapshot.source_names))
+            if seen_whole:
+                snapshot.rendered[position] = part
+        parts.append(part)
     return (b'{"run_id":%d,"results":[%s],"more":%s,"query":%s}'
             % (snapshot.run_id, b",".join(parts), b"true" if page.more else b"false", echo))
 
