@@ -184,3 +184,145 @@ def test_since_an_event_on_a_date_and_a_figure_that_adds_to_another() -> None:
     assert killed.period == {"start": "1994-03-03", "end": "2001-05-10"}
     assert missing.violation == "enforced disappearance"
     assert missing.period == killed.period
+
+
+# Session 3: patterns found on the SYNTHETIC dev set (corpus/claims_dev); every name is invented.
+
+def test_un_dateline_with_a_date_in_parentheses_and_a_headline_after_press_release():
+    text = ("Press release\n\nExperts troubled by arrests of student leaders\n\n"
+            "GENEVA (3 May 2024) – Independent experts today said that at least 30 student "
+            "leaders had been arbitrarily detained in Sindh since March.")
+    res = extract_claims(text)
+    assert res.issuer is None and res.statement_date == "2024-05-03"
+    [c] = res.claims
+    assert c.relayed_by is None  # a date in the parentheses is not an agency
+    assert c.claimant["name"] == "Independent experts" and c.medium == "written report"
+    assert c.period == {"start": "2024-03-01", "end": "2024-05-03"}
+    res = split_report("(New York, May 3, 2024) – Rights Watchers said 12 people were held.")
+    assert res.dateline_date.isoformat() == "2024-05-03" and res.paragraphs[0].startswith("Rights")
+
+
+def test_issued_by_report_of_and_spokesperson_headers_name_the_issuer():
+    assert split_report("Factsheet\n\nIssued by the Thar Families Forum\n\n"
+                        "Nine persons went missing in Mithi in May.").issuer == "Thar Families Forum"
+    assert split_report("Report of the Panel on Missing Fishermen\n\n"
+                        "12. The Panel received 40 cases.").issuer == "Panel on Missing Fishermen"
+    rep = split_report("Briefing notes\n\nSpokesperson: Ana Ferreira\nDate: 2 June 2024\n\n"
+                       "We received 14 new cases of enforced disappearance in May.")
+    assert rep.issuer == "Ana Ferreira" and rep.statement_date.isoformat() == "2024-06-02"
+
+
+def test_byline_dates_and_agencies_and_html_table_cells():
+    rep = split_report("Headline here\n\nBy Staff Correspondent | Published: 05 Oct 2024\n\n"
+                       "PESHAWAR: Police said 4 men were killed.")
+    assert rep.statement_date.isoformat() == "2024-10-05"
+    rep = split_report("Title\n\nTNN | Updated: Jul 15, 2025\n\nNEW DELHI: A leader said 9 were killed.")
+    assert "TNN" in rep.doc_relays and rep.statement_date.isoformat() == "2025-07-15"
+    assert "2023 | 97" in html_to_text("<table><tr><td>2023</td><td>97</td></tr></table>")
+
+
+def test_list_items_speak_for_the_speaker_before_the_list_and_headings_are_not_claims():
+    text = ("Annual review: 40 killed in 2023\n\n"
+            "The Sindh Rights Panel said in its annual review, released on Monday, that the year was grim.\n\n"
+            "Its key findings:\n\n- At least 40 people were killed in custody.\n"
+            "- Some 300 people were arrested during protests in Hyderabad.")
+    res = extract_claims(text, statement_date="2024-02-05")
+    assert [(c.quantity["text"], c.claimant["name"]) for c in res.claims] == [
+        ("At least 40", "Sindh Rights Panel"), ("Some 300", "Sindh Rights Panel")]
+    assert all(c.medium == "written report" for c in res.claims)
+
+
+def test_quotes_over_two_paragraphs_and_a_speaker_named_after_the_quote():
+    text = ('Convener Rafiq Soomro said at the rally: "For ten years we have searched the courts.\n\n'
+            '"This year alone, seven of our workers were picked up from Hala."\n\n'
+            '"Eleven men from one village were killed. We buried them on Friday," elder Noor Jamali '
+            'told AFP by phone.')
+    res = extract_claims(text, statement_date="2024-06-03")
+    speakers = {q.text[:12]: q.speaker for q in res.quotes}
+    assert speakers["For ten year"] == "Rafiq Soomro" and speakers["This year al"] == "Rafiq Soomro"
+    by_text = {c.quantity["text"]: c for c in res.claims}
+    assert by_text["seven"].claimant["name"] == "Rafiq Soomro"
+    eleven = by_text["Eleven"]
+    assert eleven.claimant["name"] == "Noor Jamali" and eleven.medium == "interview"
+    assert "one" not in by_text  # "from one village" is not a count of victims
+
+
+def test_reports_claim_nouns_and_videos():
+    text = ("The Kohistan Rights Forum released its yearly report on Tuesday, documenting 51 cases "
+            "of enforced disappearance and 20 killings in 2023.\n\n"
+            "According to the report, at least 9 of the missing were students.\n\n"
+            "The ministry rejected an activist group's claim that 300 people had disappeared.\n\n"
+            "A video purportedly filmed in the village showed at least 6 bodies.")
+    res = extract_claims(text, statement_date="2024-01-09")
+    by_text = {c.quantity["text"]: c for c in res.claims}
+    assert by_text["51"].violation == "enforced disappearance"  # "cases of X", not "killings"
+    assert by_text["51"].claimant["name"] == "Kohistan Rights Forum"
+    assert by_text["51"].medium == "written report"
+    assert by_text["51"].period == {"start": "2023-01-01", "end": "2023-12-31"}
+    assert by_text["at least 9"].claimant["name"] == "Kohistan Rights Forum"  # "the report"
+    assert by_text["at least 9"].victim_group is None  # "of the missing": the violation word
+    assert by_text["300"].claimant["name"] == "activist group"  # the owner of the claim
+    assert by_text["at least 6"].claimant is None and not by_text["at least 6"].attributed
+
+
+def test_acronym_alias_and_the_party_in_its_own_statement():
+    text = ("A judicial inquiry team (JIT) formed by the provincial government has concluded that "
+            "three men killed in Sukkur in May were shot in custody.\n\n"
+            "The JIT report recommended action.")
+    [c] = extract_claims(text, statement_date="2024-08-01").claims
+    assert c.claimant["name"] == "judicial inquiry team"
+    text = ("Press release\n\nSindh Awami Tehreek\n\nThe party said that 14 of its workers remain "
+            "missing.")
+    [c] = extract_claims(text, statement_date="2024-08-01").claims
+    assert c.claimant["name"] == "Sindh Awami Tehreek" and c.medium == "written report"
+
+
+def test_coordinated_clauses_share_place_time_and_doers():
+    text = ("Three constables were martyred and four others sustained injuries when gunmen opened "
+            "fire on a checkpost in the town of Kulachi on Tuesday, police said.")
+    claims = extract_claims(text, statement_date="2024-07-17").claims
+    assert [(c.quantity["lower"], c.violation) for c in claims] == [(3, "killing"), (4, "injury")]
+    for c in claims:
+        assert c.place == "Kulachi" and c.period == {"start": "2024-07-16", "end": "2024-07-16"}
+        assert c.alleged_perpetrator == "gunmen"
+    text = "Nine people have been killed and nearly 40 injured in clashes in Kurram district since May."
+    claims = extract_claims(text, statement_date="2024-07-17").claims
+    assert [c.violation for c in claims] == ["killing", "injury"]  # "40 injured"
+    assert all(c.place == "Kurram" for c in claims)
+
+
+def test_relative_clauses_about_someone_else():
+    text = ("The forum said half-widows, women whose husbands vanished, numbered in the hundreds, "
+            "and that the bodies of two men who went missing from Tank were found near the Gomal "
+            "river on Monday.")
+    claims = extract_claims(text, statement_date="2024-07-17").claims
+    assert [c.quantity["text"] for c in claims] == ["two"]
+    assert claims[0].violation == "killing" and claims[0].place != "Tank"
+
+
+def test_pakistani_english_cues():
+    res = extract_claims("Two soldiers embraced martyrdom in the exchange of fire, the army said.")
+    assert [(c.quantity["lower"], c.violation) for c in res.claims] == [(2, "killing")]
+    res = extract_claims("The deceased were identified as Karim Bakhsh Lashari and his cousin "
+                         "Nadir Ali, police said.")
+    assert {i.victim_name for i in res.candidate_incidents} == {"Karim Bakhsh Lashari", "Nadir Ali"}
+    assert all(i.event == "killing" for i in res.candidate_incidents)
+    res = extract_claims("Upwards of 9,000 families were forced to leave the valley, the agency said.")
+    assert res.claims[0].violation == "displacement"
+    res = extract_claims("According to DPO Asad Khattak, the attackers fled towards the mountains.")
+    assert res.allegations == []  # doers escaping, said by the police
+
+
+def test_media_and_the_subject_of_a_second_reporting_verb():
+    res = extract_claims("Village elders disputed the account, telling AFP that at least five of "
+                         "the dead were labourers.")
+    assert res.claims[0].medium == "interview"
+    res = extract_claims("Speaking to the protesters, convener Ali Soomro said 30 men were missing.")
+    assert res.claims[0].medium is None
+    res = extract_claims("A families' group said on Tuesday that about 800 people had disappeared "
+                         "in custody since 1990, and accused the authorities of ignoring them.",
+                         statement_date="2024-07-16")
+    [c] = res.claims
+    assert c.claimant["name"] == "families' group" and c.victim_group == "people"
+    res = extract_claims("Pakistan's military said its troops had killed 6 militants.")
+    assert res.claims[0].claimant["name"] == "military"

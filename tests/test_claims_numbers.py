@@ -100,3 +100,35 @@ def test_parts_of_a_year_and_reporting_time_is_not_the_period():
     text = "Last month, a rights group reported that at least 82 people were killed in Kivu."
     [claim] = extract_claims(text, statement_date=ref).claims
     assert claim.period == {"start": None, "end": None}  # "last month" is when it was reported
+
+
+# Session 3: robustness on writing the gold corpus lacks (SYNTHETIC dev set, corpus/claims_dev)
+
+@pytest.mark.parametrize("text, expected", [
+    ("two dozen marchers were held", (24, 24, None, "two dozen")),
+    ("some 3 dozen men", (36, 36, "some", "some 3 dozen")),
+    ("over a dozen are held", (12, None, "over", "over a dozen")),
+    ("over a hundred people", (100, None, "over", "over a hundred")),
+    ("between two and three dozen youths", (24, 36, "between", "between two and three dozen")),
+])
+def test_dozens_as_a_scale_and_over_a(text, expected):
+    assert figures(text)[0] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "an FIR under Sections 302 and 34 of the PPC",
+    "in breach of Articles 9, 10 and 14 of the Constitution",
+    "Section 144 was imposed in the city",
+])
+def test_lists_of_legal_sections_are_labels_not_counts(text):
+    assert figures(text) == []
+
+
+def test_month_with_last_or_this_year_and_since_an_event_last_week():
+    ref = date(2024, 11, 18)
+    [p] = find_periods("since October last year", ref)
+    assert p.span.to_dict() == {"start": "2023-10-01", "end": "2024-11-18"}
+    [p] = find_periods("in March this year", ref)
+    assert p.span.to_dict() == {"start": "2024-03-01", "end": "2024-03-31"}
+    [p] = find_periods("since a sit-in last week", ref)
+    assert p.span.to_dict() == {"start": "2024-11-11", "end": "2024-11-18"}

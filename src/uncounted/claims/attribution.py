@@ -239,6 +239,7 @@ def speaker_from_token(head, ctx: Context, sent) -> Speaker | None:
             name, lead_role = lead_role, None
             ctx.aliases[ent_name] = name
     name = re.sub(r"^\d+-year-old\s+", "", name)
+    name = re.sub(r"['’]s$", "", name)  # "an activist group's claim"
     if ent is None or ent.label_ != "ORG" or not ent.text.startswith(name.split("'")[0]):
         # "Pakistan's military", "India's home ministry": the country is not part of the name
         name = re.sub(r"^(?:[A-Z][\w.-]*\s){0,2}[A-Z][\w.-]*['’]s\s+(?=[a-z])", "", name)
@@ -282,6 +283,10 @@ def _person_speaker(person_tok, head, ctx: Context, extra_role: str | None = Non
         name = f"{name} {head.text}"  # "Mir Sohrab" + "Kalmati": the model cut the name short
     name = re.sub(r"['’]s$", "", name).strip()
     name = re.sub(r"^(?:Mr|Mrs|Ms|Dr|Prof|Professor|Col|Lt|Gen|Capt|Maj|Sen|Senator)\.?\s+", "", name)
+    words = name.split()
+    while len(words) > 2 and words[0].lower() in lx.TITLE_WORDS:
+        words = words[1:]  # "Convener Rafiq Soomro": the title is a role, not a name
+    name = " ".join(words)
     if len(name.split()) == 1:
         name = ctx.full_name(name) or name
     roles: list[str] = [extra_role] if extra_role else []

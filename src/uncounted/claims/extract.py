@@ -682,15 +682,37 @@ def _inherit_scope(claim: Claim, previous: Claim) -> None:
         claim.place = previous.place
 
 
+def _clause_verb(tok):
+    """The verb of the clause a violation word belongs to ("injuries" -> "sustained")."""
+    if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+        return tok
+    if tok.dep_ in ("dobj", "attr", "acomp", "oprd") and tok.head.pos_ in ("VERB", "AUX"):
+        return tok.head
+    return tok
+
+
+def _coordinated(a, b) -> bool:
+    """True when two violation words sit in coordinated clauses or phrases: conjuncts, a
+    conjunct's dependant ("3,000 injured"), or two clauses the parse hangs side by side on
+    one head with "and" between them."""
+    va, vb = _clause_verb(a), _clause_verb(b)
+    linked = {c.i for c in va.conjuncts} | {c.i for c in a.conjuncts}
+    if vb.i in linked or b.i in linked or b.head.i in linked:
+        return True
+    if va.head.i == vb.head.i and va.dep_ == vb.dep_ and va.i != va.head.i:
+        lo, hi = sorted((va.i, vb.i))
+        return any(t.dep_ == "cc" and t.head.i in (va.i, vb.i) and lo < t.i < hi
+                   for t in va.doc[lo:hi])
+    return False
+
+
 def _share_over_coordination(claims: list[tuple[Claim, object]]) -> None:
     """"Two policemen were martyred and three others sustained injuries when terrorists attacked
     a checkpost in X on Tuesday": the place, time and doers the parse hangs on one coordinated
     clause hold for the other too, when it names none of its own."""
     for claim, cue in claims:
         for other, other_cue in claims:
-            linked = {c.i for c in cue.conjuncts}
-            if other is claim or other_cue.i == cue.i or not (
-                    other_cue.i in linked or other_cue.head.i in linked):
+            if other is claim or other_cue.i == cue.i or not _coordinated(cue, other_cue):
                 continue
             if claim.place is None and other.place is not None:
                 claim.place = other.place
@@ -1106,7 +1128,13 @@ class _Extractor:
                 continue
             subj = _subject_of(verb)
             if subj is None and verb.dep_ in ("conj", "xcomp", "advcl"):
-                subj = _subject_of(verb.head)
+                head = verb.head
+                if verb.dep_ == "conj" and head.lower_ not in lx.REPORTING_VERBS:
+                    # the parse hung this reporting verb on the reported clause (see
+                    # speaker_of_verb): the reported clause's subject is not the speaker
+                    head = next((a for a in head.ancestors if a.lower_ in lx.REPORTING_VERBS),
+                                None)
+                subj = _subject_of(head) if head is not None else None
             if subj is not None:
                 out.update(t.i for t in subj.subtree)
         return out
