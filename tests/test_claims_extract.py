@@ -326,3 +326,20 @@ def test_media_and_the_subject_of_a_second_reporting_verb():
     assert c.claimant["name"] == "families' group" and c.victim_group == "people"
     res = extract_claims("Pakistan's military said its troops had killed 6 militants.")
     assert res.claims[0].claimant["name"] == "military"
+
+
+def test_two_that_clauses_keep_their_own_scope_and_accusations_of_other_things():
+    text = ("The leader claimed that nearly 900 people remained missing and that around 2 lakh "
+            "villagers had been displaced from Kohlu district since 2006, and accused the government of "
+            "ignoring the families.")
+    claims = {c.quantity["text"]: c for c in extract_claims(text, statement_date="2024-01-05").claims}
+    assert claims["nearly 900"].place is None and claims["nearly 900"].period["start"] is None
+    assert claims["around 2 lakh"].place == "Kohlu"
+    assert all(c.alleged_perpetrator is None for c in claims.values())  # ignoring is no violation
+
+
+def test_in_a_statement_only_the_issuer_speaks_in_writing():
+    text = ("Statement by the Hazara Families Council\n\nLawyers for the families said at least 30 "
+            "men remain in custody.")
+    [c] = extract_claims(text).claims
+    assert c.claimant["name"] == "Lawyers for the families" and c.medium is None

@@ -616,7 +616,8 @@ def _perpetrator_candidates(sent, cue_tok, excluded: set[int]) -> list:
         elif tok.dep_ == "pobj" and head.lower_ == "on" and head.head.lower_ in ("blamed",):
             cands.append(tok)
         elif tok.dep_ == "dobj" and head.lower_ in ("accused", "accuses", "accusing", "blamed",
-                                                     "blames", "blaming", "charged"):
+                                                     "blames", "blaming", "charged") and \
+                not _accused_of_something_else(head):
             cands.append(tok)  # "accused X of killing"
         elif tok.dep_ == "nsubjpass" and head.lower_ in ("accused", "blamed", "charged", "suspected"):
             cands.append(tok)  # "the military has been accused of killing"
@@ -640,6 +641,19 @@ def _perpetrator_candidates(sent, cue_tok, excluded: set[int]) -> list:
                 (tok.lower_ in lx.PERPETRATOR_HEADS or tok.ent_type_ == "ORG"):
             cands.append(tok)  # "police encounters", "military operations"
     return cands
+
+
+def _accused_of_something_else(verb) -> bool:
+    """"accused the government of ignoring their plight": the accusation is not the violation."""
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "for"):
+            for comp in prep.children:
+                if comp.dep_ == "pcomp" and comp.pos_ == "VERB" and \
+                        lx.WORD_TO_VIOLATION.get(comp.lower_) is None and not _is_cue_word(comp) and \
+                        comp.lower_ not in PERPETRATING_VERBS | {"holding", "keeping"} and \
+                        not any(lx.WORD_TO_VIOLATION.get(t.lower_) for t in comp.subtree):
+                    return True
+    return False
 
 
 def pick_perpetrator(sent, cue_tok, excluded: set[int], claimant: str | None = None) -> str | None:
@@ -696,6 +710,8 @@ def _coordinated(a, b) -> bool:
     conjunct's dependant ("3,000 injured"), or two clauses the parse hangs side by side on
     one head with "and" between them."""
     va, vb = _clause_verb(a), _clause_verb(b)
+    if any(c.dep_ == "mark" for c in va.children) and any(c.dep_ == "mark" for c in vb.children):
+        return False  # "that 25,000 remain missing and that 1.5 lakh were displaced": two claims
     linked = {c.i for c in va.conjuncts} | {c.i for c in a.conjuncts}
     if vb.i in linked or b.i in linked or b.head.i in linked:
         return True
@@ -1237,9 +1253,11 @@ class _Extractor:
         claim_medium = None
         if claimant is not None:
             claim_medium = medium or self.ctx.medium_of.get(claimant.name)
-            if not claim_medium and (self.report.press_release or self.issuer is not None and
-                                     claimant.name == self.issuer.name):
-                claim_medium = "written report"  # what a press release or statement says
+            if not claim_medium and (self.report.press_release and self.issuer is None or
+                                     self.issuer is not None and claimant.name == self.issuer.name):
+                # what a statement says; in a press release without a named issuer, what its
+                # speakers say
+                claim_medium = "written report"
         return Claim(
             claimant=claimant.as_claimant() if claimant else None,
             medium=claim_medium,
