@@ -261,6 +261,7 @@ NO_END = np.iinfo(np.int32).min    # ... and before every "date from": date filt
 CHUNK = 16_384                     # reports scanned at a time when no name narrows the search
 GAP_SECONDS = 600.0                # a hole in the report ids older than this is taken as a rollback
 RECENT_IDS = 10_000                # at build, ids this close to the newest are checked for holes
+PERSONS_CACHED = 5_000_000         # persons held in the per-token cache of a snapshot (20 MB)
 MAX_INDEXES = 8                    # workspaces indexed at once per process (tests open many)
 
 # The few columns a search result shows, then what the index needs besides.
@@ -351,6 +352,8 @@ class Snapshot:
         self._postings()
         self._token_cache: dict[tuple[str, bool], np.ndarray] = {}
         self._usable_cache: dict[frozenset[int] | None, np.ndarray] = {}
+        self._persons_cache: dict[tuple[str, bool, frozenset[int] | None], np.ndarray] = {}
+        self._persons_cached = 0
         # person -> their search result as JSON, as every user who sees all their reports gets it
         # (filled by services.search_json; valid as long as the snapshot, which never changes)
         self.rendered: dict[int, bytes] = {}
@@ -391,7 +394,8 @@ class Snapshot:
         """A new snapshot with newer report versions applied (rows of reports of this run only).
         Only the changed slots are recomputed; the postings are re-sorted only if names changed."""
         new = self.advanced(settled, max_report_id, holes)
-        new._token_cache, new._usable_cache, new.rendered = {}, {}, {}
+        new._token_cache, new._usable_cache, new.rendered, new._persons_cache = {}, {}, {}, {}
+        new._persons_cached = 0
         new.rows, new.tokens, new.places = list(self.rows), list(self.tokens), list(self.places)
         new.ends, new.withdrawn = list(self.ends), list(self.withdrawn)
         new.violation_codes, new.place_codes = dict(self.violation_codes), dict(self.place_codes)
@@ -522,18 +526,36 @@ class Snapshot:
                 break
         return np.concatenate(found) if found else np.zeros(0, dtype=np.int32)
 
-    def _persons_with_names(self, query: PersonQuery, usable: np.ndarray, exact: bool) -> np.ndarray:
-        first = self.token_slots(query.tokens[0], exact)
-        keep = self._conditions(first, query, usable)
-        if keep is None:
-            return np.zeros(0, dtype=np.int32)
-        persons = self.pidx[first[keep]]
+    def _persons_with_names(self, query: PersonQuery, usable: np.ndarray, visible: frozenset[int] | None,
+                            exact: bool) -> np.ndarray:
+        if query.violation or query.place or query.source_id is not None or query.date_from or query.date_to:
+            first = self.token_slots(query.tokens[0], exact)
+            keep = self._conditions(first, query, usable)
+            if keep is None:
+                return np.zeros(0, dtype=np.int32)
+            persons = _distinct_sorted(self.pidx[first[keep]])
+        else:
+            persons = self.token_persons(query.tokens[0], exact, visible, usable)
         for token in query.tokens[1:]:
             if not len(persons):
                 break
+            persons = persons[_in_sorted(persons, self.token_persons(token, exact, visible, usable))]
+        return persons
+
+    def token_persons(self, token: str, exact: bool, visible: frozenset[int] | None, usable: np.ndarray) -> np.ndarray:
+        """Ascending persons with the token (or a token starting with it) on a usable report."""
+        key = (token, exact, visible)
+        hit = self._persons_cache.get(key)
+        if hit is None:
             slots = self.token_slots(token, exact)
-            persons = persons[_in_sorted(persons, self.pidx[slots[usable[slots]]])]
-        return _distinct_sorted(persons)
+            hit = _distinct_sorted(self.pidx[slots[usable[slots]]])
+            with self._lock:
+                if len(self._persons_cache) > 4096 or self._persons_cached > PERSONS_CACHED:
+                    self._persons_cache.clear()
+                    self._persons_cached = 0
+                self._persons_cache[key] = hit
+                self._persons_cached += len(hit)
+        return hit
 
     def search(self, query: PersonQuery, visible: frozenset[int] | None) -> SearchPage:
         """One page of matching persons (``visible`` None: every source)."""
@@ -541,9 +563,9 @@ class Snapshot:
             return SearchPage([], False)
         usable = self.usable(visible)
         if query.tokens:
-            persons = self._persons_with_names(query, usable, exact=True)
+            persons = self._persons_with_names(query, usable, visible, exact=True)
             if not len(persons):
-                persons = self._persons_with_names(query, usable, exact=False)
+                persons = self._persons_with_names(query, usable, visible, exact=False)
         else:
             persons = self._persons_without_name(query, usable, query.offset + query.limit + 1)
         page = persons[query.offset:query.offset + query.limit + 1].tolist()
