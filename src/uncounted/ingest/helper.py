@@ -69,7 +69,7 @@ class BuildHelper:
             chunk = list(islice(rows, chunk_rows))
             done = self._receive() if waiting else None
             if chunk:
-                self._conn.send(chunk)
+                self._send(chunk)
             if done is not None:
                 for item in done:
                     yield None if item is None else _built(item)
@@ -77,12 +77,17 @@ class BuildHelper:
                 return
             waiting = True
 
+    def _send(self, chunk: list[tuple[int, list[Any]]]) -> None:
+        try:
+            self._conn.send(chunk)
+        except OSError as exc:  # a broken pipe: the helper is gone
+            raise _helper_gone() from exc
+
     def _receive(self) -> list[RowTuple | None]:
         try:
             message = self._conn.recv()
-        except EOFError as exc:
-            raise ImportFailed("The helper process that reads the rows stopped unexpectedly (out of memory?); "
-                               "nothing was written. Try again, or import a smaller file.") from exc
+        except (EOFError, OSError) as exc:
+            raise _helper_gone() from exc
         if isinstance(message, _Failure):
             if message.error is not None:
                 raise message.error
@@ -99,6 +104,11 @@ class BuildHelper:
             self._process.terminate()
             self._process.join()
         self._conn.close()
+
+
+def _helper_gone() -> ImportFailed:
+    return ImportFailed("The helper process that builds the rows stopped unexpectedly (out of memory, or "
+                        "killed?); nothing was written. Try again, or import a smaller file.")
 
 
 def _built(item: RowTuple) -> BuiltRow:

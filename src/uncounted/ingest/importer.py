@@ -335,6 +335,8 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
     created_at = writer.created_at if writer else None
     true, false = (writer.true, writer.false) if writer else (True, False)
     versioning = bool(old)
+    first_versions = writer is not None and writer.use_first_versions(source_id=source_id, document_id=doc_id,
+                                                                      sheet=sheet, actor=actor)
     key_of = report_keys(source_name, lineage, sheet)
     subkey = digest_key(enc_key) if enc_key is not None and builder.sensitive else None
     rows = read = 0
@@ -401,6 +403,9 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
         if secret and enc_key is None:  # cannot happen: import_file refuses sensitive columns without a key
             raise ImportFailed(no_key_message(list(secret), table.label))
         sealed = encrypt_fields(enc_key, secret, report_key=key) if secret else None
+        if first_versions and version == 1 and sealed is None:
+            writer.add_first_version((key, row_number, *values, raw_json, problems))
+            continue
         writer.add([key, version, true, false, source_id, doc_id, row_number, sheet, *values, raw_json, problems,
                     sealed, created_at, actor, "changed in the new version of the file" if supersedes else None, supersedes])
     if bar is not None:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import queue
 import threading
+from itertools import groupby
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
@@ -171,6 +172,32 @@ class ReportWriter:
             return None
         return value.isoformat() if self.is_sqlite else value
 
+    def use_first_versions(self, *, source_id: int, document_id: int, sheet: str | None, actor: str) -> bool:
+        """Prepare ``add_first_version`` (SQLite only); False when it cannot be used.
+
+        A first version of a report differs from the next row only in its key, row number, values,
+        raw row and problems; the rest (version 1, current, source, document, sheet, time, actor) is
+        written into the statement once instead of being bound for every row: binding parameters
+        is much of sqlite3's work, and it holds the GIL.
+        """
+        self.flush()  # the rows of the table before were made for the statement before
+        literals = [_literal(v) for v in (source_id, document_id, sheet, self.created_at, actor)]
+        if not self.is_sqlite or None in literals:
+            return False
+        source, document, sheet_sql, created, by = literals
+        constant = {"version": "1", "is_current": "1", "withdrawn": "0", "source_id": source, "document_id": document,
+                    "sheet": sheet_sql, "sensitive_enc": "NULL", "created_at": created, "created_by": by,
+                    "change_reason": "NULL", "supersedes_id": "NULL"}
+        self._first_sql = (f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) "
+                           f"VALUES ({', '.join(constant.get(c, '?') for c in REPORT_COLUMNS)})")
+        return True
+
+    def add_first_version(self, row: tuple[Any, ...]) -> None:
+        """A first version: (report_key, row_number, *values, raw, problems); see ``use_first_versions``."""
+        self.pending.append(row)
+        if len(self.pending) >= BATCH_ROWS:
+            self._submit()
+
     def add(self, row: list[Any]) -> None:
         self.pending.append(row)
         if len(self.pending) >= BATCH_ROWS:
@@ -202,7 +229,9 @@ class ReportWriter:
     def _write(self, rows: list[list[Any]]) -> None:
         if self.is_sqlite:
             cursor = self.dbapi.cursor()
-            cursor.executemany(self._sql, rows)
+            full = len(REPORT_COLUMNS)
+            for whole, run in groupby(rows, key=lambda row: len(row) == full):  # in order: ids follow the rows
+                cursor.executemany(self._sql if whole else self._first_sql, run)
             cursor.close()
         else:
             with self.dbapi.cursor() as cursor:
@@ -240,6 +269,18 @@ class ReportWriter:
             cursor.executemany(sql, params)
             cursor.close()
         return len(params)
+
+
+def _literal(value: Any) -> str | None:
+    """An integer, text or NULL as an SQLite literal (stored exactly as the bound value would be);
+    None for anything else, or text with a NUL character."""
+    if value is None:
+        return "NULL"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
 
 
 def previous_reports(session: Session, source_id: int, original_name: str) -> dict[str, PreviousReport]:

@@ -116,18 +116,50 @@ def parse_name(text: str) -> ParsedName:
     own, aliases = _split_aliases(cleaned)
     parsed.aliases = aliases
     if relative_text:
-        relative_text, _ = _split_aliases(relative_text)
-        nested = _first_relation(relative_text)
-        if nested is not None:  # "s/o Ahmed s/o Karim": keep the immediate relative
-            relative_text = relative_text[:nested.start()].strip(" ,;:-")
-        stripped = _LATE.sub("", relative_text).strip()
-        parsed.relative_deceased = stripped != relative_text
-        parsed.relative_name = stripped or None
-    _split_own_name(own, parsed)
-    parsed.deceased = any(_ascii_letters(w) in _DECEASED_WORDS for w in [*parsed.honorifics, *parsed.suffixes])
-    if not parsed.deceased and parsed.given and _ascii_letters(parsed.given[0]) == "shaheed" and len(parsed.given) > 1:
-        parsed.deceased = True  # "Shaheed Muhammad Ali": the martyr's title, kept in the given names
+        parsed.relative_name, parsed.relative_deceased = _relative(relative_text)
+    honorifics, given, family, suffixes, deceased = _own_name(own)
+    parsed.honorifics, parsed.given, parsed.suffixes = list(honorifics), list(given), list(suffixes)
+    parsed.family, parsed.deceased = family, deceased
     return parsed
+
+
+# Own names and relatives' names repeat far more than whole names ("Ali Khan s/o Akbar" and "Ali
+# Khan s/o Aslam" share "Ali Khan"), so their parts are kept per text (bounded; cleared when full).
+PART_CACHE = 200_000
+_OWN_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str | None, tuple[str, ...], bool]] = {}
+_RELATIVES: dict[str, tuple[str | None, bool]] = {}
+
+
+def _own_name(own: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None, tuple[str, ...], bool]:
+    """(honorifics, given names, family name, suffixes, deceased) of a person's own name."""
+    found = _OWN_NAMES.get(own)
+    if found is None:
+        parsed = ParsedName(raw=own)
+        _split_own_name(own, parsed)
+        deceased = any(_ascii_letters(w) in _DECEASED_WORDS for w in [*parsed.honorifics, *parsed.suffixes])
+        if not deceased and parsed.given and _ascii_letters(parsed.given[0]) == "shaheed" and len(parsed.given) > 1:
+            deceased = True  # "Shaheed Muhammad Ali": the martyr's title, kept in the given names
+        found = (tuple(parsed.honorifics), tuple(parsed.given), parsed.family, tuple(parsed.suffixes), deceased)
+        if len(_OWN_NAMES) >= PART_CACHE:
+            _OWN_NAMES.clear()
+        _OWN_NAMES[own] = found
+    return found
+
+
+def _relative(relative_text: str) -> tuple[str | None, bool]:
+    """(relative's name, written as deceased) from the text after a relation marker."""
+    found = _RELATIVES.get(relative_text)
+    if found is None:
+        text, _ = _split_aliases(relative_text)
+        nested = _first_relation(text)
+        if nested is not None:  # "s/o Ahmed s/o Karim": keep the immediate relative
+            text = text[:nested.start()].strip(" ,;:-")
+        stripped = _LATE.sub("", text).strip()
+        found = (stripped or None, stripped != text)
+        if len(_RELATIVES) >= PART_CACHE:
+            _RELATIVES.clear()
+        _RELATIVES[relative_text] = found
+    return found
 
 
 def _cut(text: str, pattern: re.Pattern[str]) -> tuple[str, str | None]:
