@@ -343,3 +343,21 @@ def test_in_a_statement_only_the_issuer_speaks_in_writing():
             "men remain in custody.")
     [c] = extract_claims(text).claims
     assert c.claimant["name"] == "Lawyers for the families" and c.medium is None
+
+
+def test_periods_pointed_back_to_and_verbs_sharing_one_subject():
+    text = ("The forum documented 40 killings in Kech in 2023.\n\n"
+            "It said the bodies of 12 men were recovered from Turbat during the year.\n\n"
+            "The group also recorded 9 abductions in the same period.")
+    claims = {c.quantity["text"]: c for c in extract_claims(text, statement_date="2024-02-01").claims}
+    year = {"start": "2023-01-01", "end": "2023-12-31"}
+    assert claims["40"].period == year and claims["12"].period == year and claims["9"].period == year
+    text = ("Press release\n\nSindh Awami Tehreek\n\nToday the party marks the 3 March 1994 "
+            "operation.\n\nThe party said that since the operation began, more than 900 of its "
+            "workers had been killed, and that 20 workers remain missing.")
+    claims = {c.quantity["text"]: c for c in extract_claims(text, statement_date="2024-03-03").claims}
+    assert claims["more than 900"].period == {"start": "1994-03-03", "end": "2024-03-03"}
+    assert claims["20"].period == {"start": None, "end": None}  # its own clause names none
+    text = "Hundreds of migrants have been rounded up and deported since March last year, elders said."
+    [c] = extract_claims(text, statement_date="2024-11-18").claims
+    assert c.violation == "arbitrary detention" and c.period == {"start": "2023-03-01", "end": "2024-11-18"}

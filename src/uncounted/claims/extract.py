@@ -18,7 +18,7 @@ from .attribution import (
     Context, Speaker, _QuoteSpan, _QUOTE_RE, _subject_of, according_to, hedges_in,
     medium_of_sentence, relays_in, reporting_verbs, speaker_from_token, speaker_of_verb,
 )
-from .dates import DATE_RE, find_periods
+from .dates import DATE_RE, find_periods, parse_date
 from .nlp import load_pipeline
 from .numbers import Figure, find_figures
 from .syntax import _ent_span, compact_subtree, span_text, strip_det, tree_distance, tree_path
@@ -268,10 +268,12 @@ def _blocking_verb(path: list, cue_tok) -> bool:
     prepositional complements ("families of people who disappeared"); by stepping from one
     coordinated clause into another; or by turning at a reporting verb between two clauses.
     """
+    on_path = {t.i for t in path}
     for t in path[1:-1]:
         if t.pos_ == "VERB" and t.lower_ not in LINK_VERBS and t.lower_ not in EVENT_VERBS \
                 and lx.WORD_TO_VIOLATION.get(t.lower_) is None and t.lower_ not in lx.REPORTING_VERBS \
-                and not _opened_fire(t):
+                and not _opened_fire(t) and not (
+                    t.dep_ == "conj" and t.head.i in on_path and not _own_subject(t)):
             return True
     for a, b in zip(path, path[1:]):
         verb = b if b.head.i == a.i else a if a.head.i == b.i else None
@@ -285,7 +287,7 @@ def _blocking_verb(path: list, cue_tok) -> bool:
         lower, upper = (b, a) if b.head.i == a.i else (a, b)
         if lower.dep_ == "conj" and lower.head.i == upper.i and lower.pos_ in ("VERB", "AUX") \
                 and upper.pos_ in ("VERB", "AUX") and not (
-                    _is_cue_word(lower) and _is_cue_word(upper)):
+                    _is_cue_word(lower) and _is_cue_word(upper)) and _own_subject(lower):
             return True  # from one coordinated clause into another ("killed or maimed" is one)
     return _crosses_speech(path)
 
@@ -308,6 +310,12 @@ def _relative_about_another(verb, end) -> bool:
                 lx.WORD_TO_VIOLATION.get(child.lower_) is None:
             return True
     return False
+
+
+def _own_subject(verb) -> bool:
+    """True for a coordinated clause with a subject of its own; "were rounded up and deported
+    since October" coordinates two verbs of one subject, which share their modifiers."""
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
 
 
 def _is_cue_word(tok) -> bool:
@@ -687,6 +695,30 @@ def _adds_to_previous(text: str, fig) -> bool:
     return bool(_MORE_AFTER.match(text, fig.end))
 
 
+_EVENT_NOUN = r"(operation|crackdown|offensive|uprising|insurgency|conflict|war|revolt|protests?|movement|campaign)"
+_DATED_EVENT_RE = re.compile(
+    rf"\bthe\s+(?P<d1>\d{{1,2}}\s+\w+\s+(?:19|20)\d\d|\w+\s+\d{{1,2}},?\s+(?:19|20)\d\d)\s+(?:military\s+)?(?P<n1>{_EVENT_NOUN[1:-1]})\b"
+    rf"|\b(?P<n2>{_EVENT_NOUN[1:-1]})\s+(?:was\s+)?(?:launched|began|started|begun)\s+(?:on|in)\s+"
+    rf"(?P<d2>\d{{1,2}}\s+\w+\s+(?:19|20)\d\d|\w+\s+\d{{1,2}},?\s+(?:19|20)\d\d|\w+\s+(?:19|20)\d\d)",
+    re.IGNORECASE)
+_SINCE_EVENT_RE = re.compile(rf"\bsince\s+the\s+(?:military\s+)?{_EVENT_NOUN}\s+(?:was\s+)?(?:began|started|begun|launched|broke\s+out)\b",
+                             re.IGNORECASE)
+_SAME_PERIOD_RE = re.compile(r"\b(?:during|in|over|for)\s+the\s+same\s+(?:period|time|months?)\b", re.I)
+_THE_YEAR_RE = re.compile(r"\b(?:during|in|over|throughout)\s+the\s+year\b", re.I)
+
+
+def _dated_events(text: str, ref: date | None) -> dict:
+    """Events the text dates ("the 19 June 1992 operation", "the crackdown launched on 3 March
+    1994"), for a later "since the operation began": noun -> first day."""
+    events: dict = {}
+    for m in _DATED_EVENT_RE.finditer(text):
+        noun = (m.group("n1") or m.group("n2") or "").lower()
+        when = parse_date(m.group("d1") or m.group("d2") or "", ref)
+        if noun and when:
+            events.setdefault(noun, when)
+    return events
+
+
 def _inherit_scope(claim: Claim, previous: Claim) -> None:
     """Fill the period and place an 'X more' figure leaves unsaid from the figure it adds to.
     (Not the victims: "412 civilians ... and 200 more deaths" does not say who died.)"""
@@ -988,6 +1020,8 @@ class _Extractor:
         self.quotes: list[_QuoteSpan] = []
         self.list_speaker: Speaker | None = None
         self.last_cue = None
+        self.last_period: dict | None = None
+        self.event_dates: dict = dict(report.dated_events)
         self.claim_sentence: dict[int, int] = {}
         self.issuer = Speaker(report.issuer, None, "org") if report.issuer else None
         if self.issuer is not None:
@@ -1267,7 +1301,7 @@ class _Extractor:
             violation=violation,
             victim_group=group,
             place=place,
-            period=pick_period(sent, cue_tok, stmt_date, verbs),
+            period=self._period_or_anaphora(sent, cue_tok, stmt_date, verbs),
             alleged_perpetrator=perp,
             attributed=claimant is not None,
             hedges=hedges,
@@ -1276,6 +1310,31 @@ class _Extractor:
                                                      (claimant.name if claimant else None))}]
             if quote is not None else [],
         )
+
+    def _period_or_anaphora(self, sent, cue_tok, stmt_date, verbs) -> dict:
+        """The period in the sentence; else one the sentence points back to: "during the year"
+        (the single year a claim before named), "in the same period" (the period before),
+        "since the operation began" (an event dated earlier: "the 19 June 1992 operation")."""
+        period = pick_period(sent, cue_tok, stmt_date, verbs)
+        if period["start"] or period["end"]:
+            self.last_period = period
+            return period
+        text = sent.text
+        m = _SINCE_EVENT_RE.search(text)
+        span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(),
+                                  alignment_mode="expand") if m else None
+        if m and m.group(1).lower() in self.event_dates and span is not None and \
+                not _blocking_verb(tree_path(span.root, cue_tok), cue_tok):
+            start = self.event_dates[m.group(1).lower()]
+            return {"start": start.isoformat(), "end": stmt_date.isoformat() if stmt_date else None}
+        last = self.last_period
+        if last and last.get("start") and _SAME_PERIOD_RE.search(text):
+            return dict(last)
+        if last and last.get("start") and _THE_YEAR_RE.search(text) and last.get("end") and \
+                last["start"][:4] == last["end"][:4] and last["start"][5:] == "01-01" and \
+                last["end"][5:] == "12-31":
+            return dict(last)
+        return period
 
     def _incidents(self, sent, cues, speakers, excluded, stmt_date, verbs) -> bool:
         if not cues:
@@ -1459,6 +1518,8 @@ def extract_many(items: Iterable[tuple], *, statement_date: date | str | None = 
         if looks_like_html(text):
             text = html_to_text(text)
         report = split_report(text, ref)
+        # events the text dates, read before sentences without claims are dropped
+        report.dated_events = _dated_events(" ".join(report.paragraphs), report.statement_date)
         kept = [(relevant_text(p), k) for p, k in zip(report.paragraphs, report.kinds)
                 if k != "heading"]  # headings are titles, not sentences that make claims
         report.paragraphs = [p for p, _ in kept if p]

@@ -157,6 +157,7 @@ class Report:
     statement_date: date | None = None
     issuer: str | None = None  # the organisation issuing a statement or press release
     press_release: bool = False  # the text is a statement or press release, whoever issues it
+    dated_events: dict = field(default_factory=dict)  # "operation" -> its date (set by extract)
 
 
 def split_report(text: str, statement_date: date | None = None) -> Report:
