@@ -151,9 +151,16 @@ def _pack(built: BuiltRow | None) -> RowTuple | None:
         return (built.row_number, built.record_id, None, built.problems, True, built.cells, None)
     values = built.values
     for i in DATE_INDEXES:
-        if values[i] is not None:
-            values[i] = values[i].isoformat()
+        day = values[i]
+        if day is not None:
+            text = _ISO_DATES.get(day)
+            if text is None:
+                text = _ISO_DATES[day] = day.isoformat()
+            values[i] = text
     return (built.row_number, built.record_id, values, built.problems, False, None, canonical_raw(built.raw))
+
+
+_ISO_DATES: dict[Any, str] = {}  # few distinct dates; kept for the helper process's life
 
 
 DATE_INDEXES = (VALUE_COLUMNS.index("event_date_start"), VALUE_COLUMNS.index("event_date_end"))
