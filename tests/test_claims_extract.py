@@ -361,3 +361,12 @@ def test_periods_pointed_back_to_and_verbs_sharing_one_subject():
     text = "Hundreds of migrants have been rounded up and deported since March last year, elders said."
     [c] = extract_claims(text, statement_date="2024-11-18").claims
     assert c.violation == "arbitrary detention" and c.period == {"start": "2023-03-01", "end": "2024-11-18"}
+
+
+def test_subject_the_parse_gives_to_a_participle_before_the_reporting_verb():
+    res = extract_claims('The Panel on Missing Fishermen, made up of five independent experts, said '
+                         'in its annual report that the figures reflected "a persistent pattern" of '
+                         'abductions of fishermen in Gwadar.')
+    [alleg] = res.allegations
+    assert alleg.claimant["name"] == "Panel on Missing Fishermen" and alleg.violation == "abduction"
+    assert res.quotes[0].speaker == "Panel on Missing Fishermen"

@@ -375,6 +375,16 @@ def speaker_of_verb(verb, ctx: Context, sent) -> Speaker | None:
         for tok in reversed(list(sent[: verb.i - sent.start])):
             if tok.pos_ == "PROPN" and ctx.full_name(tok.text):
                 return _person_speaker(tok, tok, ctx)
+        # "The Working Group ..., made up of five experts, said": the parse gave the subject
+        # to the participle before the verb
+        for child in verb.children:
+            if child.dep_ in ("advcl", "ccomp") and child.i < verb.i and child.tag_ in ("VBD", "VBN"):
+                inner = _subject_of(child)
+                after = max(t.i for t in inner.subtree if not t.is_punct) + 1 if inner is not None else None
+                if inner is not None and inner.i < child.i and after < len(verb.doc) and \
+                        verb.doc[after].text == ",":  # "X, made up of ..., said"
+                    subj = inner
+                    break
     if subj is None or subj.lower_ in ("who", "which", "that") or subj.lower_ in NON_SPEAKERS:
         return None
     if subj.lower_ == "it" and ctx.last_org is None:
