@@ -742,8 +742,9 @@ def _coordinated(a, b) -> bool:
     conjunct's dependant ("3,000 injured"), or two clauses the parse hangs side by side on
     one head with "and" between them."""
     va, vb = _clause_verb(a), _clause_verb(b)
-    if any(c.dep_ == "mark" for c in va.children) and any(c.dep_ == "mark" for c in vb.children):
-        return False  # "that 25,000 remain missing and that 1.5 lakh were displaced": two claims
+    later = va if va.i > vb.i else vb
+    if any(c.dep_ == "mark" for c in later.children):
+        return False  # "(that) 25,000 remain missing and that 1.5 lakh were displaced": two claims
     linked = {c.i for c in va.conjuncts} | {c.i for c in a.conjuncts}
     if vb.i in linked or b.i in linked or b.head.i in linked:
         return True
@@ -1020,6 +1021,7 @@ class _Extractor:
         self.quotes: list[_QuoteSpan] = []
         self.list_speaker: Speaker | None = None
         self.last_cue = None
+        self.borrowed_cue = False
         self.last_period: dict | None = None
         self.event_dates: dict = dict(report.dated_events)
         self.claim_sentence: dict[int, int] = {}
@@ -1253,6 +1255,7 @@ class _Extractor:
                 if tok.i != noun.i and tok.lower_ == noun.lower_:
                     found = _of_complement_cue(tok, by_index)
                     if found is not None:
+                        self.borrowed_cue = True  # the violation only: not that clause's scope
                         return found
         return None
 
@@ -1270,6 +1273,7 @@ class _Extractor:
         if picked is None:
             return None
         cue_tok, violation = picked
+        borrowed, self.borrowed_cue = self.borrowed_cue, False
         self.last_cue = cue_tok
         claimant = self._claimant_for(anchor, sent, speakers, quotes)
         quote = self._in_quote(anchor.idx, quotes)
@@ -1278,8 +1282,8 @@ class _Extractor:
             group = None
         fig_ids = set(range(span.start, span.end))
         group_mods = {t.i for c in (noun.lefts if noun is not None else []) for t in c.subtree}
-        place = pick_place(sent, cue_tok, excluded | fig_ids | group_mods, verbs,
-                           frozenset(t.i for t, _ in cues))
+        place = None if borrowed else pick_place(sent, cue_tok, excluded | fig_ids | group_mods,
+                                                 verbs, frozenset(t.i for t, _ in cues))
         perp = pick_perpetrator(sent, cue_tok, excluded | fig_ids | (
             {noun.i} if noun is not None else set()), claimant.name if claimant else None)
         if perp and group and perp.lower() == group.lower():
@@ -1301,7 +1305,8 @@ class _Extractor:
             violation=violation,
             victim_group=group,
             place=place,
-            period=self._period_or_anaphora(sent, cue_tok, stmt_date, verbs),
+            period={"start": None, "end": None} if borrowed else
+            self._period_or_anaphora(sent, cue_tok, stmt_date, verbs),
             alleged_perpetrator=perp,
             attributed=claimant is not None,
             hedges=hedges,
