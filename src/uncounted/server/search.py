@@ -275,9 +275,12 @@ class ResultRow:
 
     __slots__ = ROW_COLUMNS
 
-    def __init__(self, values: Any):
+    def __init__(self, values: Any, shared: dict[Any, Any] | None = None):
         for name in ROW_COLUMNS:
-            setattr(self, name, getattr(values, name))
+            value = getattr(values, name)
+            if shared is not None and name not in ("id", "report_key") and value is not None:
+                value = shared.setdefault(value, value)  # one object for repeated names, places, dates
+            setattr(self, name, value)
 
 
 @dataclass(frozen=True)
@@ -606,6 +609,7 @@ def load_snapshot(engine: Engine, run_id: int) -> Snapshot:
     slot_person = np.searchsorted(person_ids, np.fromiter((r.person_id for r in found), dtype=np.int64,
                                                           count=len(found))).astype(np.int32)
     token_cache: dict[tuple[str | None, str | None], tuple[str, ...]] = {}
+    shared: dict[Any, Any] = {}
     tokens = []
     for r in found:
         name = (r.name_key, r.name_raw)
@@ -614,8 +618,10 @@ def load_snapshot(engine: Engine, run_id: int) -> Snapshot:
             got = token_cache[name] = _report_tokens(r.name_key, r.name_raw)
         tokens.append(got)
     return Snapshot(run_id, person_ids, [keys[int(p)] for p in person_ids], slot_person,
-                    [ResultRow(r) for r in found], tokens, [_fold_place(r.event_place) for r in found],
-                    [r.event_date_end for r in found], [bool(r.withdrawn) for r in found], names,
+                    [ResultRow(r, shared) for r in found], tokens,
+                    [shared.setdefault(p, p) for p in (_fold_place(r.event_place) for r in found)],
+                    [shared.setdefault(r.event_date_end, r.event_date_end) for r in found],
+                    [bool(r.withdrawn) for r in found], names,
                     *_settle(max(0, top - RECENT_IDS), top, recent, {}))
 
 
