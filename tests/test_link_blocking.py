@@ -104,3 +104,15 @@ def test_prepared_block_columns_on_variants():
     same_w3 = (prep.loc[0, "event_w3"] == prep.loc[1, "event_w3"]) or (prep.loc[0, "event_w3b"] == prep.loc[1, "event_w3b"])
     assert same_w3
     assert pd.isna(prep.loc[2, "birth_w5"])
+
+
+def test_rule_pair_budget_grows_only_past_small_lists():
+    from uncounted.link.blocking import MAX_RULE_PAIRS, rule_pair_budget
+
+    assert rule_pair_budget(30_000) == MAX_RULE_PAIRS
+    assert rule_pair_budget(1_000_000) > MAX_RULE_PAIRS
+    # the default budget applies: a block of 2,000 reports (about 2 million pairs) among
+    # 2,000 reports is split, but kept whole without a limit
+    df = _frame(tok=["x"] * 2000, event_day_start=range(2000))
+    assert block_key(df, ["tok"], max_block=None).nunique() > 1
+    assert block_key(df, ["tok"], max_block=None, max_pairs=None).nunique() == 1

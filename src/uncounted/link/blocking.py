@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["true_pairs", "blocking_recall", "count_blocked_pairs", "block_key", "block_key_name",
-           "rule_parts", "is_cross_rule", "MAX_BLOCK"]
+           "rule_parts", "is_cross_rule", "rule_pair_budget", "MAX_BLOCK", "MAX_RULE_PAIRS"]
 
 # A block (reports sharing one key of one rule) bigger than this is dropped from that rule.
 MAX_BLOCK = 1000
@@ -33,6 +33,13 @@ MAX_BLOCK = 1000
 # lists are untouched (30,000 reports make at most ~700,000 pairs per rule); a million
 # reports stay within a few tens of millions of pairs in all.
 MAX_RULE_PAIRS = 800_000
+# ... or, in bigger data, this many pairs per report (2,000,000 per rule at a million).
+RULE_PAIRS_PER_REPORT = 2
+
+
+def rule_pair_budget(n_reports: int) -> int:
+    """The most pairs one blocking rule may generate among n_reports reports."""
+    return max(MAX_RULE_PAIRS, RULE_PAIRS_PER_REPORT * n_reports)
 
 
 def rule_parts(rule: Sequence[str]) -> list[tuple[str, str]]:
@@ -92,12 +99,15 @@ def _split_big_blocks(prepared: pd.DataFrame, codes: np.ndarray, sizes: np.ndarr
 
 
 def block_key(prepared: pd.DataFrame, rule: Sequence[str], max_block: int | None = MAX_BLOCK,
-              max_pairs: int | None = MAX_RULE_PAIRS) -> pd.Series:
+              max_pairs: int | None = -1) -> pd.Series:
     """One int64 key per report for a rule of scalar columns; NA where a column is missing.
 
-    A rule that would make more than ``max_pairs`` pairs has its big blocks split into
+    A rule that would make more than ``max_pairs`` pairs (default: ``rule_pair_budget``;
+    None: no limit) has its big blocks split into
     runs of reports consecutive in event date (so the reports closest in time stay
     together); no block keeps more than ``max_block`` reports."""
+    if max_pairs == -1:
+        max_pairs = rule_pair_budget(len(prepared))
     cols = list(rule)
     codes = np.zeros(len(prepared), dtype=np.int64)
     missing = np.zeros(len(prepared), dtype=bool)
