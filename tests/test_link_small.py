@@ -22,7 +22,8 @@ def _workspace(tmp_path: Path, victims: int, seed: int) -> Workspace:
 def test_a_degenerate_em_session_is_skipped_and_linkage_goes_on(tmp_path: Path) -> None:
     # With this SYNTHETIC scenario one of the two EM sessions drives a level's m to exactly 0,
     # which Splink refuses; the session is skipped and the other one trains the model.
-    ws = _workspace(tmp_path, victims=600, seed=3)
+    # (Seed 7: since the comparisons changed, seed 3 no longer gives a degenerate session.)
+    ws = _workspace(tmp_path, victims=600, seed=7)
     summary = link_workspace(ws, progress=False)
     assert 0 < summary.persons < summary.reports
     with ws.session() as s:

@@ -47,13 +47,13 @@ __all__ = [
 FIELDS = ("name", "father", "sex", "birth_year", "event_date", "place", "violation", "perpetrator", "list")
 _FIELD_COLUMNS = {
     "name": ["name_full", "name_key", "name_tokens", "name_rare", "name_btok", "name_rare1"],
-    "father": ["father_full", "father_key", "father_tokens", "father_rare", "father_btok"],
+    "father": ["father_full", "father_key", "father_tokens", "father_rare", "father_btok", "father_rare1"],
     "sex": ["sex"],
     "birth_year": ["birth_year_min", "birth_year_max"],
     "event_date": ["event_day_start", "event_day_end"],
-    "place": ["event_place", "event_place_parent"],
-    "violation": ["violation"],
-    "perpetrator": ["perpetrator_category"],
+    "place": ["event_place", "event_place_parent", "event_place_path"],
+    "violation": ["violation_cmp"],  # without values a list gives to (nearly) all its reports
+    "perpetrator": ["perpetrator_cmp"],
     "list": ["source"],  # lists rarely name one person twice: same-list pairs need more evidence
 }
 _INT_COLUMNS = {"birth_year_min", "birth_year_max", "event_day_start", "event_day_end", "event_year",
@@ -108,7 +108,7 @@ DUCKDB_MEMORY_LIMIT = "2GB"
 DUCKDB_THREADS = 2
 # Prepared columns that hold lists (blocking on them means "share any element").
 LIST_COLUMNS = {"name_tokens", "name_rare", "name_btok", "name_bskel",
-                "father_tokens", "father_rare", "father_btok", "father_bskel"}
+                "father_tokens", "father_rare", "father_btok", "father_bskel", "event_place_path"}
 
 
 @dataclass
@@ -152,6 +152,8 @@ class LinkageSettings:
     probability_two_random_records_match: float | None = None  # None: estimated from blocked pairs
     threshold: float = 0.5
     coherence: bool = True  # refuse merges joining reports that cannot be one person
+    refine_on_blocked_pairs: bool = True  # m and prior by a last EM on all blocked pairs (u fixed)
+    refine_max_reports: int = 20_000  # ... on a seeded sample of at most this many reports
 
     def __post_init__(self) -> None:
         if self.link_type not in ("dedupe_only", "link_only", "link_and_dedupe"):
@@ -269,6 +271,11 @@ def _place_comparison(tf: bool):
         [
             cll.NullLevel("event_place"),
             _exact("event_place", tf, "same place"),
+            # lists give places at different levels: a neighbourhood lies within its town
+            cll.CustomLevel(
+                "list_contains(event_place_path_l, event_place_r) "
+                "OR list_contains(event_place_path_r, event_place_l)",
+                label_for_charts="one place lies within the other", base_dialect_str="duckdb"),
             _exact("event_place_parent", False, "same district or province"),
             cll.ElseLevel(),
         ],
@@ -294,7 +301,7 @@ def _build_comparisons(settings: LinkageSettings, fields: list[str]) -> list:
     tf = settings.term_frequency
     builders = {
         "name": lambda: _name_comparison("name", tf, "name", with_subset=True),
-        "father": lambda: _name_comparison("father", tf, "father", with_subset=False),
+        "father": lambda: _name_comparison("father", tf, "father", with_subset=True),
         "sex": lambda: _categorical_comparison("sex", "sex"),
         "birth_year": lambda: _interval_comparison(
             "birth_year_min", "birth_year_max", "birth_year",
@@ -303,8 +310,8 @@ def _build_comparisons(settings: LinkageSettings, fields: list[str]) -> list:
             "event_day_start", "event_day_end", "event_date",
             [(3, "within 3 days"), (31, "within a month"), (366, "within a year")], "same day"),
         "place": lambda: _place_comparison(tf),
-        "violation": lambda: _categorical_comparison("violation", "violation"),
-        "perpetrator": lambda: _categorical_comparison("perpetrator_category", "perpetrator"),
+        "violation": lambda: _categorical_comparison("violation_cmp", "violation"),
+        "perpetrator": lambda: _categorical_comparison("perpetrator_cmp", "perpetrator"),
         "list": lambda: _categorical_comparison("source", "list"),
     }
     comps = [builders[f]() for f in fields]
@@ -593,8 +600,111 @@ def train_model(prepared: pd.DataFrame, settings: LinkageSettings | None = None,
             "Link more reports together, or score with a model trained on a larger record "
             "(`uncounted link --reuse-model`, or TrainedModel.load in Python)."
         )
-    model = _floor_m_probabilities(linker.misc.save_model_to_json())
+    model = linker.misc.save_model_to_json()
+    if settings.refine_on_blocked_pairs:
+        model = _refine_on_blocked_pairs(prepared, _floor_m_probabilities(model), settings, columns, backend, log)
+    model = _floor_m_probabilities(model)
     return TrainedModel(settings=settings, fields=fields, splink_model=model, training_log=log)
+
+
+def _refine_on_blocked_pairs(prepared: pd.DataFrame, model: dict[str, Any], settings: LinkageSettings,
+                             columns: list[str], backend: str, log: list[dict[str, Any]]) -> dict[str, Any]:
+    """Re-estimate every m probability and the prior by EM on all blocked pairs, u held fixed.
+
+    The EM sessions each see only pairs that agree on a strong key (same name and father;
+    same day and birth year). Their "match" class is the clean cases, so they understate
+    how often true matches disagree on the other fields (an event months apart, another
+    violation, a father written differently), which makes disagreements too damning and
+    every probability too low for true pairs with less evidence. One EM on all the pairs
+    that linkage scores, starting from the sessions' estimates, with u fixed from random
+    sampling and term-frequency adjustments kept, fits the m of every level on the pairs
+    the model will judge. Pairs no blocking rule makes count as non-matches for the prior.
+    With more than ``settings.refine_max_reports`` reports, a seeded random sample of
+    that many reports is used (sampling reports leaves m and u unchanged).
+    """
+    sample = prepared
+    if len(prepared) > settings.refine_max_reports:
+        sample = prepared.sample(n=settings.refine_max_reports, random_state=settings.seed)
+    linker = _linker(sample, model, settings, columns, backend)
+    comps = list(model["comparisons"])
+    names = [c["output_column_name"] for c in comps]
+    tf_terms = " + ".join(
+        f"coalesce(mw_tf_adj_{c['output_column_name']}, 0)" for c in comps
+        if any(lvl.get("tf_adjustment_column") for lvl in c["comparison_levels"])) or "0"
+    # Splink returns each field's match weight, not its level: count the pairs by weights
+    # (few distinct values) and read the levels back from them
+    groups = ", ".join([f"round(mw_{n}, 4)" for n in names] + [f"round({tf_terms}, 1)"])
+    selects = ", ".join([f"round(mw_{n}, 4) as mw_{n}" for n in names] + [f"round({tf_terms}, 1) as tf"])
+    parts = []
+    chunks = _chunk_count(len(sample), backend)
+    for chunk in range(1, chunks + 1):
+        sdf = _predict_chunk(linker, chunk, chunks)
+        parts.append(linker._db_api.query_sql(
+            f"select {selects}, count(*) as n from {sdf.physical_name} group by {groups}",
+            output_type="pandas"))
+        sdf.drop_table_from_database_and_remove_from_cache()
+    hist = pd.concat(parts, ignore_index=True)
+    level_weights = _level_weights(TrainedModel(settings, [], model))
+    for n in names:
+        hist[f"gamma_{n}"] = _gamma_from_weight(hist[f"mw_{n}"].to_numpy(dtype=float), level_weights[n])
+    if hist.empty:
+        log.append({"step": "EM on blocked pairs", "skipped": "no blocked pairs"})
+        return model
+    prior, m_by_comp, iterations = _em_on_patterns(
+        hist, comps, _total_pairs(sample, settings.link_type), float(model["probability_two_random_records_match"]))
+    for comp, m in zip(comps, m_by_comp):
+        levels = [lvl for lvl in comp["comparison_levels"] if not lvl.get("is_null_level")]
+        for gamma, lvl in enumerate(reversed(levels)):
+            if m[gamma] is not None:
+                lvl["m_probability"] = m[gamma]
+    model["probability_two_random_records_match"] = prior
+    log.append({"step": "EM on blocked pairs", "pairs": int(hist["n"].sum()), "reports": len(sample),
+                "iterations": iterations, "prior": prior})
+    return model
+
+
+def _em_on_patterns(hist: pd.DataFrame, comps: list[dict[str, Any]], total_pairs: float, prior: float,
+                    max_iterations: int = 200, tolerance: float = 1e-6) -> tuple[float, list, int]:
+    """EM for the m probabilities and the prior over counted comparison patterns, u fixed.
+
+    ``hist`` has one row per pattern: a gamma column per comparison (-1 = missing), ``tf``
+    (the summed term-frequency adjustment, in bits) and ``n`` (how many pairs).
+    Returns (prior, m per comparison as a list indexed by gamma (None if never seen), iterations).
+    """
+    counts = hist["n"].to_numpy(dtype=float)
+    offset = hist["tf"].to_numpy(dtype=float)
+    gamma, log_u, m = [], [], []
+    for comp in comps:
+        levels = list(reversed([lvl for lvl in comp["comparison_levels"] if not lvl.get("is_null_level")]))
+        g = hist[f"gamma_{comp['output_column_name']}"].to_numpy(dtype=int)
+        u = np.array([lvl.get("u_probability") or 1.0 for lvl in levels], dtype=float)
+        start = np.array([lvl.get("m_probability") or 1e-3 for lvl in levels], dtype=float)
+        gamma.append(g)
+        log_u.append(np.log2(np.maximum(u, 1e-12)))
+        m.append(start / start.sum())
+    seen = [np.bincount(g[g >= 0], weights=counts[g >= 0], minlength=len(mm)) > 0 for g, mm in zip(gamma, m)]
+    iterations = 0
+    for iterations in range(1, max_iterations + 1):
+        weight = offset.copy()
+        for g, lu, mm in zip(gamma, log_u, m):
+            ok = g >= 0
+            weight[ok] += np.log2(np.maximum(mm, 1e-12))[g[ok]] - lu[g[ok]]
+        odds = prior / (1 - prior) * np.power(2.0, np.clip(weight, -200, 200))
+        expected = counts * odds / (1 + odds)
+        new_prior = min(max(float(expected.sum()) / total_pairs, 1e-12), 0.5)
+        change = abs(new_prior - prior) / prior
+        new_m = []
+        for g, mm in zip(gamma, m):
+            ok = g >= 0
+            by_level = np.bincount(g[ok], weights=expected[ok], minlength=len(mm))
+            fitted = by_level / by_level.sum() if by_level.sum() > 0 else mm
+            change = max(change, float(np.abs(fitted - mm).max()))
+            new_m.append(fitted)
+        prior, m = new_prior, new_m
+        if change < tolerance:
+            break
+    out = [[float(v) if s else None for v, s in zip(mm, ok)] for mm, ok in zip(m, seen)]
+    return prior, out, iterations
 
 
 def _total_pairs(prepared: pd.DataFrame, link_type: str) -> float:
@@ -639,11 +749,15 @@ def _floor_m_probabilities(model: dict[str, Any], floor: float = M_FLOOR) -> dic
     """Raise every m probability to at least ``floor`` and renormalise each comparison."""
     for comp in model["comparisons"]:
         levels = [lvl for lvl in comp["comparison_levels"] if not lvl.get("is_null_level")]
-        # a level never seen in training borrows the parameters of the level above it
+        # A level never seen in training borrows the Bayes factor (m/u) of the level above
+        # it. Copying the m itself would count that share of matches twice, and the
+        # renormalisation below would then shrink every other level's m.
         for above, lvl in zip(levels, levels[1:]):
-            for k in ("m_probability", "u_probability"):
-                if lvl.get(k) is None and above.get(k) is not None:
-                    lvl[k] = above[k]
+            if lvl.get("u_probability") is None and above.get("u_probability") is not None:
+                lvl["u_probability"] = above["u_probability"]
+            if lvl.get("m_probability") is None and above.get("m_probability") is not None:
+                factor = above["m_probability"] / above["u_probability"] if above.get("u_probability") else 1.0
+                lvl["m_probability"] = min(lvl["u_probability"] * factor, above["m_probability"])
         ms = [lvl.get("m_probability") for lvl in levels]
         if any(m is None for m in ms):
             continue
@@ -664,6 +778,12 @@ def _model_for_backend(model: TrainedModel, rules: list, backend: str) -> dict[s
     trained = {c["output_column_name"]: c for c in model.splink_model["comparisons"]}
     for comp in fresh["comparisons"]:
         old = trained[comp["output_column_name"]]["comparison_levels"]
+        if len(old) != len(comp["comparison_levels"]):
+            raise LinkageError(
+                f"The saved model compares {comp['output_column_name']!r} with {len(old)} levels; this "
+                f"version of uncounted uses {len(comp['comparison_levels'])}. Train the model again "
+                "(link without --reuse-model)."
+            )
         for new_level, old_level in zip(comp["comparison_levels"], old, strict=True):
             for k in ("m_probability", "u_probability"):
                 if k in old_level:

@@ -204,6 +204,60 @@ def _event_days(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _place_paths(place: pd.Series, parent: pd.Series) -> pd.Series:
+    """Each report's place followed by the places that contain it, as far as the reports tell.
+
+    Lists record places at different levels (one gives the neighbourhood, another the
+    town or district), so "nazimabad" within "karachi central" must not count as a
+    disagreement. The hierarchy is read from the (place, parent) pairs the reports give:
+    "karachi central" is the parent of "nazimabad" in one report and a place with parent
+    "karachi" in another, so the path of "nazimabad" is [nazimabad, karachi central, karachi].
+    """
+    known = pd.DataFrame({"p": place, "q": parent}).dropna()
+    known = known[known["p"] != known["q"]]
+    parent_of = known.drop_duplicates("p").set_index("p")["q"].to_dict()
+
+    @lru_cache(maxsize=None)
+    def path(p: str) -> tuple[str, ...]:
+        out = [p]
+        while out[-1] in parent_of and parent_of[out[-1]] not in out and len(out) < 10:
+            out.append(parent_of[out[-1]])
+        return tuple(out)
+
+    values = []
+    for p, q in zip(place, parent):
+        if p is None:
+            values.append(None)
+            continue
+        chain = list(path(p))
+        if q is not None and q not in chain:  # this report's own parent, if the first one seen differs
+            chain.insert(1, q)
+        values.append(chain)
+    return pd.Series(values, index=place.index, dtype=object)
+
+
+# A list that gives one value to at least this share of its reports (and has at least
+# LIST_CONSTANT_MIN reports with a value) records that field for itself, not per person.
+LIST_CONSTANT_SHARE = 0.95
+LIST_CONSTANT_MIN = 50
+
+
+def _without_list_constants(values: pd.Series, source: pd.Series) -> pd.Series:
+    """The values to compare, with those of lists that give (nearly) every report the same one left out.
+
+    A morgue register that calls every death "torture", or a families' list where every
+    entry is a disappearance, says what kind of list it is, not what happened to the
+    person: when another list calls the same person's case a killing, the difference
+    is between the lists. Such values compare as missing (neutral).
+    """
+    out = values.copy()
+    for _, part in values.groupby(source, sort=False):
+        given = part.dropna()
+        if len(given) >= LIST_CONSTANT_MIN and given.value_counts(normalize=True).iloc[0] >= LIST_CONSTANT_SHARE:
+            out[part.index] = None
+    return out
+
+
 def _categorical(series: pd.Series) -> pd.Series:
     return series.map(lambda v: (_clean_text(v) or "").lower() or None)
 
@@ -269,4 +323,7 @@ def prepare_reports(df: pd.DataFrame, *, rare_token_share: float = RARE_TOKEN_SH
     out = pd.concat([out.drop(columns=[c for c in days.columns if c in out.columns]), days], axis=1)
     for col in ("event_place", "event_place_parent", "violation", "perpetrator_category", "victim_status"):
         out[col] = _categorical(out[col])
+    out["event_place_path"] = _place_paths(out["event_place"], out["event_place_parent"])
+    out["violation_cmp"] = _without_list_constants(out["violation"], out["source"])
+    out["perpetrator_cmp"] = _without_list_constants(out["perpetrator_category"], out["source"])
     return out
