@@ -52,6 +52,7 @@ def import_both_ways(ws: Any, path: Path, monkeypatch: pytest.MonkeyPatch, **opt
 
     with monkeypatch.context() as patch:
         patch.setattr(importer, "NAME_HELPER_BYTES", 0)
+        patch.setattr(importer, "_core_to_spare", lambda: True)  # whatever the machine's load
         patch.setattr(importer, "NAME_CHUNK", 7)
         patch.setattr(importer, "BuildHelper", counted)
         helped = import_file(ws, path, source="helper (SYNTHETIC)", progress=False,
@@ -114,6 +115,7 @@ def test_a_new_version_built_in_the_helper(workspace, tmp_path: Path, monkeypatc
     lines = ["S.No,Name of Victim,Date of Incident"] + [f"{i},Person {i},{i}/07/1993" for i in range(1, 20)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     monkeypatch.setattr(importer, "NAME_HELPER_BYTES", 0)
+    monkeypatch.setattr(importer, "_core_to_spare", lambda: True)
     monkeypatch.setattr(importer, "NAME_CHUNK", 4)
     first = import_file(workspace, path, source="Versions (SYNTHETIC)", progress=False)
     lines[5] = "5,Person Five,5/07/1993"
@@ -121,3 +123,16 @@ def test_a_new_version_built_in_the_helper(workspace, tmp_path: Path, monkeypatc
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     second = import_file(workspace, path, source="Versions (SYNTHETIC)", progress=False)
     assert (first.added, second.changed, second.withdrawn, second.unchanged) == (19, 1, 1, 17)
+
+
+def test_no_helper_when_every_core_is_busy(sqlite_workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "families_titled.csv"
+    shutil.copy(DATA / "families_titled.csv", path)
+    monkeypatch.setattr(importer, "NAME_HELPER_BYTES", 0)
+    monkeypatch.setattr(importer.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(importer.os, "getloadavg", lambda: (3.0, 3.0, 3.0))
+    assert not importer._core_to_spare()
+    monkeypatch.setattr(importer, "BuildHelper", lambda spec: pytest.fail("a helper on a busy machine"))
+    assert import_file(sqlite_workspace, path, source="Busy (SYNTHETIC)", progress=False).imported == 5
+    monkeypatch.setattr(importer.os, "getloadavg", lambda: (0.4, 0.4, 0.4))
+    assert importer._core_to_spare()

@@ -49,6 +49,7 @@ from uncounted.records.models import SOURCE_KINDS, Document, Source
 PREVIEW_ROWS = 5
 NAME_CHUNK = 10_000  # rows per chunk sent to the helper process
 NAME_HELPER_BYTES = 10_000_000  # files at least this big build their rows (names and all) in a helper process
+HELPER_LOAD_MARGIN = 0.5  # ... when the load average leaves a core free (up to this much over)
 LOOKAHEAD_ROWS = 2000
 MAX_PROBLEMS_KEPT = 2000
 KIND_ALIASES = {"ngo": "ngo_list", "list": "ngo_list", "family": "ngo_list", "families": "ngo_list",
@@ -217,6 +218,7 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
     enc_key = key
     normalisers: dict[str, Normalisers] = {}
     helpers: list[BuildHelper] = []
+    helped = size >= NAME_HELPER_BYTES and _core_to_spare()  # (then rows are written in this thread)
     rejects = RejectsWriter(rejects_path or _default_rejects_path(path), dry_run,
                             fallback_dir=None if rejects_path else Path(ws.path) / "rejects")
     counts: Counter[str] = Counter()
@@ -233,7 +235,7 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
         note(problem)
     try:
         with _few_collections(), ws.session() as session, (
-                nullcontext() if dry_run else ReportWriter(session, threaded=size < NAME_HELPER_BYTES)) as writer:
+                nullcontext() if dry_run else ReportWriter(session, threaded=not helped)) as writer:
             src, created = _source(session, source, kind, ws.actor, dry_run)
             result.source_id, result.source_created = (src.id if src else None), created
             previous = _latest_document(session, src.id, original_name) if src and src.id else None
@@ -429,13 +431,25 @@ def _stop_helpers(helpers: list[BuildHelper]) -> None:
 
 def _build_helper(table: Table, builder: RowBuilder, mapping: Mapping, options: dict[str, Any], size: int
                   ) -> BuildHelper | None:
-    """A helper process that builds this table's rows, for a big file with plain (not sensitive) columns."""
-    if size < NAME_HELPER_BYTES or builder.is_jsonl or builder.sensitive or (os.cpu_count() or 1) < 2:
+    """A helper process that builds this table's rows, for a big file with plain (not sensitive) columns,
+    when a second core is free. Two processes cost more CPU in all (the rows travel between them), so
+    on a machine whose cores are all busy one process is faster; what is stored is the same either way."""
+    if size < NAME_HELPER_BYTES or builder.is_jsonl or builder.sensitive or not _core_to_spare():
         return None
     return BuildHelper(HelperSpec(file=table.file, sheet=table.sheet, headers=list(table.headers),
                                   header_row=table.header_row, original_headers=list(table.original_headers),
                                   format=table.format, columns=dict(mapping.columns),
                                   normaliser_options=options))
+
+
+def _core_to_spare() -> bool:
+    """True when the machine has two or more cores and, on average, one of them is idle."""
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not available on this system
+        load = 0.0
+    return cores >= 2 and load <= cores - 1 + HELPER_LOAD_MARGIN
 
 
 @contextmanager
