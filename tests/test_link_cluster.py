@@ -150,3 +150,27 @@ def test_settings_round_trip_as_json_and_reject_unknown_keys():
         LinkageSettings.from_dict({"treshold": 0.5})
     with pytest.raises(LinkageError, match="kind"):
         ExtraComparison("cnic", "fuzzy")
+
+
+def test_evidence_clustering_weighs_every_cross_pair_and_keeps_a_disagreeing_chain_apart():
+    # a and b are one person (0.99); c has two links of 0.4 to them (-0.58 bits each): at
+    # threshold 0.3 (-1.22 bits) their sum (-1.17) is enough, at 0.35 (-0.89) it is not
+    weak = _pairs([("a", "b", 0.99), ("a", "c", 0.4), ("b", "c", 0.4)])
+    assert cluster_reports(weak, ["a", "b", "c"], threshold=0.3, method="evidence").n_persons == 1
+    assert cluster_reports(weak, ["a", "b", "c"], threshold=0.35, method="evidence").n_persons == 2
+    assert cluster_reports(weak, ["a", "b", "c"], threshold=0.35).n_persons == 1  # single-link
+    # d links to e (0.7), but e's strong partner f is clearly not d (0.01): single-link chains
+    # all three, evidence keeps d out
+    chain = _pairs([("e", "f", 0.999), ("d", "e", 0.7), ("d", "f", 0.01)])
+    assert cluster_reports(chain, ["d", "e", "f"], threshold=0.5).n_persons == 1
+    ev = cluster_reports(chain, ["d", "e", "f"], threshold=0.5, method="evidence")
+    assert ev.members == {"d": ["d"], "e": ["e", "f"]}
+    # human decisions still win
+    forced = cluster_reports(chain, ["d", "e", "f"], threshold=0.5, method="evidence",
+                             decisions=[Decision("d", "f", "same")])
+    assert forced.n_persons == 1
+    apart = cluster_reports(weak, ["a", "b", "c"], threshold=0.3, method="evidence",
+                            decisions=[Decision("a", "c", "different")])
+    assert apart.cluster_of["c"] == "c"
+    with pytest.raises(LinkageError, match="not known"):
+        cluster_reports(weak, ["a", "b", "c"], method="average")

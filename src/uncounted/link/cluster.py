@@ -19,12 +19,15 @@ stays the same when re-linking leaves the membership unchanged.
 
 from __future__ import annotations
 
+import heapq
 import json
+import math
 from collections import defaultdict
 from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
@@ -236,6 +239,86 @@ def _nones(frame: pd.DataFrame) -> list[None]:
     return [None] * len(frame)
 
 
+# Evidence clustering: a pair of reports not among the scored pairs (not blocked, or scored
+# below the kept threshold) counts this many bits against a merge; a pair's weight is capped
+# at +-EVIDENCE_CLIP bits so one near-certain pair cannot outweigh everything else.
+MISSING_PAIR_BITS = -4.0
+EVIDENCE_CLIP = 14.0
+CLUSTER_METHODS = ("single", "evidence")
+
+
+def _evidence_merges(uf: _ConstrainedUnionFind, pairs: pd.DataFrame, threshold: float,
+                     decided: dict[tuple[str, str], str], coherence: Coherence | None,
+                     known: set[str]) -> None:
+    """Agglomerate clusters while the summed evidence between them favours a merge.
+
+    Two clusters merge when the match weights (log2 odds) of every pair of reports across
+    them, added up, reach logit2(threshold); pairs that were not scored count
+    MISSING_PAIR_BITS each. The strongest merge is made first. Unlike single-link, a
+    report joins a person only if it fits the person's reports taken together: a chain
+    A~B~C whose A and C clearly disagree stays apart. Because such chains no longer merge
+    people, a lower threshold (more recall) costs little precision.
+    """
+    min_bits = math.log2(threshold / (1 - threshold)) if 0 < threshold < 1 else (-1e9 if threshold <= 0 else 1e9)
+    prob = pairs["match_probability"].to_numpy(dtype=float).clip(1e-12, 1 - 1e-12)
+    bits = np.clip(np.log2(prob / (1 - prob)), -EVIDENCE_CLIP, EVIDENCE_CLIP)
+    total: dict[str, dict[str, float]] = defaultdict(dict)
+    count: dict[str, dict[str, int]] = defaultdict(dict)
+    linked = set()
+    for a, b, w, p in zip(pairs["report_key_l"], pairs["report_key_r"], bits, prob):
+        if a not in known or b not in known:
+            raise LinkageError(
+                f"Pair {a} / {b} names a report that is not among the report keys; "
+                "pass every report that was scored."
+            )
+        pair = _ordered(a, b)
+        if decided.get(pair, "unsure") != "unsure" or a == b:
+            continue
+        if p >= threshold:
+            linked.add(pair)
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            continue
+        total[ra][rb] = total[ra].get(rb, 0.0) + float(w)
+        total[rb][ra] = total[ra][rb]
+        count[ra][rb] = count[ra].get(rb, 0) + 1
+        count[rb][ra] = count[ra][rb]
+
+    def score(x: str, y: str) -> float:
+        unscored = uf.size[x] * uf.size[y] - count[x][y]
+        return total[x][y] + MISSING_PAIR_BITS * unscored
+
+    heap = [(-score(x, y), x, y) for x in total for y in total[x] if x < y]
+    heapq.heapify(heap)
+    while heap:
+        neg, x, y = heapq.heappop(heap)
+        if uf.parent[x] != x or uf.parent[y] != y or y not in total[x] or -neg != score(x, y):
+            continue  # stale: one side was merged, or the score changed since
+        if -neg < min_bits:
+            break
+        if uf.blocked(x, y):
+            continue
+        if coherence is not None and coherence.groups_clash(uf.members(x), uf.members(y), linked):
+            continue
+        uf.union(x, y)
+        root, gone = (x, y) if uf.find(x) == x else (y, x)
+        for other in set(total[gone]) | set(total[root]):
+            if other in (root, gone):
+                continue
+            t = total[root].get(other, 0.0) + total[gone].get(other, 0.0)
+            c = count[root].get(other, 0) + count[gone].get(other, 0)
+            total[root][other] = total[other][root] = t
+            count[root][other] = count[other][root] = c
+            total[other].pop(gone, None)
+            count[other].pop(gone, None)
+            lo, hi = _ordered(root, other)
+            heapq.heappush(heap, (-score(lo, hi), lo, hi))
+        total.pop(gone, None)
+        count.pop(gone, None)
+        total[root].pop(gone, None)
+        count[root].pop(gone, None)
+
+
 def cluster_reports(
     pairs: pd.DataFrame,
     report_keys: Sequence[str],
@@ -243,6 +326,7 @@ def cluster_reports(
     threshold: float = 0.9,
     decisions: Sequence[Decision] | None = None,
     coherence: Coherence | None = None,
+    method: str = "single",
 ) -> Clustering:
     """Group reports into persons.
 
@@ -254,7 +338,12 @@ def cluster_reports(
         coherence: if given, model links that would put two clashing reports (see
             ``Coherence``) into one person are refused. Human "same" decisions are not
             subject to it.
+        method: "single" links every pair at or above the threshold (strongest first,
+            single-link); "evidence" merges clusters while the summed match weights of all
+            their cross pairs reach the threshold's weight (see ``_evidence_merges``).
     """
+    if method not in CLUSTER_METHODS:
+        raise LinkageError(f"Clustering method {method!r} is not known; use one of {CLUSTER_METHODS}.")
     keys = list(dict.fromkeys(report_keys))
     uf = _ConstrainedUnionFind(keys)
     known = set(uf.parent)
@@ -273,7 +362,9 @@ def cluster_reports(
         if verdict == "same" and uf.union(a, b) is False:
             refused.append({"report_key_l": a, "report_key_r": b, "reason": "human 'same' contradicts human 'different' decisions"})
 
-    if len(pairs):
+    if len(pairs) and method == "evidence":
+        _evidence_merges(uf, pairs, threshold, decided, coherence, known)
+    elif len(pairs):
         strong = pairs.loc[
             pairs["match_probability"] >= threshold,
             ["report_key_l", "report_key_r", "match_probability"],

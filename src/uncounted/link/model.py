@@ -152,6 +152,7 @@ class LinkageSettings:
     probability_two_random_records_match: float | None = None  # None: estimated from blocked pairs
     threshold: float = 0.5
     coherence: bool = True  # refuse merges joining reports that cannot be one person
+    clustering: str = "evidence"  # "evidence" (summed cross-pair weights) or "single" (single-link)
     refine_on_blocked_pairs: bool = True  # m and prior by a last EM on all blocked pairs (u fixed)
     refine_max_reports: int = 20_000  # ... on a seeded sample of at most this many reports
 
@@ -161,6 +162,8 @@ class LinkageSettings:
                 f"link_type {self.link_type!r} is not known; use dedupe_only, link_only "
                 "or link_and_dedupe."
             )
+        if self.clustering not in ("evidence", "single"):
+            raise LinkageError(f"clustering {self.clustering!r} is not known; use 'evidence' or 'single'.")
         unknown = [f for f in self.fields if f not in FIELDS]
         if unknown:
             raise LinkageError(f"Unknown field(s) {unknown}; the built-in fields are {list(FIELDS)}.")
