@@ -289,10 +289,10 @@ async def person_query(q: str | None = Query(None, max_length=200, description="
 async def api_persons(request: Request, query: search.PersonQuery = Depends(person_query),
                       principal: Principal = Depends(require(acc.PERSONS_READ))) -> Response:
     # On the event loop, without a database session: the index is in memory, and one small
-    # statement (the probe) checks the run, the newest report and the user's sources. Only a
-    # build (a new linkage run) goes to a thread.
+    # statement (the probe, shared by the searches waiting together, run in its own thread)
+    # checks the run, the newest report and the user's sources. A build goes to a thread too.
     index = search.index_for(request.app.state.ws.engine, request.app.state.index_key)
-    probe = await index.shared.probe(principal.user_id) if index.shared else index.probe(principal.user_id)
+    probe = await index.shared.probe(principal.user_id)
     if not index.is_current(probe):
         await run_in_threadpool(index.current, probe)
     return Response(services.search_json(index, principal, query, probe), media_type="application/json")
@@ -320,7 +320,7 @@ class PersonSearchFastPath:
             await self.declared.handle(scope, receive, send)
             return
         index = search.index_for(request.app.state.ws.engine, request.app.state.index_key)
-        probe = await index.shared.probe(principal.user_id) if index.shared else index.probe(principal.user_id)
+        probe = await index.shared.probe(principal.user_id)
         if not index.is_current(probe):
             await run_in_threadpool(index.current, probe)
         body = services.search_json(index, principal, query, probe)

@@ -660,7 +660,7 @@ class SearchIndex:
         mark = "?" if engine.dialect.name == "sqlite" else "%s"
         self._sql_user = PROBE_SQL.format(p=mark, where=f"WHERE user_id = {mark}")
         self._sql_everyone = PROBE_SQL.format(p=mark, where="")
-        self.shared = SharedProbe(self) if engine.dialect.name != "sqlite" else None
+        self.shared = SharedProbe(self)
 
     # ---- the one statement read before every search ----------------------------------------------
     def probe(self, user_id: int) -> Probe:
@@ -770,12 +770,13 @@ def _settle(settled: int, top: int, seen: set[int], holes: dict[int, float]) -> 
 
 
 class SharedProbe:
-    """One probe statement for every search that arrives while another is on its way (PostgreSQL).
+    """One probe statement for every search that arrives while another is on its way.
 
     A search waits for a reading that started after it arrived, so it still sees every commit
     made before it; but the searches that arrive during one round trip share the next reading
     (with everyone's grants), and the event loop never blocks on the database: the statement runs
-    in a thread of its own.
+    in a thread of its own. (On SQLite too: the searches waiting together are then answered
+    together, which measured steadier than one probe each on the event loop.)
     """
 
     def __init__(self, index: SearchIndex):
