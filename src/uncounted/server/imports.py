@@ -225,8 +225,6 @@ def run_import(db: Session, principal: Principal, ws: Any, upload_id: str, filen
                          details={"upload": upload_id, "file": safe_name(filename), "source_id": src.id,
                                   "mapping": {h: f for h, f in mapping.items() if f}, "rejects_sha256": rejects_sha,
                                   "imported": summary.get("imported"), "rejected": summary.get("rejected")})
-    from uncounted.server import search
-    search.forget_indexes()
     return {**summary, "import_id": entry.seq, "rejects_available": rejects_sha is not None}
 
 

@@ -862,11 +862,6 @@ def keep_warm(engine: Engine, cache_key: str = "", every: float = 2.0) -> Callab
     return stop.set
 
 
-def forget_indexes() -> None:
-    """Nothing to do: every search first checks the database, so an import, an edit or a new run
-    reaches the index by itself. (Kept because an import calls it.)"""
-
-
 def close_indexes() -> None:
     """Drop this process's in-memory indexes and close their connections."""
     with _indexes_lock:
