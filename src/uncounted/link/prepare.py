@@ -23,6 +23,9 @@ event_day_start    first/last possible day of the event as days since 1970-01-01
 event_day_end      so a month-only date spans the whole month
 event_year         year of event_day_start; event_year2 that of 182 days later
 birth_year_min/max as given, or derived from an age and the event date
+event_place_path   the place, then the places containing it (from the reports' place/parent pairs)
+violation_cmp,     violation and perpetrator to compare: missing for a list that gives one
+perpetrator_cmp    value to 95% or more of its reports
 event_2y(2), event_w3(b), birth_w5(b): offset date and birth windows for blocking
 =================  =============================================================
 """
