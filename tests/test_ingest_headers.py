@@ -126,3 +126,19 @@ def test_mapping_file_mistakes_are_explained(tmp_path: Path, text: str, message:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ImportFailed, match=message):
         Mapping.load(path)
+
+
+@pytest.mark.parametrize("header", ["Age/Sex", "Age / Gender", "Sex/Age", "AGE & SEX", "Age-Sex", "Gender/Age",
+                                    "Age and sex of victim", "Age/Gender (M/F)", "عمر / جنس"])
+def test_age_and_sex_in_one_column(header: str) -> None:
+    [(best, score), *_] = field_scores(header)
+    assert (best, score >= 0.8) == ("age_sex", True)
+    [match] = match_columns([header])
+    assert match.field == "age_sex"
+
+
+def test_age_and_sex_columns_of_their_own_stay_age_and_sex() -> None:
+    fields = {m.column: m.field for m in match_columns(["Name", "Age", "Sex", "Gender of reporter"])}
+    assert (fields["Age"], fields["Sex"]) == ("age", "sex")
+    fields = {m.column: m.field for m in match_columns(["Name", "Age (yrs)", "Age/Sex"])}
+    assert (fields["Age (yrs)"], fields["Age/Sex"]) == ("age", "age_sex")

@@ -116,6 +116,17 @@ def test_per_source_vocabulary_from_the_mapping_file(workspace, tmp_path: Path) 
     assert rows["0001/92"].relation == "son_of"  # the column is headed S/O
 
 
+def test_the_mapping_files_words_win_over_the_built_in_causes_of_death(workspace, tmp_path: Path) -> None:
+    path = tmp_path / "morgue.csv"
+    shutil.copy(DATA / "morgue.csv", path)
+    mapping = tmp_path / "m.toml"
+    mapping.write_text((DATA / "morgue_mapping.toml").read_text(encoding="utf-8").replace(
+        '"gunshot injuries" = "killing"', '"gunshot injuries" = "torture"'), encoding="utf-8")
+    import_file(workspace, path, source="Morgue", mapping=Mapping.load(mapping), progress=False)
+    rows = {r.source_record_id: r for r in reports(workspace)}
+    assert (rows["0001/92"].violation, rows["0002/92"].violation) == ("torture", "killing")
+
+
 def write_list(path: Path, rows: list[list[str]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as handle:

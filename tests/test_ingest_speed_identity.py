@@ -62,6 +62,8 @@ def reference_name_parts(text: str) -> tuple[Any, ...] | None:
         parsed = parse_name(text)
     except NormalizeError:
         return None
+    if parsed.unidentified:  # "Unknown male": no name
+        return None
     return (" ".join(parsed.honorifics) if parsed.honorifics else None, " ".join(parsed.given) if parsed.given else None,
             parsed.family or None, parsed.relation or None, parsed.relative_name or None, name_key(text) or None)
 

@@ -149,3 +149,97 @@ def test_parse_name_never_raises_and_keeps_raw(text):
     parsed = parse_name(text)
     assert parsed.raw == text
     sex_from_name(parsed)
+
+
+# ---- habits of lists made elsewhere -------------------------------------------------------------
+
+@pytest.mark.parametrize("text,given,family", [
+    ("QURESHI, OWAIS", ["OWAIS"], "QURESHI"),
+    ("Khan, Muhammad Iqbal", ["Muhammad", "Iqbal"], "Khan"),
+    ("LASHARI, FAISAL", ["FAISAL"], "LASHARI"),  # a family name not in the list: the comma says it
+    ("Siddiqui, M. Iqbal Shah", ["M.", "Iqbal", "Shah"], "Siddiqui"),
+])
+def test_family_name_written_first_with_one_comma(text, given, family):
+    parsed = parse_name(text)
+    assert (parsed.given, parsed.family, parsed.relation) == (given, family, None)
+    assert parsed.own_name.endswith(family)
+
+
+@pytest.mark.parametrize("text", ["Ali, Raza and Hussain", "Ali, Raza & Hussain", "Ali, Raza, Hussain",
+                                  "Muhammad Ali, Karachi", "Ali, 32"])
+def test_lists_and_descriptions_after_a_comma_are_not_turned_round(text):
+    parsed = parse_name(text)
+    assert parsed.family is None or parsed.family != text.split(",")[0].strip()
+
+
+def test_comma_before_a_relation_is_not_a_family_name():
+    parsed = parse_name("Ali Raza, s/o Akbar")
+    assert (parsed.given, parsed.family, parsed.relation, parsed.relative_name) == (["Ali", "Raza"], None, "son_of",
+                                                                                  "Akbar")
+    parsed = parse_name("Owais, S/O Tariq")
+    assert (parsed.given, parsed.family, parsed.relative_name) == (["Owais"], None, "Tariq")
+    parsed = parse_name("QURESHI, OWAIS s/o TARIQ")
+    assert (parsed.given, parsed.family, parsed.relative_name) == (["OWAIS"], "QURESHI", "TARIQ")
+
+
+@pytest.mark.parametrize("text,given,relation,relative,aliases", [
+    ("Abdul Ghafoor (son of Rasool Bakhsh)", ["Abdul", "Ghafoor"], "son_of", "Rasool Bakhsh", []),
+    ("Abdul Ghafoor (s/o Rasool Bakhsh) r/o Lyari", ["Abdul", "Ghafoor"], "son_of", "Rasool Bakhsh", []),
+    ("Rani [w/o Aslam]", ["Rani"], "wife_of", "Aslam", []),
+    ("Ali (Bablu)", ["Ali"], None, None, ["Bablu"]),  # a bracket without a relation is still an alias
+    ("Ali (Bablu) s/o Akbar", ["Ali"], "son_of", "Akbar", ["Bablu"]),
+])
+def test_relation_clause_in_brackets(text, given, relation, relative, aliases):
+    parsed = parse_name(text)
+    assert (parsed.given, parsed.relation, parsed.relative_name, parsed.aliases) == (given, relation, relative, aliases)
+    assert not any(ch in " ".join([*parsed.given, parsed.relative_name or ""]) for ch in "()[]")
+
+
+@pytest.mark.parametrize("text,relation,rest", [
+    ("W/O ASLAM", "wife_of", "ASLAM"),
+    ("S/O Abdul Rehman", "son_of", "Abdul Rehman"),
+    ("d/o Karim", "daughter_of", "Karim"),
+    ("s.o. Tariq", "son_of", "Tariq"),
+    ("Wife of Aslam", "wife_of", "Aslam"),
+    ("(s/o Ali)", "son_of", "Ali"),
+    ("Aslam", None, "Aslam"),
+    ("Bin Yamin", None, "Bin Yamin"),  # "bin" leading a cell is a name
+    ("Walad Khan", None, "Walad Khan"),
+    ("S/O", None, "S/O"),  # a marker with no name after it is left as written
+])
+def test_relation_leading_a_relatives_cell(text, relation, rest):
+    from uncounted.normalize.names import split_relation_prefix
+
+    assert split_relation_prefix(text) == (relation, rest)
+
+
+@pytest.mark.parametrize("text,sex", [
+    ("Unknown male", "male"), ("Unidentified", None), ("UNIDENTIFIED BODY", None), ("Na-maloom", None),
+    ("unknown person (male)", "male"), ("N/A", None), ("Unidentified woman, aged about 30", "female"),
+    ("la-waris", None), ("نامعلوم", None), ("Unknown (female)", "female"), ("not identified", None),
+])
+def test_unidentified_persons_have_no_name(text, sex):
+    from uncounted.normalize.names import is_unidentified
+
+    parsed = parse_name(text)
+    assert is_unidentified(text) and parsed.unidentified and parsed.raw == text
+    assert (parsed.given, parsed.family, parsed.honorifics, parsed.own_name) == ([], None, [], "")
+    assert sex_from_name(parsed) == sex
+
+
+@pytest.mark.parametrize("text", ["Unknown Khan", "Ali", "Nameless Ali", "Mai", "Bibi"])
+def test_names_that_only_look_unidentified_are_names(text):
+    parsed = parse_name(text)
+    assert not parsed.unidentified and parsed.own_name
+
+
+@pytest.mark.parametrize("text,sex,honorifics", [
+    ("Bibi Fatima", "female", ["Bibi"]),
+    ("Mai Jamalo", "female", ["Mai"]),
+    ("Mussammat Rani", "female", ["Mussammat"]),
+    ("Begum Nusrat", "female", ["Begum"]),
+    ("Bibi", None, []),  # alone it is the name
+])
+def test_female_titles_before_a_name(text, sex, honorifics):
+    parsed = parse_name(text)
+    assert (sex_from_name(parsed), parsed.honorifics) == (sex, honorifics)

@@ -151,3 +151,33 @@ def test_other_vocabularies(vocabulary, text, label):
 )
 def test_parse_sex(text, sex):
     assert parse_sex(text) == sex
+
+
+@pytest.mark.parametrize("text,label", [
+    ("Firearm injuries", "killing"), ("gunshot", "killing"), ("Bullet wounds", "killing"),
+    ("MULTIPLE BULLET INJURIES", "killing"), ("Strangulation", "killing"), ("stab wounds", "killing"),
+    ("Torture marks + gunshot", "killing"), ("blunt trauma", "killing"), ("shot dead", "killing"),
+    ("Died in custody", "death_in_custody"), ("tortured to death", "death_in_custody"),
+    ("drowning", None), ("Heart failure", None), ("Road accident", None), ("natural", None),
+    ("Natural death", None), ("accidental death", None),
+])
+def test_morgue_reads_causes_of_death(text, label):
+    from uncounted.normalize.vocab import MORGUE_VIOLATION_VOCAB, violation_vocabulary
+
+    assert violation_vocabulary("morgue_or_hospital") is MORGUE_VIOLATION_VOCAB
+    assert MORGUE_VIOLATION_VOCAB.classify(text) == label
+
+
+def test_morgue_words_stay_out_of_other_kinds_and_the_sources_words_win():
+    from uncounted.normalize.vocab import MORGUE_VIOLATION_VOCAB, violation_vocabulary
+
+    assert violation_vocabulary("ngo_list") is VIOLATION_VOCAB and violation_vocabulary(None) is VIOLATION_VOCAB
+    assert VIOLATION_VOCAB.classify("Firearm injuries") is None
+    assert VIOLATION_VOCAB.classify("natural death") == "killing"  # elsewhere "death" still reads as a killing
+    source = MORGUE_VIOLATION_VOCAB.with_overrides({"gunshot injuries": "torture", "drowning": "other"})
+    assert source.classify("Gunshot injuries") == "torture"  # the source's phrase, whole
+    assert source.classify("gunshot") == "killing"
+    assert source.classify("Drowning") == "other"
+    assert source.classify("heart failure") is None
+    with pytest.raises(ValueError):
+        VIOLATION_VOCAB.with_kind_words({"gunshot": "shooting"})

@@ -28,6 +28,7 @@ FIELDS: dict[str, str] = {
     "father_name": "father's (or husband's) name",
     "sex": "sex or gender",
     "age": "age at the time",
+    "age_sex": "age and sex in one column (32/M, M/32, F-40, 25 yrs / male)",
     "birth_year": "year (or date) of birth",
     "community": "community, ethnicity, tribe, caste or religion",
     "occupation": "occupation",
@@ -79,6 +80,8 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "sex": ("جنس", "sex", "gender", "m f", "male female", "sex gender"),
     "age": ("عمر", "age", "age years", "age yrs", "approx age", "age at time", "age when", "age at incident",
             "age at death", "age at disappearance", "age at arrest", "victim age", "estimated age"),
+    "age_sex": ("age sex", "sex age", "age gender", "gender age", "age and sex", "sex and age", "age and gender",
+                "gender and age", "age sex m f", "age m f", "umar jins", "عمر جنس"),
     "birth_year": ("birth year", "year birth", "yob", "dob", "date birth", "born", "birth date",
                    "birthdate", "birth"),
     "community": ("برادری", "ذات", "مذہب", "community", "ethnicity", "ethnic group", "tribe", "caste", "religion", "sect",
@@ -158,6 +161,11 @@ FORMAT_TOKENS = {"dd", "mm", "yy", "yyyy", "yrs", "years", "yr", "approx", "appr
                  "if", "known", "any", "eg", "e", "g", "urdu", "english", "text", "in", "at", "on", "a",
                  "an", "to", "for", "and", "or", "s", "m", "f"}
 MIN_SCORE = 0.6
+# Fields that hold two things at once: the header must name each of them ("Age/Sex", "Sex & Age"),
+# or it scores as if it named neither ("Age" alone is the age, "Sex" alone the sex).
+BOTH_ANCHORS: dict[str, tuple[frozenset[str], ...]] = {
+    "age_sex": (frozenset({"age", "عمر", "umar"}), frozenset({"sex", "gender", "جنس", "jins", "m", "f"})),
+}
 HEADER_CELL_SCORE = 0.75  # a cell must look at least this much like a column name to count as one
 
 # A header with none of its field's telling words scores at most 0.6 of its overlap: "Violation
@@ -170,6 +178,7 @@ ANCHORS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
                    "wald walad waldiyat",
     "sex": "جنس sex gender m f male female",
     "age": "عمر age",
+    "age_sex": "عمر جنس age sex gender umar jins",
     "birth_year": "birth dob born yob birthdate",
     "community": "برادری ذات مذہب community ethnicity ethnic tribe caste religion sect clan nationality qaum biradari "
                  "religious minority",
@@ -335,7 +344,11 @@ def field_scores(header: str) -> tuple[tuple[str, float], ...]:
 
 def _reading_score(tokens: tuple[str, ...], variants: tuple[tuple[str, ...], ...], field_name: str) -> float:
     best = max(token_score(tokens, v) for v in variants)
-    if not any(_same_token(t, a) for t in tokens for a in ANCHORS[field_name]):
+    both = BOTH_ANCHORS.get(field_name)
+    if both is not None:
+        if not all(any(t in group for t in tokens) for group in both):
+            best *= 0.6
+    elif not any(_same_token(t, a) for t in tokens for a in ANCHORS[field_name]):
         best *= 0.6
     return best
 

@@ -255,7 +255,8 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
             bar = _progress_bar(tables, stored, progress)
             for table, table_mapping, head, order in plans:
                 key = f"{order}|{pivot}"
-                options = dict(date_order=order, pivot=pivot, gazetteer=gazetteer, vocabulary=vocabulary)
+                options = dict(date_order=order, pivot=pivot, gazetteer=gazetteer, vocabulary=vocabulary,
+                               kind=src.kind if src is not None else (kind or "other"))
                 if key not in normalisers:
                     normalisers[key] = Normalisers(**options)
                 builder = RowBuilder(table, table_mapping.columns, normalisers[key], table_mapping.sensitive)
@@ -369,7 +370,7 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
                 seen.add(key)  # a row that is still in the list is not withdrawn because it is now unreadable
             rejects.add(built)
             continue
-        if built.problems:
+        if built.problems and any(p.severity != "info" for p in built.problems):
             result.rows_with_warnings += 1
         if len(result.preview) < PREVIEW_ROWS:
             result.preview.append(_preview(table, built))
@@ -630,6 +631,9 @@ def _default_rejects_path(path: Path) -> Path:
     return path.with_name(path.stem + ".rejects.csv")
 
 
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
 class ProblemGroups:
     """Problems counted by (severity, file, column, value, expected), with their first rows."""
 
@@ -655,7 +659,7 @@ class ProblemGroups:
     def summary(self) -> list[dict[str, Any]]:
         out = []
         for (severity, file, column, _value, expected), (count, rows, first) in sorted(
-                self.groups.items(), key=lambda kv: (kv[0][0] != "error", -kv[1][0])):
+                self.groups.items(), key=lambda kv: (SEVERITY_ORDER.get(kv[0][0], 3), -kv[1][0])):
             where = f"{count:,} rows" if count > 1 else "1 row"
             if rows:
                 where += " (row" + ("s " if len(rows) > 1 else " ") + ", ".join(map(str, rows)) + (

@@ -8,6 +8,7 @@ was expected, never as an exception, so that the row builder can turn it into a 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -24,13 +25,18 @@ class Normalisers:
     """One set of cached normalisers for one import (date order, pivot, vocabularies, gazetteer)."""
 
     def __init__(self, *, date_order: str = "dmy", pivot: int = 30, gazetteer: str | Path | None = None,
-                 vocabulary: dict[str, dict[str, str]] | None = None):
+                 vocabulary: dict[str, dict[str, str]] | None = None, kind: str | None = None):
         from uncounted.normalize import ages, places, vocab
 
         self.date_order = date_order
         self.pivot = pivot
+        self.kind = kind
         vocabulary = vocabulary or {}
-        self._violations = _with_overrides(vocab.VIOLATION_VOCAB, vocabulary.get("violation"), "violation")
+        # The source's kind brings its own built-in words (a morgue's causes of death); the source's
+        # mapping file still wins over them.
+        self._violations = _with_overrides(vocab.violation_vocabulary(kind), vocabulary.get("violation"), "violation")
+        self._causes_of_death = _with_overrides(vocab.violation_vocabulary("morgue_or_hospital"),
+                                                vocabulary.get("violation"), "violation")
         self._perpetrators = _with_overrides(vocab.PERPETRATOR_VOCAB, vocabulary.get("perpetrator"), "perpetrator")
         self._statuses = _with_overrides(vocab.STATUS_VOCAB, vocabulary.get("victim_status"), "victim_status")
         self._custody = _with_overrides(vocab.CUSTODY_VOCAB, vocabulary.get("custody_acknowledged"),
@@ -43,6 +49,7 @@ class Normalisers:
                                f"{', '.join(vocab.SEXES)}.")
         self._fold = vocab.fold_text
         self._parse_sex = vocab.parse_sex
+        self._sex_words = frozenset(vocab.SEX_VOCAB.synonyms)
         try:
             self._gazetteer = places.Gazetteer.from_csv(gazetteer) if gazetteer else places.load_default_gazetteer()
         except NormalizeError as exc:
@@ -52,7 +59,7 @@ class Normalisers:
                                "file or the 'gazetteer' setting.") from exc
         self._parse_age = ages.parse_age
         self._birth_year_range = ages.birth_year_range
-        self._names: dict[str, tuple[Any, ...] | None] = {}
+        self._names: dict[str, tuple[tuple[Any, ...] | None, str | None, str | None]] = {}
         self.sex = lru_cache(1024)(self._sex)
         self.date = lru_cache(CACHE)(self._date)
         self.age = lru_cache(CACHE)(self._age)
@@ -60,6 +67,9 @@ class Normalisers:
         self.birth_years = lru_cache(CACHE)(self._birth_years)
         self.place = lru_cache(CACHE)(self._place)
         self.violation = lru_cache(CACHE)(self._violations)
+        self.cause_of_death = lru_cache(CACHE)(self._causes_of_death)
+        self.relative = lru_cache(CACHE)(_relative)
+        self.age_sex = lru_cache(4096)(self._age_sex)
         self.perpetrator = lru_cache(CACHE)(self._perpetrators)
         self.victim_status = lru_cache(4096)(self._statuses)
         self.custody = lru_cache(4096)(self._custody)
@@ -68,14 +78,50 @@ class Normalisers:
     # ---- each field ------------------------------------------------------------------------------
     def name(self, text: str) -> tuple[Any, ...] | None:
         """(honorific, given, family, relation, relative's name, name key) or None for 'unknown'."""
+        return self._name_entry(text)[0]
+
+    def name_sex(self, text: str) -> tuple[str | None, str | None]:
+        """(sex, the words that say it) when the written name tells the sex ("d/o", "Mst.", "Unknown male")."""
+        entry = self._name_entry(text)
+        return entry[1], entry[2]
+
+    def _name_entry(self, text: str) -> tuple[tuple[Any, ...] | None, str | None, str | None]:
         try:
             return self._names[text]
         except KeyError:
             pass
         if len(self._names) >= NAME_CACHE:
             self._names.clear()
-        parts = self._names[text] = name_parts(text)
-        return parts
+        entry = self._names[text] = name_parts_and_sex(text)
+        return entry
+
+    def violation_for(self, header: str | None) -> Callable[[str], str | None]:
+        """The violation classifier for a column: causes of death are read as a morgue reads them."""
+        if header and is_cause_of_death_header(header):
+            return self.cause_of_death
+        return self.violation
+
+    def _age_sex(self, text: str) -> tuple[str | None, str | None, str | None]:
+        """(age as written, sex, what was wrong) from one cell holding both: "32/M", "F-40", "25 yrs / male"."""
+        if text.casefold() in dates_mod.EMPTY_MARKERS or self._fold(text) in UNKNOWN_WORDS:
+            return None, None, None
+        parts = split_age_sex(text, self._is_sex_word)
+        if parts is None:
+            return None, None, AGE_SEX_EXPECTED
+        age_text, sex_text = parts
+        sex = self.sex(sex_text) if sex_text else None
+        problems = []
+        if sex_text is not None and sex is None:
+            problems.append(f"the sex part {sex_text!r} is not a sex (M, F, male, female)")
+        if age_text is not None and isinstance(self.age(age_text), str):
+            problems.append(f"the age part {age_text!r} cannot be read")
+            age_text = None
+        return age_text, sex, f"{AGE_SEX_EXPECTED}; {' and '.join(problems)}" if problems else None
+
+    def _is_sex_word(self, word: str) -> bool:
+        """A sex written as one word or a few (M, F, male, Female, mard, the source's own words)."""
+        folded = self._fold(word)
+        return bool(folded) and (folded in self._sex_overrides or folded in self._sex_words)
 
     def _sex(self, text: str) -> str | None:
         folded = self._fold(text)
@@ -140,18 +186,25 @@ class Normalisers:
         if not candidates:
             return None
         if len(candidates) > 1:
-            names = "; ".join(f"{c.name} ({self._parent_name(c) or c.level})" for c in candidates[:4])
+            names = "; ".join(f"{c.name} ({self._within(c)})" for c in candidates[:4])
             return (f"one place; {text!r} could be any of: {names}. Add a district column or a more precise "
                     "variant to the gazetteer")
         place = candidates[0]
         return place.name, self._parent_name(place)
 
     def _parent_name(self, place: Any) -> str | None:
+        """The district of a place (the event's ``event_place_parent``). A district's district is
+        itself, so "Karachi Central" agrees with "Nazimabad" (in Karachi Central); a place above
+        the district level (a city, a province) gets its parent."""
         district = self._gazetteer.ancestor_at(place.place_id, "district")
-        if district is not None and district.place_id != place.place_id:
+        if district is not None:
             return district.name
         parent = self._gazetteer.get(place.parent_id) if place.parent_id else None
         return parent.name if parent is not None else None
+
+    def _within(self, place: Any) -> str:
+        parent = self._parent_name(place)
+        return parent if parent and parent != place.name else place.level
 
     def custody_from(self, header: str | None) -> Callable[[str], str | None]:
         """Custody words, plus yes / no read by the column's own wording ('Custody denied?' yes = denied)."""
@@ -176,19 +229,93 @@ class Normalisers:
 
 def name_parts(text: str) -> tuple[Any, ...] | None:
     """(honorific, given, family, relation, relative's name, name key) of a name as written."""
-    from uncounted.normalize.names import parse_name
+    return name_parts_and_sex(text)[0]
+
+
+def name_parts_and_sex(text: str) -> tuple[tuple[Any, ...] | None, str | None, str | None]:
+    """The name's parts (None for an unidentified person), the sex the name states, and the words
+    that state it ("d/o", "Mst.", "Unknown male")."""
+    from uncounted.normalize.names import parse_name, sex_evidence, sex_from_name
 
     folded = text.casefold()
     if folded in dates_mod.EMPTY_MARKERS or folded in UNNAMED:
-        return None
+        return None, None, None
     try:
         parsed = parse_name(text)
     except NormalizeError:
-        return None
+        return None, None, None
+    sex = sex_from_name(parsed)
+    evidence = sex_evidence(parsed) if sex else None
+    if parsed.unidentified:
+        return None, sex, evidence
     honorific = " ".join(parsed.honorifics) if parsed.honorifics else None
     given = " ".join(parsed.given) if parsed.given else None
     return (honorific, given, parsed.family or None, parsed.relation or None, parsed.relative_name or None,
-            _name_key(text) or None)
+            _name_key(text) or None), sex, evidence
+
+
+def _relative(text: str) -> tuple[str | None, str]:
+    """(relation, name) of a father's (or husband's) cell: "W/O ASLAM" -> ("wife_of", "ASLAM")."""
+    from uncounted.normalize.names import split_relation_prefix
+
+    return split_relation_prefix(text)
+
+
+# ---- age and sex in one cell -----------------------------------------------------------------------
+AGE_SEX_EXPECTED = ("an age and a sex in one cell, such as 32/M, M/32, 32 M, F-40 or 25 yrs / male (the value "
+                    "is kept as written in the raw row)")
+UNKNOWN_WORDS = frozenset({"unknown", "not known", "nk", "unk"})
+_AGE_SEX_SEPARATOR = re.compile(r"\s*[/\\|,;]\s*")
+_SEX_FIRST = re.compile(r"(?P<sex>[^\W\d_]+)\.?\s*[-:]?\s*(?P<age>(?:\d|[^\W\d_]+\s+\d).*)")
+_SEX_LAST = re.compile(r"(?P<age>.*?\d.*?)\s*[-:]?\s*(?P<sex>[^\W\d_]+)\.?")
+
+
+def split_age_sex(text: str, is_sex: Callable[[str], bool]) -> tuple[str | None, str | None] | None:
+    """(age text, sex text) of a cell holding both, in either order; None when it cannot be split.
+
+    "32/M", "M/32", "32 M", "32M", "F-40", "40-F", "25 yrs / male", "Male, 32"; an age alone or a sex
+    alone is accepted too ("32", "F"). ``is_sex`` says whether a word is a sex.
+    """
+    parts = [p for p in _AGE_SEX_SEPARATOR.split(text.strip()) if p]
+    if len(parts) == 2:
+        first, second = parts
+        if is_sex(second) and not is_sex(first):
+            return first, second
+        if is_sex(first) and not is_sex(second):
+            return second, first
+        numbers = [any(ch.isdigit() for ch in part) for part in parts]
+        if numbers == [True, False]:  # "32/Q": the age is clear, the sex is not
+            return first, second
+        if numbers == [False, True]:
+            return second, first
+        return None
+    if len(parts) != 1:
+        return None
+    one = parts[0]
+    if is_sex(one):
+        return None, one
+    for pattern in (_SEX_FIRST, _SEX_LAST):
+        match = pattern.fullmatch(one)
+        if match and is_sex(match.group("sex")):
+            return match.group("age").strip(), match.group("sex")
+    words = one.split()
+    if len(words) > 1 and is_sex(words[-1]):  # "adult male"
+        return " ".join(words[:-1]), words[-1]
+    return one, None
+
+
+_CAUSE_OF_DEATH_WORDS = (frozenset({"cause", "death"}), frozenset({"cause", "died"}), frozenset({"manner", "death"}),
+                         frozenset({"postmortem"}), frozenset({"post", "mortem"}), frozenset({"autopsy"}),
+                         frozenset({"cod"}), frozenset({"injuries"}), frozenset({"nature", "injury"}))
+
+
+@lru_cache(1024)
+def is_cause_of_death_header(header: str) -> bool:
+    """'Cause of Death', 'Manner of death', 'Postmortem findings', 'Injuries': a morgue's column."""
+    from uncounted.ingest.headers import header_tokens
+
+    tokens = set(header_tokens(header))
+    return any(words <= tokens for words in _CAUSE_OF_DEATH_WORDS)
 
 
 _KEY_BY_OWN_PART: dict[str, str] = {}

@@ -67,6 +67,7 @@ class RowBuilder:
         self.unnamed = {i for i, h in enumerate(table.headers) if h.startswith("column ")
                         and not table.original_headers[i:i + 1] == [h]}
         self.father_relation = _relation_from_header(self.col.get("father_name"))
+        self.violation = norm.violation_for(self.col.get("violation"))
         self.indicators = [(f.split(":", 1)[1], i) for f, i in self.index.items() if f.startswith("indicator:")]
         self.is_jsonl = table.format == "jsonl"
         custody = norm.custody_from(self.col.get("custody_acknowledged"))
@@ -125,12 +126,20 @@ class RowBuilder:
         values: list[Any] = [None] * N_VALUES
         record_id = vals.get("record_id")
         values[SOURCE_RECORD_ID] = record_id
-        self._name(vals, values)
+        name_sex = self._name(vals, values)
         if "sex" in vals:
             self._sex(vals["sex"], values, row_number, problems)
+        age_text, age_field = vals.get("age"), "age"
+        sex_written = "sex" in vals
+        if "age_sex" in vals:
+            combined_age, sex_written = self._age_sex(vals["age_sex"], values, row_number, problems, sex_written)
+            if age_text is None and combined_age is not None:
+                age_text, age_field = combined_age, "age_sex"
+        if name_sex is not None and not sex_written:
+            self._sex_from_name(name_sex, vals, values, row_number, problems)
         date = self._event_date(vals.get("event_date"), values, row_number, problems)
-        if "age" in vals or "birth_year" in vals:
-            self._birth_years(vals, values, date, row_number, problems)
+        if age_text is not None or "birth_year" in vals:
+            self._birth_years(age_text, age_field, vals.get("birth_year"), values, date, row_number, problems)
         for field_name, column in TEXT_COLUMNS:
             text = vals.get(field_name)
             if text is not None:
@@ -146,6 +155,8 @@ class RowBuilder:
             if text is not None:
                 category = classify(text)
                 if category is None:
+                    if field_name == "victim_status" and self._status_as_violation(text, values, row_number, problems):
+                        continue
                     self._warn(problems, row_number, field_name, text,
                                f"{expected}; add this source's word under [vocabulary.{field_name}] in a mapping file")
                 else:
@@ -249,18 +260,70 @@ class RowBuilder:
               expected: str, severity: str = "warning") -> None:
         problems.append(ImportProblem(self.label, row, self.col.get(field_name), value, expected, severity))
 
-    def _name(self, vals: dict[str, str], values: list[Any]) -> None:
+    def _name(self, vals: dict[str, str], values: list[Any]) -> tuple[str, str, str] | None:
+        """Name parts and the father's name; returns (sex, the words saying it, column) when the
+        written name (or a relation leading the father's cell, "W/O ASLAM") tells the sex."""
         name = vals.get("name")
+        said = None
         if name is not None:
             values[NAME_RAW] = name
             parsed = self.norm.name(name)
             if parsed is not None and len(name) <= 200:  # longer: parts might not fit; raw keeps it whole
                 values[NAME_HONORIFIC:NAME_KEY + 1] = parsed
+            sex, evidence = self.norm.name_sex(name)
+            if sex is not None:
+                said = (sex, evidence, "name")
         father = vals.get("father_name")
         if father is not None:
-            values[FATHER_NAME] = father
-            if values[RELATION] is None:
+            relation, father_name = self.norm.relative(father)
+            values[FATHER_NAME] = father_name
+            if relation is not None:  # "W/O ASLAM": the cell says how the person is related
+                values[RELATION] = relation
+                sex = RELATION_SEX.get(relation)
+                if sex is not None:
+                    said = None if said is not None and said[0] != sex else (sex, relation.replace("_", " "),
+                                                                              "father_name")
+            elif values[RELATION] is None:
                 values[RELATION] = self.father_relation
+        return said
+
+    def _sex_from_name(self, said: tuple[str, str, str], vals: dict[str, str], values: list[Any], row: int,
+                       problems: list[ImportProblem]) -> None:
+        """No sex was written: the one the name states ("d/o", "Mst.", "Unknown male"), with a note."""
+        sex, evidence, field_name = said
+        values[SEX] = sex
+        where = "name" if field_name == "name" else "father's name"
+        self._warn(problems, row, field_name, vals[field_name],
+                   f"a sex column; none was given, so the sex {sex!r} was inferred from {evidence!r} in the {where}",
+                   "info")
+
+    def _age_sex(self, text: str, values: list[Any], row: int, problems: list[ImportProblem],
+                 sex_written: bool) -> tuple[str | None, bool]:
+        """Age and sex from one cell ("32/M", "F-40"); the sex is set unless a sex column gave one.
+        Returns the age as written (or None), and whether a sex was written in this row."""
+        age_text, sex, problem = self.norm.age_sex(text)
+        if problem is not None:
+            self._warn(problems, row, "age_sex", text, problem)
+        if sex is not None and values[SEX] is None:
+            values[SEX] = sex
+        return age_text, sex_written or sex is not None or problem is not None
+
+    def _status_as_violation(self, text: str, values: list[Any], row: int, problems: list[ImportProblem]) -> bool:
+        """A status column holding a violation word ("ABDUCTED", "PICKED UP"): when the report has no
+        violation yet, the word is read as its violation, with a note. False if it is no violation word."""
+        if values[VIOLATION] is not None:
+            return False
+        category = self.norm.violation(text)
+        if category is None or category == "other":
+            return False
+        values[VIOLATION] = category
+        if values[VIOLATION_RAW] is None:
+            values[VIOLATION_RAW] = text
+        self._warn(problems, row, "victim_status", text,
+                   f"a victim status such as dead, missing, released, found dead; {text!r} names a violation, "
+                   f"so it was read as this report's violation ({category.replace('_', ' ')}), which was not given "
+                   "otherwise", "info")
+        return True
 
     def _sex(self, text: str, values: list[Any], row: int, problems: list[ImportProblem]) -> None:
         sex = self.norm.sex(text)
@@ -284,16 +347,14 @@ class RowBuilder:
         values[EVENT_DATE_RAW + 1:EVENT_DATE_RAW + 4] = result
         return result
 
-    def _birth_years(self, vals: dict[str, str], values: list[Any], date: Any, row: int,
-                     problems: list[ImportProblem]) -> None:
-        age_text = vals.get("age")
-        born_text = vals.get("birth_year")
+    def _birth_years(self, age_text: str | None, age_field: str, born_text: str | None, values: list[Any],
+                     date: Any, row: int, problems: list[ImportProblem]) -> None:
         from_age = from_birth = None
         if age_text is not None:
             values[V["age_raw"]] = age_text
             from_age = self.norm.birth_years_from_age(age_text, date)
             if isinstance(from_age, str):
-                self._warn(problems, row, "age", age_text, from_age)
+                self._warn(problems, row, age_field, age_text, from_age)
                 from_age = None
         if born_text is not None:
             from_birth = self.norm.birth_years(born_text)
@@ -339,7 +400,7 @@ class RowBuilder:
                    problems: list[ImportProblem]) -> None:
         if text is not None:
             values[V["violation_raw"]] = text
-            category = self.norm.violation(text)
+            category = self.violation(text)
             if category is None:
                 self._warn(problems, row, "violation", text,
                            "a known violation word (killing, enforced disappearance, abduction, detention, torture, "
@@ -415,7 +476,7 @@ def is_blank(cells: list[Any]) -> bool:
 
 
 # The report column each field's text goes to (as written), for the length limits of the store.
-FIELD_COLUMN = {"record_id": "source_record_id", "father_name": "father_name", "age": "age_raw",
+FIELD_COLUMN = {"record_id": "source_record_id", "father_name": "father_name", "age": "age_raw", "age_sex": "age_raw",
                 "community": "community", "occupation": "occupation", "residence": "residence",
                 "violation": "violation_raw", "event_date": "event_date_raw", "event_place": "event_place_raw",
                 "district": "event_place_raw", "perpetrator": "perpetrator_raw"}
@@ -423,6 +484,10 @@ FIELD_LABEL = {f: c.replace("_", " ") for f, c in FIELD_COLUMN.items()}
 SOURCE_RECORD_ID = V["source_record_id"]
 NAME_RAW, NAME_HONORIFIC, NAME_KEY = V["name_raw"], V["name_honorific"], V["name_key"]
 FATHER_NAME, RELATION = V["father_name"], V["relation"]
+SEX, VIOLATION, VIOLATION_RAW = V["sex"], V["violation"], V["violation_raw"]
+# The sex a relation states about the person ("W/O ASLAM": the person is a wife).
+RELATION_SEX = {"son_of": "male", "husband_of": "male", "father_of": "male", "brother_of": "male",
+                "daughter_of": "female", "wife_of": "female", "mother_of": "female"}
 EVENT_DATE_RAW = V["event_date_raw"]
 TEXT_COLUMNS = tuple((f, V[f]) for f in TEXT_FIELDS)
 

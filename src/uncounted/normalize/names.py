@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from uncounted.normalize import lexicon
 from uncounted.normalize.namekey import _ascii_letters, canonical_token, name_key
 
-__all__ = ["ParsedName", "parse_name", "sex_from_name", "RELATIONS"]
+__all__ = ["ParsedName", "parse_name", "sex_from_name", "RELATIONS", "is_unidentified", "split_relation_prefix"]
 
 RELATIONS = ("son_of", "daughter_of", "wife_of", "child_of", "husband_of", "father_of", "mother_of", "brother_of")
 
@@ -35,6 +35,7 @@ class ParsedName:
     residence: str | None = None  # "r/o Lyari"
     suffixes: list[str] = field(default_factory=list)  # "Sahib", "Bibi", "Begum" after the name
     deceased: bool = False  # the person is written as dead: "Late Ali", "Ali (late)", "Shaheed Ali"
+    unidentified: bool = False  # "Unknown male", "Unidentified body", "Na-maloom": no name at all
 
     @property
     def own_name(self) -> str:
@@ -96,17 +97,23 @@ def parse_name(text: str) -> ParsedName:
     """Parse a written name into honorifics, given names, family name, relation and relative.
 
     Handles relation markers (s/o, S/O, s.o., son of, d/o, w/o, widow of, bin, ibn, binti, bint,
-    walad), "late"/"marhoom" before the relative, residence (r/o), aliases (@, alias, urf),
-    leading honorifics (Mr, Mst., Dr, Haji, Syed, Sheikh...) and a trailing family name from a
-    list (Khan, Qureshi, Siddiqui... in any spelling). Never raises; an empty text gives an
-    empty ParsedName.
+    walad), also in brackets ("Abdul Ghafoor (son of Rasool Bakhsh)"), "late"/"marhoom" before
+    the relative, residence (r/o), aliases (@, alias, urf), leading honorifics (Mr, Mst., Dr,
+    Haji, Syed, Sheikh...), a trailing family name from a list (Khan, Qureshi, Siddiqui... in any
+    spelling), a family name written first with one comma ("QURESHI, OWAIS"), and unidentified
+    persons ("Unknown male", "Unidentified", "Na-maloom": no name parts, ``unidentified``).
+    Never raises; an empty text gives an empty ParsedName.
     """
     raw = "" if text is None else str(text)
     cleaned = _SPACES.sub(" ", unicodedata.normalize("NFKC", raw)).strip().strip("\"'")
     parsed = ParsedName(raw=raw)
     if not cleaned:
         return parsed
+    if is_unidentified(cleaned):
+        parsed.unidentified = True
+        return parsed
     cleaned, parsed.residence = _cut(cleaned, _RESIDENCE_PATTERN)
+    cleaned = _unbracket_relation(cleaned)
     relation_match = _first_relation(cleaned)
     relative_text = None
     if relation_match is not None:
@@ -117,10 +124,133 @@ def parse_name(text: str) -> ParsedName:
     parsed.aliases = aliases
     if relative_text:
         parsed.relative_name, parsed.relative_deceased = _relative(relative_text)
+    family_first = _family_first(own)
+    if family_first is not None:
+        family_word, own = family_first
     honorifics, given, family, suffixes, deceased = _own_name(own)
+    if family_first is not None:  # "QURESHI, OWAIS": the word before the comma is the family name
+        given, family = (*given, *([family] if family else [])), family_word
     parsed.honorifics, parsed.given, parsed.suffixes = list(honorifics), list(given), list(suffixes)
     parsed.family, parsed.deceased = family, deceased
     return parsed
+
+
+# ---- unidentified persons ---------------------------------------------------------------------
+# A name cell that says the person is not known: every word is one of these (at least one of the
+# first set), so "Unknown male", "unknown person (male)", "Unidentified body, aged about 30",
+# "Na-maloom" and "لاوارث" are unidentified, but "Unknown Khan" is a name.
+_UNKNOWN_WORDS = frozenset({
+    "unknown", "unkown", "unidentified", "unidentifed", "unindentified", "unnamed", "nameless", "namaloom",
+    "namalum", "namaalum", "namalom", "lawaris", "lawaaris", "unclaimed", "anonymous", "nk",
+    "نامعلوم", "لاوارث",
+})
+_UNKNOWN_PHRASES = (("na maloom", "namaloom"), ("na malum", "namalum"), ("na maalum", "namaalum"),
+                    ("la waris", "lawaris"), ("la waaris", "lawaris"), ("not identified", "unidentified"),
+                    ("not known", "unknown"), ("un known", "unknown"), ("un identified", "unidentified"),
+                    ("نا معلوم", "نامعلوم"), ("لا وارث", "لاوارث"))
+_PLACEHOLDERS = frozenset({"n a", "na", "nil", "none", "not available", "not given", "no name"})
+_DESCRIPTION_WORDS = frozenset({
+    "person", "persons", "body", "dead", "deadbody", "corpse", "individual", "male", "female", "man", "woman",
+    "boy", "girl", "child", "adult", "old", "young", "youth", "teenager", "aged", "age", "about", "approx",
+    "approximately", "around", "yrs", "yr", "years", "year", "a", "an", "the", "of", "name", "identity",
+    "shakhs", "mard", "aurat", "لاش", "شخص", "مرد", "عورت",
+})
+_MALE_WORDS = frozenset({"male", "man", "boy", "mard", "مرد"})
+_FEMALE_WORDS = frozenset({"female", "woman", "girl", "aurat", "عورت"})
+
+
+def _unknown_tokens(text: str) -> list[str]:
+    folded = " " + re.sub(r"[\W_]+", " ", text.casefold()).strip() + " "
+    for phrase, word in _UNKNOWN_PHRASES:
+        if phrase in folded:
+            folded = folded.replace(f" {phrase} ", f" {word} ")
+    return folded.split()
+
+
+def is_unidentified(text: str | None) -> bool:
+    """True when a name cell says who is not known ("Unknown male", "Unidentified", "Na-maloom", "N/A")."""
+    if not text:
+        return False
+    tokens = _unknown_tokens(text)
+    if not tokens:
+        return False
+    if " ".join(tokens) in _PLACEHOLDERS:
+        return True
+    if not any(t in _UNKNOWN_WORDS for t in tokens):
+        return False
+    return all(t in _UNKNOWN_WORDS or t in _DESCRIPTION_WORDS or t.isdigit() for t in tokens)
+
+
+def _unidentified_sex(text: str) -> str | None:
+    words = set(_unknown_tokens(text))
+    male, female = bool(words & _MALE_WORDS), bool(words & _FEMALE_WORDS)
+    if male != female:
+        return "male" if male else "female"
+    return None
+
+
+# ---- relations in brackets, relations leading a relative's cell --------------------------------
+_BRACKETED = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+
+
+def _unbracket_relation(text: str) -> str:
+    """"Abdul Ghafoor (son of Rasool Bakhsh)" -> "Abdul Ghafoor son of Rasool Bakhsh"; other brackets stay."""
+    if "(" not in text and "[" not in text:
+        return text
+
+    def open_up(match: re.Match[str]) -> str:
+        inner = match.group(1).strip()
+        leading = _RELATION_PATTERN.match(inner)
+        return f" {inner} " if leading is not None else match.group(0)
+
+    return _SPACES.sub(" ", _BRACKETED.sub(open_up, text)).strip()
+
+
+# Markers that can lead a relative's cell ("W/O ASLAM" in a father's-name column). Word markers
+# that are also names or common words ("bin", "so", "walad") are left out: "Bin Yamin" is a name.
+_PREFIX_MARKERS = tuple(sorted((m for m in lexicon.RELATION_MARKERS
+                                if any(c in m for c in "/\\.-") or m.endswith(" of")), key=len, reverse=True))
+_RELATION_PREFIX = re.compile(
+    r"^\s*[(\[]?\s*(?P<marker>" + "|".join(re.escape(m) for m in _PREFIX_MARKERS) + r")(?![\w/\\])[\s.:,-]*",
+    re.IGNORECASE,
+)
+
+
+def split_relation_prefix(text: str) -> tuple[str | None, str]:
+    """(relation, the name after it) for a relative's cell that starts with a relation marker.
+
+    "W/O ASLAM" -> ("wife_of", "ASLAM"); "S/O Abdul Rehman" -> ("son_of", "Abdul Rehman");
+    "Aslam" -> (None, "Aslam"). Used for father's (or husband's) name columns.
+    """
+    match = _RELATION_PREFIX.match(text)
+    if match is None:
+        return None, text
+    rest = text[match.end():].strip(" ,;:-()[]")
+    if not rest:
+        return None, text
+    return lexicon.RELATION_MARKERS[match.group("marker").lower()], rest
+
+
+def _family_first(own: str) -> tuple[str, str] | None:
+    """(family name, the rest) for "QURESHI, OWAIS" or "Khan, Muhammad Iqbal"; None otherwise.
+
+    Only one comma, one word before it and a few after, and nothing that reads as a list of
+    people ("Ali, Raza and Hussain") or as a description after the comma.
+    """
+    if own.count(",") != 1:
+        return None
+    before, after = (part.strip() for part in own.split(","))
+    if not before or not after or " " in before or any(ch.isdigit() for ch in own):
+        return None
+    words = after.split()
+    if len(words) > 4 or any(w.casefold() in _LIST_WORDS for w in words):
+        return None
+    if not re.fullmatch(r"[^\W\d_][\w'.-]*", before):
+        return None
+    return before, after
+
+
+_LIST_WORDS = frozenset({"and", "&", "or", "aur", "etc", "others"})
 
 
 # Own names and relatives' names repeat far more than whole names ("Ali Khan s/o Akbar" and "Ali
@@ -216,11 +346,15 @@ def _split_own_name(text: str, parsed: ParsedName) -> None:
 
 
 _ARTICLE_KEYS = frozenset(lexicon.ARTICLES)
+# Courtesy words for women that are titles before a name ("Bibi Fatima", "Mai Jamalo") as well as
+# after it ("Zainab Bibi"); before a name they are honorifics, alone they stay the name.
+_LEADING_FEMALE_TITLES = frozenset({"bibi", "mai"})
+_LEADING_FEMALE_KEYS = frozenset(canonical_token(w) for w in _LEADING_FEMALE_TITLES)
 
 
 def _is_leading_honorific(word: str, rest: list[str]) -> bool:
     key = _key_of(word)
-    if key in _PURE_TITLE_KEYS:
+    if key in _PURE_TITLE_KEYS or key in _LEADING_FEMALE_KEYS:
         return True
     if key not in _HONORIFIC_KEYS:
         return False
@@ -230,10 +364,15 @@ def _is_leading_honorific(word: str, rest: list[str]) -> bool:
 
 
 def sex_from_name(parsed: ParsedName) -> str | None:
-    """"female" or "male" when the written name says so (Mst., Mrs, Begum, d/o, w/o, bint / Mr, s/o, bin), else None.
+    """"female" or "male" when the written name says so, else None.
 
-    Given names themselves are not used: too many are shared or ambiguous in romanisation.
+    Female: d/o, w/o, bint, m/o; the titles Mst./Mussammat, Mrs, Miss, Syeda, Bibi, Begum, Mai;
+    male: s/o, bin, h/o; Mr, Haji, Maulana. An unidentified person's description says it too
+    ("Unknown male", "unidentified woman"). Given names themselves are not used: too many are
+    shared or ambiguous in romanisation.
     """
+    if parsed.unidentified:
+        return _unidentified_sex(parsed.raw)
     if parsed.relation in ("daughter_of", "wife_of", "mother_of"):
         return "female"
     if parsed.relation in ("son_of", "husband_of", "father_of", "brother_of"):
@@ -243,4 +382,16 @@ def sex_from_name(parsed: ParsedName) -> str | None:
         return "female"
     if words & lexicon.MALE_TITLES:
         return "male"
+    return None
+
+
+def sex_evidence(parsed: ParsedName) -> str | None:
+    """The words of the name that tell its sex ("d/o", "Mst.", "unknown male"), for a note; None if none."""
+    if parsed.unidentified:
+        return parsed.raw.strip() if _unidentified_sex(parsed.raw) else None
+    if parsed.relation in ("daughter_of", "wife_of", "mother_of", "son_of", "husband_of", "father_of", "brother_of"):
+        return parsed.relation.replace("_", " ")
+    for word in [*parsed.honorifics, *parsed.suffixes]:
+        if _ascii_letters(word) in lexicon.FEMALE_TITLES or _ascii_letters(word) in lexicon.MALE_TITLES:
+            return word
     return None

@@ -7,21 +7,25 @@ None so that ingest can report it. Each source can add its own synonyms:
 Matching: the text is folded (lowercase, ASCII digits, punctuation to spaces); an exact synonym
 wins; otherwise every synonym found as whole words inside the text is collected, and the label
 of the earliest-listed label among them (the vocabulary's priority order) is returned.
-Per-source overrides are matched before the defaults.
+Per-source overrides are matched before the defaults. A vocabulary can also carry the built-in
+words of one kind of source (``violation_vocabulary("morgue_or_hospital")``: a morgue's "firearm
+injuries" is a killing, its "heart failure" is no violation at all); they sit between a source's
+own words and the defaults.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from uncounted.normalize.digits import to_ascii_digits
 
 __all__ = [
     "VIOLATIONS", "PERPETRATORS", "VICTIM_STATUSES", "CERTAINTIES", "CUSTODY", "SEXES",
     "Vocabulary", "VIOLATION_VOCAB", "PERPETRATOR_VOCAB", "STATUS_VOCAB", "CERTAINTY_VOCAB",
-    "CUSTODY_VOCAB", "SEX_VOCAB", "VOCABULARIES", "parse_sex", "fold_text",
+    "CUSTODY_VOCAB", "SEX_VOCAB", "VOCABULARIES", "parse_sex", "fold_text", "violation_vocabulary",
+    "MORGUE_VIOLATION_VOCAB", "MORGUE_KILLING_WORDS", "NATURAL_OR_ACCIDENTAL_CAUSES",
 ]
 
 VIOLATIONS = ("killing", "enforced_disappearance", "abduction", "arbitrary_detention", "torture", "death_in_custody", "other")
@@ -48,9 +52,14 @@ class Vocabulary:
     synonyms: Mapping[str, str]  # folded phrase -> label
     overrides: Mapping[str, str] = field(default_factory=dict)  # per-source phrases, matched first
     priority: tuple[str, ...] = ()  # which label wins when a text names several; default: label order
+    # Built-in words of one kind of source (a morgue's "gunshot"), after the overrides, before the defaults.
+    kind_words: Mapping[str, str] = field(default_factory=dict)
+    # Phrases that name none of the labels (a morgue's "heart failure"): the text gets no label,
+    # unless an override or a kind word names one ("drowned after torture marks" is still torture).
+    no_label: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        for table in (self.synonyms, self.overrides):
+        for table in (self.synonyms, self.overrides, self.kind_words):
             for phrase, label in table.items():
                 if label not in self.labels:
                     raise ValueError(
@@ -61,7 +70,14 @@ class Vocabulary:
         """A copy in which ``mapping`` (phrase -> label, e.g. from a source's mapping file) wins."""
         merged = dict(self.overrides)
         merged.update({fold_text(k): v for k, v in mapping.items()})
-        return Vocabulary(self.name, self.labels, self.synonyms, merged, self.priority)
+        return replace(self, overrides=merged)
+
+    def with_kind_words(self, words: Mapping[str, str], no_label: frozenset[str] | set[str] = frozenset()
+                        ) -> Vocabulary:
+        """A copy with the built-in words of one kind of source (matched after the overrides)."""
+        merged = dict(self.kind_words)
+        merged.update({fold_text(k): v for k, v in words.items()})
+        return replace(self, kind_words=merged, no_label=self.no_label | {fold_text(w) for w in no_label})
 
     def classify(self, text: object) -> str | None:
         """The label for ``text``, or None if no synonym is recognised."""
@@ -78,11 +94,19 @@ class Vocabulary:
         folded = fold_text(text)
         if not folded:
             return []
-        for table in (self.overrides, self.synonyms):
+        for table in (self.overrides, self.kind_words):
             if folded in table:
                 return [table[folded]]
+        if folded in self.no_label:
+            return []
+        if folded in self.synonyms:
+            return [self.synonyms[folded]]
         labels: set[str] = set()
-        for table in (self.overrides, self.synonyms):
+        for table in (self.overrides, self.kind_words, self.no_label, self.synonyms):
+            if table is self.no_label:
+                if any(_contains_phrase(folded, phrase) for phrase in table):
+                    return []
+                continue
             for phrase, label in table.items():
                 if _contains_phrase(folded, phrase):
                     labels.add(label)
@@ -223,6 +247,37 @@ SEX_VOCAB = _vocabulary(
         "unknown": ("unknown", "u", "not known", "nk", "x", "?"),
     },
 )
+
+# Morgue and hospital registers write the cause of death, not the violation. A violent cause means
+# the person was killed; a natural or accidental one is no violation (the row is kept, with a
+# warning, and no violation). A source's own mapping file still overrides these.
+MORGUE_KILLING_WORDS = (
+    "firearm", "firearms", "firearm injury", "firearm injuries", "fire arm injuries", "firearm wounds",
+    "gunshot", "gunshots", "gun shot", "gunshot wound", "gunshot wounds", "gunshot injury", "gunshot injuries",
+    "bullet", "bullets", "bullet wound", "bullet wounds", "bullet injury", "bullet injuries",
+    "multiple bullet injuries", "multiple bullet wounds", "multiple gunshot wounds", "shot", "shot injuries",
+    "pellet injuries", "strangulation", "strangled", "throttling", "throttled", "ligature marks",
+    "stab", "stab wound", "stab wounds", "stab injuries", "stabbed", "stabbing", "knife wounds",
+    "sharp weapon injuries", "sharp edged weapon", "incised wounds", "throat cut", "slaughtered",
+    "blunt trauma", "blunt force trauma", "blunt injuries", "blunt weapon", "torture marks",
+    "marks of torture", "signs of torture", "tortured", "bomb blast", "blast injuries", "mutilated",
+)
+NATURAL_OR_ACCIDENTAL_CAUSES = frozenset({
+    "natural", "natural death", "natural causes", "heart failure", "heart attack", "cardiac arrest",
+    "cardio respiratory failure", "cardiorespiratory arrest", "illness", "disease", "old age", "drowning",
+    "drowned", "road accident", "road traffic accident", "traffic accident", "rta", "accident", "accidental",
+    "accidental death", "electrocution", "electric shock", "fall from height", "snake bite", "sunstroke",
+    "heat stroke", "pneumonia", "tuberculosis", "cancer", "stroke", "fire accident",
+})
+MORGUE_VIOLATION_VOCAB = VIOLATION_VOCAB.with_kind_words(
+    {word: "killing" for word in MORGUE_KILLING_WORDS}, NATURAL_OR_ACCIDENTAL_CAUSES)
+_VIOLATION_BY_KIND = {"morgue_or_hospital": MORGUE_VIOLATION_VOCAB}
+
+
+def violation_vocabulary(kind: str | None) -> Vocabulary:
+    """The violation vocabulary for a kind of source: ``"morgue_or_hospital"`` reads causes of death."""
+    return _VIOLATION_BY_KIND.get(kind or "", VIOLATION_VOCAB)
+
 
 VOCABULARIES = {
     "violation": VIOLATION_VOCAB,

@@ -1,0 +1,207 @@
+"""Record-keeping habits of lists made elsewhere: age and sex in one column, a district as the place,
+relations in the father's column, sex stated only by the name, causes of death, violation words in a
+status column. On SQLite and PostgreSQL, built in-process and in the helper process. Every list
+here is SYNTHETIC.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from uncounted.ingest import import_file, importer
+from uncounted.records.models import Report
+
+BOOKKEEPING = {"id", "report_key", "source_id", "document_id", "created_at", "supersedes_id"}
+
+MORGUE_HEADER = ["Entry No", "Name of Deceased", "F/Name", "Age/Sex", "Date", "Brought From", "Cause of Death"]
+MORGUE_ROWS = [
+    ["MB-1", "Muhammad Iqbal", "Ali", "32/M", "1995-06-14", "Karachi Central", "Firearm injuries"],
+    ["MB-2", "Mst. Rani", "W/O ASLAM", "F-40", "1995-06-15", "Nazimabad", "Strangulation"],
+    ["MB-3", "Unknown male", "", "25 yrs / male", "1995-06-16", "Lyari", "Heart failure"],
+    ["MB-4", "QURESHI, OWAIS", "S/O Abdul Rehman", "M/abc", "1995-06-17", "Korangi", "Torture marks + gunshot"],
+    ["MB-5", "Zainab", "", "32/Q", "1995-06-18", "Korangi", "Drowning"],
+    ["MB-6", "Abdul Ghafoor (son of Rasool Bakhsh)", "", "M 50", "1995-06-19", "Korangi", "Multiple bullet injuries"],
+]
+
+FAMILIES_HEADER = ["Sr. No.", "Full Name", "Parentage", "Missing Since", "Status"]
+FAMILIES_ROWS = [
+    ["1", "NASREEN D/O KARIM", "", "03/01/1997", "ABDUCTED"],
+    ["2", "MST. ZAINAB", "ASLAM", "04/01/1997", "MISSING"],
+    ["3", "KHALIDA", "W/O ASLAM", "05/01/1997", "IN CUSTODY"],
+    ["4", "AHMED", "AKBAR", "06/01/1997", "PICKED UP"],
+    ["5", "IMRAN", "", "07/01/1997", "XYZ"],
+    ["6", "Bibi Hajra", "", "08/01/1997", ""],
+]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]], delimiter: str = ",") -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def by_id(ws: Any, document_id: int) -> dict[str, Report]:
+    with ws.session() as session:
+        rows = session.execute(select(Report).where(Report.document_id == document_id)).scalars()
+        return {r.source_record_id: r for r in rows}
+
+
+def stored(ws: Any, document_id: int) -> list[dict[str, Any]]:
+    with ws.session() as session:
+        rows = session.execute(select(Report).where(Report.document_id == document_id)
+                               .order_by(Report.row_number)).scalars()
+        return [{c.name: getattr(r, c.name) for c in Report.__table__.columns if c.name not in BOOKKEEPING}
+                for r in rows]
+
+
+def problems_of(report: Report, severity: str | None = None) -> list[dict[str, Any]]:
+    return [p for p in (report.problems or []) if severity is None or p["severity"] == severity]
+
+
+def test_morgue_book_age_sex_district_names_and_causes(workspace, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "morgue_book.csv", MORGUE_HEADER, MORGUE_ROWS)
+    result = import_file(workspace, path, source="Morgue book (SYNTHETIC)", progress=False)
+    assert result.mapping.column_for("age_sex") == "Age/Sex"
+    assert result.mapping.column_for("sex") is None and result.mapping.column_for("age") is None
+    rows = by_id(workspace, result.document_id)
+
+    iqbal = rows["MB-1"]
+    assert (iqbal.age_raw, iqbal.birth_year_min, iqbal.birth_year_max, iqbal.sex) == ("32", 1962, 1963, "male")
+    # a district given as the place is its own district, as a neighbourhood of it is
+    assert (iqbal.event_place, iqbal.event_place_parent) == ("Karachi Central", "Karachi Central")
+    assert rows["MB-2"].event_place_parent == "Karachi Central"  # Nazimabad
+    assert iqbal.violation == "killing"  # "Cause of Death": a violent cause is a killing, whatever the kind
+
+    rani = rows["MB-2"]
+    assert (rani.sex, rani.age_raw, rani.birth_year_min) == ("female", "40", 1954)
+    assert (rani.father_name, rani.relation, rani.name_honorific, rani.name_given) == ("ASLAM", "wife_of", "Mst.", "Rani")
+    assert rani.violation == "killing" and not rani.problems
+
+    unknown = rows["MB-3"]
+    assert (unknown.name_raw, unknown.name_given, unknown.name_key, unknown.sex) == ("Unknown male", None, None, "male")
+    assert unknown.age_raw == "25 yrs" and unknown.birth_year_min == 1969
+    assert (unknown.violation, unknown.violation_raw) == (None, "Heart failure")  # natural: no violation
+    [warning] = problems_of(unknown)
+    assert (warning["column"], warning["value"], warning["severity"]) == ("Cause of Death", "Heart failure", "warning")
+
+    owais = rows["MB-4"]
+    assert (owais.name_family, owais.name_given) == ("QURESHI", "OWAIS")
+    assert (owais.father_name, owais.relation, owais.sex, owais.age_raw) == ("Abdul Rehman", "son_of", "male", None)
+    assert owais.violation == "killing"
+    [bad_age] = problems_of(owais)
+    assert (bad_age["column"], bad_age["value"], bad_age["severity"]) == ("Age/Sex", "M/abc", "warning")
+    assert "32/M" in bad_age["expected"] and "'abc'" in bad_age["expected"]
+
+    zainab = rows["MB-5"]
+    assert (zainab.age_raw, zainab.sex, zainab.birth_year_min) == ("32", None, 1962)
+    [bad_sex] = [p for p in problems_of(zainab) if p["column"] == "Age/Sex"]
+    assert bad_sex["value"] == "32/Q" and "'Q'" in bad_sex["expected"]
+    assert zainab.violation is None  # drowning
+
+    ghafoor = rows["MB-6"]
+    assert (ghafoor.name_given, ghafoor.father_name, ghafoor.relation) == ("Abdul Ghafoor", "Rasool Bakhsh", "son_of")
+    assert (ghafoor.sex, ghafoor.age_raw, ghafoor.violation) == ("male", "50", "killing")
+
+    text = {str(p) for p in result.problems}
+    assert any("morgue_book.csv, row 5, column 'Age/Sex': got 'M/abc'" in t for t in text)
+
+
+def test_sex_from_the_name_and_violations_in_the_status_column(workspace, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "families.csv", FAMILIES_HEADER, FAMILIES_ROWS, delimiter=";")
+    result = import_file(workspace, path, source="Families (SYNTHETIC)", progress=False)
+    rows = by_id(workspace, result.document_id)
+
+    nasreen = rows["1"]
+    assert (nasreen.sex, nasreen.relation, nasreen.father_name) == ("female", "daughter_of", "KARIM")
+    assert (nasreen.violation, nasreen.violation_raw, nasreen.victim_status) == ("abduction", "ABDUCTED", None)
+    notes = problems_of(nasreen, "info")
+    assert {p["column"] for p in notes} == {"Full Name", "Status"} and not problems_of(nasreen, "warning")
+    assert any("inferred from 'daughter of'" in p["expected"] for p in notes)
+
+    zainab = rows["2"]
+    assert (zainab.sex, zainab.victim_status, zainab.violation) == ("female", "still_missing", None)
+    khalida = rows["3"]
+    assert (khalida.sex, khalida.relation, khalida.father_name) == ("female", "wife_of", "ASLAM")
+    assert khalida.violation == "arbitrary_detention"  # "IN CUSTODY"
+    assert [p["column"] for p in problems_of(khalida, "info")] == ["Parentage", "Status"]
+    ahmed = rows["4"]
+    assert (ahmed.sex, ahmed.relation, ahmed.violation) == (None, "child_of", "enforced_disappearance")
+    imran = rows["5"]
+    assert imran.violation is None and [p["severity"] for p in problems_of(imran)] == ["warning"]
+    assert rows["6"].sex == "female" and rows["6"].name_honorific == "Bibi"
+
+    # notes are not warnings: only the row with the unknown status word counts
+    assert result.rows_with_warnings == 1
+    assert result.problem_counts == {"warning": 1, "info": 7}
+
+
+def test_a_written_sex_or_violation_is_never_overridden(workspace, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "register.csv", ["ID", "Name", "Sex", "Incident", "Status"], [
+        ["1", "Nasreen d/o Karim", "M", "killed", "ABDUCTED"],  # the list's own sex and violation stand
+        ["2", "Mst. Rani", "", "", "PICKED UP"],  # an empty sex cell: the name says it
+    ])
+    result = import_file(workspace, path, source="Register (SYNTHETIC)", progress=False)
+    rows = by_id(workspace, result.document_id)
+    assert (rows["1"].sex, rows["1"].violation) == ("male", "killing")
+    assert [p["severity"] for p in problems_of(rows["1"])] == ["warning"]  # the status word, as before
+    assert (rows["2"].sex, rows["2"].violation) == ("female", "enforced_disappearance")
+
+
+def test_kind_morgue_reads_causes_of_death_and_the_mapping_file_still_wins(workspace, tmp_path: Path) -> None:
+    rows = [["1", "Ali", "Gunshot"], ["2", "Raza", "Road accident"], ["3", "Zahid", "Stab wounds"]]
+    path = write_csv(tmp_path / "hospital.csv", ["ID", "Name", "Incident"], rows)
+    other = import_file(workspace, path, source="Other (SYNTHETIC)", progress=False)
+    assert [r.violation for r in by_id(workspace, other.document_id).values()] == [None, None, None]
+
+    morgue = import_file(workspace, path, source="Hospital (SYNTHETIC)", kind="morgue", progress=False)
+    found = by_id(workspace, morgue.document_id)
+    assert (found["1"].violation, found["2"].violation, found["3"].violation) == ("killing", None, "killing")
+    assert found["2"].problems[0]["column"] == "Incident"
+
+    mapping = tmp_path / "hospital.toml"
+    mapping.write_text('[vocabulary.violation]\n"gunshot" = "death_in_custody"\n"road accident" = "other"\n',
+                       encoding="utf-8")
+    again = write_csv(tmp_path / "hospital_2.csv", ["ID", "Name", "Incident"], rows + [["4", "Sajid", "Gunshot"]])
+    mapped = import_file(workspace, again, source="Hospital (SYNTHETIC)", mapping=mapping, progress=False)
+    assert not mapped.already_imported
+    found = by_id(workspace, mapped.document_id)
+    assert (found["1"].violation, found["2"].violation, found["3"].violation) == ("death_in_custody", "other", "killing")
+
+
+@pytest.mark.parametrize("name", ["morgue", "families"])
+def test_the_helper_process_builds_these_rows_the_same(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       name: str) -> None:
+    if name == "morgue":
+        path = write_csv(tmp_path / "m.csv", MORGUE_HEADER, MORGUE_ROWS)
+    else:
+        path = write_csv(tmp_path / "f.csv", FAMILIES_HEADER, FAMILIES_ROWS, delimiter=";")
+    plain = import_file(workspace, path, source="in-process (SYNTHETIC)", kind="morgue", progress=False)
+    started = []
+    real = importer.BuildHelper
+
+    def counted(spec: Any) -> Any:
+        started.append(spec)
+        return real(spec)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(importer, "NAME_HELPER_BYTES", 0)
+        patch.setattr(importer, "_core_to_spare", lambda: True)
+        patch.setattr(importer, "NAME_CHUNK", 2)
+        patch.setattr(importer, "BuildHelper", counted)
+        helped = import_file(workspace, path, source="helper (SYNTHETIC)", kind="morgue", progress=False)
+    assert started and started[0].normaliser_options["kind"] == "morgue_or_hospital"
+    for field_name in ("imported", "rows_with_warnings", "problem_counts", "problem_groups", "preview"):
+        assert getattr(plain, field_name) == getattr(helped, field_name), field_name
+    assert plain.problems == helped.problems
+    plain_rows, helped_rows = stored(workspace, plain.document_id), stored(workspace, helped.document_id)
+    assert plain_rows == helped_rows
+    assert any(r["sex"] == "female" for r in plain_rows)  # (from Age/Sex, or from the name)
+    notes = [p for r in plain_rows for p in (r["problems"] or []) if p["severity"] == "info"]
+    assert notes if name == "families" else any(r["birth_year_min"] for r in plain_rows)
