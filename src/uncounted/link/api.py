@@ -75,10 +75,11 @@ def link_dataframe(
     # a newly trained model's prior is fitted on the blocked pairs while scoring them
     pairs = step("predict", lambda: predict_pairs(
         prepared, model, threshold=min(keep_pairs_above, threshold), backend=backend, refit_prior=refit))
-    coherence = Coherence(prepared) if settings.coherence else None
+    # Evidence clustering weighs every cross pair itself; the coherence rules guard single-link.
+    coherence = Coherence(prepared) if settings.coherence and settings.clustering == "single" else None
     clusters = step("cluster", lambda: cluster_reports(
         pairs, prepared["report_key"].tolist(), threshold=threshold, decisions=decisions,
-        coherence=coherence))
+        coherence=coherence, method=settings.clustering))
     if progress:
         total = sum(timings.values())
         print(f"[link] {len(prepared):,} reports -> {clusters.n_persons:,} persons "
