@@ -20,7 +20,7 @@ def register(cli: click.Group) -> None:
 @click.group(invoke_without_command=True)
 @workspace_option
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help="Match probability at which two reports are one person (default: setting link_threshold, else the model's 0.5).")
+              help="Match probability at which two reports are one person (default: setting link_threshold, else the model's 0.2).")
 @click.option("--backend", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
               help="Where Splink runs: DuckDB on this machine, or Spark for very large records.")
 @click.option("--reuse-model", is_flag=True, help="Score with the current run's trained model instead of retraining.")

@@ -150,7 +150,9 @@ class LinkageSettings:
     seed: int = 42
     term_frequency: bool = True
     probability_two_random_records_match: float | None = None  # None: estimated from blocked pairs
-    threshold: float = 0.5
+    # Evidence clustering at 0.2 was best on the romanisation, demo and independent lists
+    # (docs/linking.md); `uncounted link tune` chooses one from review decisions.
+    threshold: float = 0.2
     coherence: bool = True  # refuse merges joining reports that cannot be one person
     clustering: str = "evidence"  # "evidence" (summed cross-pair weights) or "single" (single-link)
     refine_on_blocked_pairs: bool = True  # m and prior by a last EM on all blocked pairs (u fixed)

@@ -31,7 +31,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("gazetteer", None, "CSV gazetteer of places (variants to one place); default: the bundled one."),
     Setting("key_file", None, "File holding the 32-byte key that encrypts sensitive fields.", secret=True),
     Setting("link_threshold", None, "Match probability at or above which two reports are the same person "
-                                    "(default: the linkage model's own, 0.5)."),
+                                    "(default: the linkage model's own, 0.2)."),
     Setting("login_max_failures", 5, "Failed logins in a row that lock an account."),
     Setting("login_lockout_minutes", 15, "How long a locked account stays locked."),
     Setting("audit_anchor_file", None, "File outside the workspace that `uncounted audit anchor` appends the "
