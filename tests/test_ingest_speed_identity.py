@@ -50,6 +50,13 @@ class ReferenceNormalisers(normal.Normalisers):
     def name(self, text: str) -> tuple[Any, ...] | None:
         return reference_name_parts(text)
 
+    def name_and_sex(self, text: str) -> tuple[tuple[Any, ...] | None, str | None, str | None]:
+        from uncounted.normalize.names import parse_name, sex_evidence, sex_from_name
+
+        parsed = parse_name(text)
+        sex = sex_from_name(parsed)
+        return reference_name_parts(text), sex, sex_evidence(parsed) if sex else None
+
 
 def reference_name_parts(text: str) -> tuple[Any, ...] | None:
     from uncounted.normalize.namekey import name_key

@@ -402,7 +402,7 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
             for i in DATE_INDEXES:
                 if values[i] is not None:
                     values[i] = values[i].isoformat()
-        problems = json.dumps([problem_dict(p) for p in built.problems], ensure_ascii=False) if built.problems else None
+        problems = _problems_json(built.problems) if built.problems else None
         if secret and enc_key is None:  # cannot happen: import_file refuses sensitive columns without a key
             raise ImportFailed(no_key_message(list(secret), table.label))
         sealed = encrypt_fields(enc_key, secret, report_key=key) if secret else None
@@ -614,6 +614,21 @@ def _summary(result: ImportResult, tables: list[Table]) -> dict[str, Any]:
     return {k: getattr(result, k) for k in ("rows_read", "imported", "added", "changed", "unchanged", "withdrawn",
                                              "rejected", "rows_with_warnings", "blank_rows", "problem_counts")} | {
         "tables": result.tables, "strict": result.strict}
+
+
+_PROBLEMS_JSON: dict[tuple[Any, ...], str] = {}
+
+
+def _problems_json(problems: list[ImportProblem]) -> str:
+    """A report's problems as stored (JSON text). The same problems repeat across rows (one
+    unknown word, one note), and the stored form does not name the row, so each is encoded once."""
+    key = tuple((p.column, p.value, p.expected, p.severity) for p in problems)
+    text = _PROBLEMS_JSON.get(key)
+    if text is None:
+        if len(_PROBLEMS_JSON) >= 50_000:
+            _PROBLEMS_JSON.clear()
+        text = _PROBLEMS_JSON[key] = json.dumps([problem_dict(p) for p in problems], ensure_ascii=False)
+    return text
 
 
 def _strict_message(result: ImportResult) -> str:

@@ -78,21 +78,16 @@ class Normalisers:
     # ---- each field ------------------------------------------------------------------------------
     def name(self, text: str) -> tuple[Any, ...] | None:
         """(honorific, given, family, relation, relative's name, name key) or None for 'unknown'."""
-        return self._name_entry(text)[0]
+        return self.name_and_sex(text)[0]
 
-    def name_sex(self, text: str) -> tuple[str | None, str | None]:
-        """(sex, the words that say it) when the written name tells the sex ("d/o", "Mst.", "Unknown male")."""
-        entry = self._name_entry(text)
-        return entry[1], entry[2]
-
-    def _name_entry(self, text: str) -> tuple[tuple[Any, ...] | None, str | None, str | None]:
-        try:
-            return self._names[text]
-        except KeyError:
-            pass
-        if len(self._names) >= NAME_CACHE:
-            self._names.clear()
-        entry = self._names[text] = name_parts_and_sex(text)
+    def name_and_sex(self, text: str) -> tuple[tuple[Any, ...] | None, str | None, str | None]:
+        """The name's parts (as ``name``), and the sex the written name states with the words that
+        state it ("d/o", "Mst.", "Unknown male"), or None, None."""
+        entry = self._names.get(text)
+        if entry is None:
+            if len(self._names) >= NAME_CACHE:
+                self._names.clear()
+            entry = self._names[text] = name_parts_and_sex(text)
         return entry
 
     def violation_for(self, header: str | None) -> Callable[[str], str | None]:
@@ -235,8 +230,7 @@ def name_parts(text: str) -> tuple[Any, ...] | None:
 def name_parts_and_sex(text: str) -> tuple[tuple[Any, ...] | None, str | None, str | None]:
     """The name's parts (None for an unidentified person), the sex the name states, and the words
     that state it ("d/o", "Mst.", "Unknown male")."""
-    from uncounted.normalize.names import parse_name, sex_evidence, sex_from_name
-
+    parse_name, sex_from_name, sex_evidence, _ = _names_module()
     folded = text.casefold()
     if folded in dates_mod.EMPTY_MARKERS or folded in UNNAMED:
         return None, None, None
@@ -256,9 +250,15 @@ def name_parts_and_sex(text: str) -> tuple[tuple[Any, ...] | None, str | None, s
 
 def _relative(text: str) -> tuple[str | None, str]:
     """(relation, name) of a father's (or husband's) cell: "W/O ASLAM" -> ("wife_of", "ASLAM")."""
-    from uncounted.normalize.names import split_relation_prefix
+    return _names_module()[3](text)
 
-    return split_relation_prefix(text)
+
+@lru_cache(1)
+def _names_module() -> tuple[Callable[..., Any], ...]:
+    """The name functions, imported once (on first use: importing ingest does not load the name model)."""
+    from uncounted.normalize.names import parse_name, sex_evidence, sex_from_name, split_relation_prefix
+
+    return parse_name, sex_from_name, sex_evidence, split_relation_prefix
 
 
 # ---- age and sex in one cell -----------------------------------------------------------------------

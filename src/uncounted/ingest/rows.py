@@ -68,6 +68,7 @@ class RowBuilder:
                         and not table.original_headers[i:i + 1] == [h]}
         self.father_relation = _relation_from_header(self.col.get("father_name"))
         self.violation = norm.violation_for(self.col.get("violation"))
+        self._sex_notes: dict[tuple[str, str, str], str] = {}
         self.indicators = [(f.split(":", 1)[1], i) for f, i in self.index.items() if f.startswith("indicator:")]
         self.is_jsonl = table.format == "jsonl"
         custody = norm.custody_from(self.col.get("custody_acknowledged"))
@@ -267,10 +268,9 @@ class RowBuilder:
         said = None
         if name is not None:
             values[NAME_RAW] = name
-            parsed = self.norm.name(name)
+            parsed, sex, evidence = self.norm.name_and_sex(name)
             if parsed is not None and len(name) <= 200:  # longer: parts might not fit; raw keeps it whole
                 values[NAME_HONORIFIC:NAME_KEY + 1] = parsed
-            sex, evidence = self.norm.name_sex(name)
             if sex is not None:
                 said = (sex, evidence, "name")
         father = vals.get("father_name")
@@ -292,10 +292,13 @@ class RowBuilder:
         """No sex was written: the one the name states ("d/o", "Mst.", "Unknown male"), with a note."""
         sex, evidence, field_name = said
         values[SEX] = sex
-        where = "name" if field_name == "name" else "father's name"
-        self._warn(problems, row, field_name, vals[field_name],
-                   f"a sex column; none was given, so the sex {sex!r} was inferred from {evidence!r} in the {where}",
-                   "info")
+        note = self._sex_notes.get(said)
+        if note is None:
+            where = "name" if field_name == "name" else "father's name"
+            note = self._sex_notes[said] = (f"a sex column; none was given, so the sex {sex!r} was inferred from "
+                                            f"these words of the {where}")
+        # the value is the words that said it ("Mst.", "daughter of"), so that the notes group well
+        problems.append(ImportProblem(self.label, row, self.col.get(field_name), evidence, note, "info"))
 
     def _age_sex(self, text: str, values: list[Any], row: int, problems: list[ImportProblem],
                  sex_written: bool) -> tuple[str | None, bool]:

@@ -148,7 +148,7 @@ _UNKNOWN_PHRASES = (("na maloom", "namaloom"), ("na malum", "namalum"), ("na maa
                     ("la waris", "lawaris"), ("la waaris", "lawaris"), ("not identified", "unidentified"),
                     ("not known", "unknown"), ("un known", "unknown"), ("un identified", "unidentified"),
                     ("نا معلوم", "نامعلوم"), ("لا وارث", "لاوارث"))
-_PLACEHOLDERS = frozenset({"n a", "na", "nil", "none", "not available", "not given", "no name"})
+_PLACEHOLDERS = frozenset({"n a", "na", "nil", "none", "not available", "not given", "no name"})  # all start with n
 _DESCRIPTION_WORDS = frozenset({
     "person", "persons", "body", "dead", "deadbody", "corpse", "individual", "male", "female", "man", "woman",
     "boy", "girl", "child", "adult", "old", "young", "youth", "teenager", "aged", "age", "about", "approx",
@@ -167,10 +167,23 @@ def _unknown_tokens(text: str) -> list[str]:
     return folded.split()
 
 
+# Every unknown-word and placeholder contains one of these (a quick test before the full one).
+_UNKNOWN_STEMS = ("unk", "unid", "unind", "un id", "ident", "named", "nameless", "maloom", "malum", "maalum", "malom",
+                  "waris", "waaris", "unclaimed", "anonym", "nk", "known", "معلوم", "وارث")
+_UNKNOWN_STEM = re.compile("|".join(map(re.escape, _UNKNOWN_STEMS)))
+_SHORT_PLACEHOLDER = 16
+
+
 def is_unidentified(text: str | None) -> bool:
     """True when a name cell says who is not known ("Unknown male", "Unidentified", "Na-maloom", "N/A")."""
     if not text:
         return False
+    low = text.casefold()
+    if _UNKNOWN_STEM.search(low) is None:
+        # every placeholder ("N/A", "nil", "none", "no name") starts with an n and is short
+        if len(low) > _SHORT_PLACEHOLDER or low.lstrip(" ([-")[:1] != "n":
+            return False
+        return " ".join(_unknown_tokens(low)) in _PLACEHOLDERS
     tokens = _unknown_tokens(text)
     if not tokens:
         return False
@@ -312,18 +325,22 @@ def _split_aliases(text: str) -> tuple[str, list[str]]:
     parts = [p.strip(" ,;:-") for p in _ALIAS_PATTERN.split(text)]
     own = parts[0]
     aliases = [p.strip("()") for p in parts[1:] if p.strip("()")]
-    bracketed = re.search(r"\(([^)]*)\)\s*$", own)
+    bracketed = _FINAL_BRACKET.search(own) if ")" in own else None
     if bracketed and bracketed.group(1).strip().lower() not in ("late", "marhoom"):
         aliases.insert(0, bracketed.group(1).strip())
         own = own[:bracketed.start()].strip()
     return own, aliases
 
 
+_FINAL_BRACKET = re.compile(r"\(([^)]*)\)\s*$")
+_DOTTED_INITIALS = re.compile(r"(?:[^\W\d_]\.){2,}")
+
+
 def _words_with_dots(text: str) -> list[str]:
     """Words as written; "M.A." becomes "M." and "A."; hyphenated compounds stay whole."""
     words: list[str] = []
     for word in text.replace(",", " ").split():
-        if re.fullmatch(r"(?:[^\W\d_]\.){2,}", word):
+        if "." in word and _DOTTED_INITIALS.fullmatch(word):
             words.extend(f"{letter}." for letter in word.split(".") if letter)
         else:
             words.append(word)
