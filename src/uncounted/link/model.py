@@ -156,7 +156,7 @@ class LinkageSettings:
     coherence: bool = True  # refuse merges joining reports that cannot be one person
     clustering: str = "evidence"  # "evidence" (summed cross-pair weights) or "single" (single-link)
     refine_on_blocked_pairs: bool = True  # m and prior by a last EM on all blocked pairs (u fixed)
-    refine_max_reports: int = 20_000  # ... on a seeded sample of at most this many reports
+    refine_max_reports: int = 300_000  # ... skipped above this many reports (never on a sample)
 
     def __post_init__(self) -> None:
         if self.link_type not in ("dedupe_only", "link_only", "link_and_dedupe"):
@@ -624,12 +624,17 @@ def _refine_on_blocked_pairs(prepared: pd.DataFrame, model: dict[str, Any], sett
     that linkage scores, starting from the sessions' estimates, with u fixed from random
     sampling and term-frequency adjustments kept, fits the m of every level on the pairs
     the model will judge. Pairs no blocking rule makes count as non-matches for the prior.
-    With more than ``settings.refine_max_reports`` reports, a seeded random sample of
-    that many reports is used (sampling reports leaves m and u unchanged).
+    With more than ``settings.refine_max_reports`` reports the step is skipped (it costs one
+    more scoring pass). It is never run on a sample of reports: a sample keeps few of each
+    person's reports, so true matches become rare among the blocked pairs and the EM takes
+    pairs of namesakes for matches (at 100,000 simulated reports a 20,000-report sample
+    cut F1 from 0.89 to 0.76; the full set gave 0.890, no refinement 0.888).
     """
-    sample = prepared
     if len(prepared) > settings.refine_max_reports:
-        sample = prepared.sample(n=settings.refine_max_reports, random_state=settings.seed)
+        log.append({"step": "refine", "skipped": f"{len(prepared):,} reports is more than refine_max_reports "
+                                                 f"({settings.refine_max_reports:,})"})
+        return model
+    sample = prepared
     linker = _linker(sample, model, settings, columns, backend)
     comps = list(model["comparisons"])
     names = [c["output_column_name"] for c in comps]
