@@ -124,7 +124,7 @@ def test_sex_from_the_name_and_violations_in_the_status_column(workspace, tmp_pa
     notes = problems_of(nasreen, "info")
     assert {p["column"] for p in notes} == {"Full Name", "Status"} and not problems_of(nasreen, "warning")
     [sex_note] = [p for p in notes if p["column"] == "Full Name"]
-    assert sex_note["value"] == "daughter of" and "'female' was inferred" in sex_note["expected"]
+    assert sex_note["value"] == "daughter of" and "female (inferred from the name)" in sex_note["expected"]
 
     zainab = rows["2"]
     assert (zainab.sex, zainab.victim_status, zainab.violation) == ("female", "still_missing", None)

@@ -295,8 +295,7 @@ class RowBuilder:
         note = self._sex_notes.get(said)
         if note is None:
             where = "name" if field_name == "name" else "father's name"
-            note = self._sex_notes[said] = (f"a sex column; none was given, so the sex {sex!r} was inferred from "
-                                            f"these words of the {where}")
+            note = self._sex_notes[said] = f"a sex; none given, so {sex} (inferred from the {where})"
         # the value is the words that said it ("Mst.", "daughter of"), so that the notes group well
         problems.append(ImportProblem(self.label, row, self.col.get(field_name), evidence, note, "info"))
 
