@@ -53,6 +53,11 @@ def by_id(ws: Any, document_id: int) -> dict[str, Report]:
         return {r.source_record_id: r for r in rows}
 
 
+def by_id_rows(ws: Any, document_id: int) -> list[Report]:
+    with ws.session() as session:
+        return list(session.execute(select(Report).where(Report.document_id == document_id)).scalars())
+
+
 def stored(ws: Any, document_id: int) -> list[dict[str, Any]]:
     with ws.session() as session:
         rows = session.execute(select(Report).where(Report.document_id == document_id)
@@ -206,3 +211,15 @@ def test_the_helper_process_builds_these_rows_the_same(workspace, tmp_path: Path
     assert any(r["sex"] == "female" for r in plain_rows)  # (from Age/Sex, or from the name)
     notes = [p for r in plain_rows for p in (r["problems"] or []) if p["severity"] == "info"]
     assert notes if name == "families" else any(r["birth_year_min"] for r in plain_rows)
+
+
+def test_a_place_and_its_area_in_one_cell(workspace, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "press.csv", ["Victim", "Area"], [
+        ["Ali", "Mingora, Swat"], ["Raza", "Lyari, Karachi"], ["Zahid", "Lyari, Quetta"], ["Sajid", "Turbat, Kech"]])
+    result = import_file(workspace, path, source="Press (SYNTHETIC)", progress=False)
+    rows = {r.name_raw: r for r in by_id_rows(workspace, result.document_id)}
+    assert (rows["Ali"].event_place, rows["Ali"].event_place_parent) == ("Mingora", "Swat District")
+    assert (rows["Raza"].event_place, rows["Raza"].event_place_parent) == ("Lyari Town", "Karachi South")
+    assert (rows["Sajid"].event_place, rows["Sajid"].event_place_parent) == ("Turbat", "Kech District")
+    # Lyari is not in Quetta: not guessed, a warning as for any place not found
+    assert rows["Zahid"].event_place is None and problems_of(rows["Zahid"], "warning")[0]["column"] == "Area"

@@ -173,6 +173,8 @@ class Normalisers:
         if text is None:
             return None
         candidates = self._gazetteer.candidates(text)
+        if not candidates and "," in text:
+            return self._place_with_area(text, district)
         if len(candidates) > 1 and district:
             within = {p.place_id for p in self._gazetteer.candidates(district)}
             narrowed = [c for c in candidates
@@ -186,6 +188,24 @@ class Normalisers:
                     "variant to the gazetteer")
         place = candidates[0]
         return place.name, self._parent_name(place)
+
+    def _place_with_area(self, text: str, district: str | None) -> tuple[str, str | None] | None | str:
+        """"Mingora, Swat", "Lyari, Karachi": a place followed by the area it lies in, in one cell. The
+        part before the last comma is the place, read within the area after it (which must contain
+        it when the gazetteer knows the area); None when that does not name one place."""
+        head, _, tail = text.rpartition(",")
+        head, tail = head.strip(), tail.strip()
+        if not head or not tail:
+            return None
+        areas = {p.place_id for p in self._gazetteer.candidates(tail)}
+        found = self._place(head, district or tail)
+        if not isinstance(found, tuple) or not areas:
+            return found if isinstance(found, tuple) else None
+        place = next((c for c in self._gazetteer.candidates(head) if c.name == found[0]), None)
+        if place is None:
+            return None
+        lineage = {place.place_id} | {a.place_id for a in self._gazetteer.ancestors(place.place_id)}
+        return found if lineage & areas else None
 
     def _parent_name(self, place: Any) -> str | None:
         """The district of a place (the event's ``event_place_parent``). A district's district is
