@@ -165,8 +165,17 @@ def _to_day_numbers(values: pd.Series) -> pd.Series:
     return pd.Series(days, index=values.index)
 
 
+# Day numbers (days since 1970-01-01) outside 1800-2199 are misreadings, not dates.
+_PLAUSIBLE_DAYS = (-62_091, 84_006)
+
+
 def _event_days(df: pd.DataFrame) -> pd.DataFrame:
     """First and last possible day of the event; a missing end follows the precision."""
+    with np.errstate(all="ignore"):  # NaN arithmetic on missing dates is expected here
+        return _event_days_unchecked(df)
+
+
+def _event_days_unchecked(df: pd.DataFrame) -> pd.DataFrame:
     start = _to_day_numbers(df["event_date_start"]) if "event_date_start" in df else pd.Series(np.nan, index=df.index)
     end = _to_day_numbers(df["event_date_end"]) if "event_date_end" in df else pd.Series(np.nan, index=df.index)
     if end.isna().any() and start.notna().any():
@@ -180,6 +189,8 @@ def _event_days(df: pd.DataFrame) -> pd.DataFrame:
         derived[is_month] = _to_day_numbers(month_end)[is_month]
         derived[is_year] = _to_day_numbers(year_end)[is_year]
         end = end.fillna(derived)
+    start = start.where(start.between(*_PLAUSIBLE_DAYS))
+    end = end.where(end.between(*_PLAUSIBLE_DAYS))
     out = pd.DataFrame(index=df.index)
     out["event_day_start"] = start.astype("Int64")
     out["event_day_end"] = end.astype("Int64")
