@@ -802,12 +802,9 @@ def _model_for_backend(model: TrainedModel, rules: list, backend: str) -> dict[s
     return fresh
 
 
-# Prediction runs in chunks of about this many reports (on one side of the pairs), so the
-# scored pairs of one chunk are all that is ever held before the unlikely ones are dropped.
+# Prediction runs in chunks of about this many reports (on one side of the pairs); only the
+# likely pairs of each chunk come out of the database.
 PREDICT_CHUNK_REPORTS = 100_000
-# While the prior is refitted, pairs down to this many bits below the threshold are kept,
-# in case the fitted prior turns out higher than the trained one.
-REFIT_MARGIN_BITS = 6.0
 
 
 def _chunk_count(n_reports: int, backend: str) -> int:
@@ -864,39 +861,44 @@ def predict_pairs(prepared: pd.DataFrame, model: TrainedModel, threshold: float 
     chunks = _chunk_count(len(prepared), backend)
     min_weight = math.log2(threshold / (1 - threshold)) if 0 < threshold < 1 else -1e9
     old_prior = model.prior
-    # with the prior refitted, keep a margin and build the histogram of all blocked pairs
-    floor = min_weight - (REFIT_MARGIN_BITS if refit_prior else 0.0)
     offset = math.log2(old_prior / (1 - old_prior))
-    kept, histograms = [], []
+    kept, histograms, scored = [], [], []
     for chunk in range(1, chunks + 1):
         sdf = _predict_chunk(linker, chunk, chunks)
         if refit_prior:
+            # the histogram of every blocked pair fits the prior; the scored pairs stay in the
+            # database (on disk beyond its memory limit) until the prior, and so the cut, is known
             histograms.append(linker._db_api.query_sql(
                 f"select round(match_weight - ({offset}), 2) as w, count(*) as n "
                 f"from {sdf.physical_name} group by 1", output_type="pandas"))
-        kept.append(linker._db_api.query_sql(
-            f"select * from {sdf.physical_name} where match_weight >= {floor}", output_type="pandas"))
-        sdf.drop_table_from_database_and_remove_from_cache()
-    out = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
+            scored.append(sdf)
+            continue
+        kept.append(_pairs_above(linker, sdf, min_weight))
     if not refit_prior:
-        return _tidy_pairs(out, model)
+        return _tidy_pairs(pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0], model)
     # fit the prior on every blocked pair, then keep the pairs whose probability under
     # the fitted prior reaches the threshold
     hist = pd.concat(histograms).groupby("w", as_index=False)["n"].sum()
     prior = _prior_from_histogram(hist["w"].to_numpy(dtype=float), hist["n"].to_numpy(dtype=float),
                                   old_prior, _total_pairs(prepared, model.settings.link_type))
     shift = math.log2(prior / (1 - prior)) - offset
-    out = out[out["match_weight"] + shift >= min_weight].copy()
+    kept = [_pairs_above(linker, sdf, min_weight - shift) for sdf in scored]
+    out = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
     out["match_weight"] = out["match_weight"] + shift
     out["match_probability"] = 1.0 / (1.0 + np.power(2.0, -out["match_weight"].to_numpy(dtype=float)))
     model.splink_model["probability_two_random_records_match"] = prior
     entry = {"step": "prior from blocked pairs", "em_prior": old_prior, "prior": prior,
              "blocked_pairs": int(hist["n"].sum()), "chunks": chunks}
-    if shift > REFIT_MARGIN_BITS:
-        entry["warning"] = (f"the fitted prior is {shift:.1f} bits above the trained one; pairs more than "
-                            f"{REFIT_MARGIN_BITS} bits below the threshold were not kept")
     model.training_log.append(entry)
     return _tidy_pairs(out, model)
+
+
+def _pairs_above(linker, sdf, min_weight: float) -> pd.DataFrame:
+    """The scored pairs of one chunk at or above a match weight; the chunk's table is dropped."""
+    out = linker._db_api.query_sql(f"select * from {sdf.physical_name} where match_weight >= {min_weight}",
+                                   output_type="pandas")
+    sdf.drop_table_from_database_and_remove_from_cache()
+    return out
 
 
 def _tidy_pairs(raw: pd.DataFrame, model: TrainedModel) -> pd.DataFrame:
