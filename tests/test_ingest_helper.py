@@ -1,6 +1,6 @@
 """Rows built in the helper process are stored exactly as rows built in the importing process.
 
-Big files build their rows in a helper process (``ingest.helper``). Here the size threshold is
+Big files build their rows in a helper process (``ingest.build_process``). Here the size threshold is
 lowered so that small SYNTHETIC files take that path too, with tiny chunks so that rows cross
 several chunks, and every stored field, problem, count and rejected row is compared with an
 import of the same file built in-process. Runs on SQLite and PostgreSQL.

@@ -31,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from uncounted.errors import ImportFailed, ImportProblem
-from uncounted.ingest.helper import BuildHelper, HelperSpec
+from uncounted.ingest.build_process import BuildHelper, HelperSpec
 from uncounted.ingest.mapping import Mapping, detect_mapping
 from uncounted.ingest.normal import Normalisers
 from uncounted.ingest.readers import Table, read_table

@@ -443,7 +443,7 @@ class RowBuilder:
 class RowStage:
     """The rows of one table, one after another: blank rows skipped (None), the others built, and a
     record id seen before in the table turned into an error. Runs in the importing process, or in
-    the helper process of a big file (``ingest.helper``): either way every row passes through it."""
+    the helper process of a big file (``ingest.build_process``): either way every row passes through it."""
 
     def __init__(self, builder: RowBuilder):
         self.builder = builder
