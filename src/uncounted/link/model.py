@@ -725,36 +725,6 @@ def _total_pairs(prepared: pd.DataFrame, link_type: str) -> float:
     return n * (n - 1) / 2
 
 
-def _prior_from_blocked_pairs(linker, sdf, start_prior: float, total_pairs: float, iterations: int = 100) -> float:
-    """The probability that two random reports match, by EM on the prior alone.
-
-    With m and u fixed, the maximum-likelihood prior is the expected number of matching
-    pairs divided by all pairs; pairs no blocking rule generates count as non-matches.
-    EM sessions on blocked pairs overstate the prior (matches are common inside blocks),
-    which would make every threshold too lenient.
-    """
-    offset = math.log2(start_prior / (1 - start_prior))
-    hist = linker._db_api.query_sql(
-        f"select round(match_weight - ({offset}), 2) as w, count(*) as n "
-        f"from {sdf.physical_name} group by 1",
-        output_type="pandas",
-    )
-    if hist.empty:
-        return start_prior
-    bayes = np.power(2.0, hist["w"].to_numpy(dtype=float))
-    counts = hist["n"].to_numpy(dtype=float)
-    prior = start_prior
-    for _ in range(iterations):
-        odds = prior / (1 - prior) * bayes
-        expected = float((counts * odds / (1 + odds)).sum())
-        new = min(max(expected / total_pairs, 1e-12), 0.5)
-        if abs(new - prior) <= 1e-6 * prior:
-            prior = new
-            break
-        prior = new
-    return prior
-
-
 def _floor_m_probabilities(model: dict[str, Any], floor: float = M_FLOOR) -> dict[str, Any]:
     """Raise every m probability to at least ``floor`` and renormalise each comparison."""
     for comp in model["comparisons"]:

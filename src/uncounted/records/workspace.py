@@ -89,7 +89,7 @@ class Workspace:
         lines = settings_path.read_text(encoding="utf-8").splitlines()
         pattern = re.compile(rf"^\s*{re.escape(name)}\s*=")
         replaced = [line if pattern.match(old) else old for old in lines]
-        if replaced == lines and not any(pattern.match(old) for old in lines):
+        if not any(pattern.match(old) for old in lines):
             replaced.append(line)
         settings_path.write_text("\n".join(replaced) + "\n", encoding="utf-8")
         self.settings[name] = value

@@ -208,6 +208,17 @@ SUMMARY_COLUMNS = (Report.name_raw, Report.father_name, Report.violation, Report
                    Report.event_date_start, Report.event_date_raw, Report.source_id)
 
 
+def _run_memberships(session: Session, run_id: int, person_ids: list[int]) -> dict[str, int]:
+    """Report key -> person id, for these persons in this run.
+
+    Only the person ids are filtered in SQL; the run (and the reports' version and visibility,
+    by the callers) are checked here, so the planner cannot wander off to a low-selectivity
+    index (run_id, is_current)."""
+    members = session.execute(select(PersonReport.report_key, PersonReport.person_id, PersonReport.run_id)
+                              .where(PersonReport.person_id.in_(person_ids))).all()
+    return {key: pid for key, pid, run in members if run == run_id}
+
+
 def visible_report_rows(session: Session, run_id: int, person_ids: Iterable[int],
                         visible_sources: set[int] | None) -> dict[int, list[Any]]:
     """The few columns a search result shows, of each person's current visible reports.
@@ -217,11 +228,7 @@ def visible_report_rows(session: Session, run_id: int, person_ids: Iterable[int]
     ids = list(person_ids)
     if not ids:
         return {}
-    # Only the key columns are filtered in SQL; run, version and visibility are checked here, so the
-    # planner cannot wander off to a low-selectivity index (run_id, is_current).
-    members = session.execute(select(PersonReport.report_key, PersonReport.person_id, PersonReport.run_id)
-                              .where(PersonReport.person_id.in_(ids))).all()
-    person_of = {key: pid for key, pid, run in members if run == run_id}
+    person_of = _run_memberships(session, run_id, ids)
     if not person_of:
         return {}
     stmt = select(Report.id, Report.report_key, Report.is_current, Report.withdrawn, *SUMMARY_COLUMNS).where(
@@ -240,9 +247,7 @@ def visible_reports_of(session: Session, run_id: int, person_ids: Iterable[int],
     ids = list(person_ids)
     if not ids:
         return {}
-    members = session.execute(select(PersonReport.report_key, PersonReport.person_id, PersonReport.run_id)
-                              .where(PersonReport.person_id.in_(ids))).all()
-    person_of = {key: pid for key, pid, run in members if run == run_id}
+    person_of = _run_memberships(session, run_id, ids)
     if not person_of:
         return {}
     out: dict[int, list[Report]] = {}
