@@ -243,3 +243,57 @@ def test_names_that_only_look_unidentified_are_names(text):
 def test_female_titles_before_a_name(text, sex, honorifics):
     parsed = parse_name(text)
     assert (sex_from_name(parsed), parsed.honorifics) == (sex, honorifics)
+
+
+# ---- names written plainly: the shortcut gives what parse_name gives ------------------------------
+_PLAIN_WORDS = ["Ali", "Khan", "Syed", "Mst", "Bibi", "Muhammad", "Abdul", "Rehman", "Bin", "bin", "so", "S/O", "s/o",
+                "d/o", "W/O", "son", "of", "daughter", "Unknown", "male", "late", "Late", "alias", "urf", "r/o",
+                "resident", "Sahib", "Begum", "Haji", "Shaheed", "Mirza", "Baig", "c/o", "N", "A", "na", "Ullah"]
+
+
+def _parsed_parts(text: str) -> tuple:
+    from uncounted.normalize.namekey import name_key
+
+    parsed = parse_name(text)
+    sex = sex_from_name(parsed)
+    return (tuple(parsed.honorifics), tuple(parsed.given), parsed.family, parsed.relation, parsed.relative_name,
+            name_key(text), sex)
+
+
+def _plain_parts(text: str) -> tuple | None:
+    from uncounted.normalize.names import own_name_parts, relative_name, split_plain_name
+    from uncounted.normalize.namekey import name_key
+
+    plain = split_plain_name(text)
+    if plain is None:
+        return None
+    own, relation, relative = plain
+    honorifics, given, family, suffixes, _ = own_name_parts(own)
+    sex = sex_from_name(ParsedName(raw=own, honorifics=list(honorifics), suffixes=list(suffixes),
+                                   relation=relation))
+    return (honorifics, given, family, relation, relative_name(relative)[0] if relative else None, name_key(own), sex)
+
+
+@pytest.mark.parametrize("text", ["Ali Khan s/o Akbar", "Nasreen daughter of Ali Usmani", "Ali Khan", "Mst Zainab W/O Ali",
+                                  "Haji Ali son of Late Akbar", "Ali c/o Akbar", "Ahmed bin Saleh"])
+def test_plain_names_take_the_shortcut_and_agree_with_parse_name(text: str) -> None:
+    assert _plain_parts(text) is not None
+    assert _plain_parts(text) == _parsed_parts(text)
+
+
+@pytest.mark.parametrize("text", ["Bin Yamin", "Ali s/o Ahmed s/o Karim", "Unknown male", "Ali  Khan", " Ali", "Ali s/o",
+                                  "Ali alias Bala", "Ali r/o Lyari", "Ali (Bala) Khan", "QURESHI, OWAIS", "M. Ali",
+                                  "Ali s/o Ahmed r/o Lyari", "na", "Ali son Akbar"])
+def test_names_not_written_plainly_go_to_the_full_parser(text: str) -> None:
+    from uncounted.normalize.names import split_plain_name
+
+    assert split_plain_name(text) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PLAIN_WORDS), min_size=1, max_size=6))
+def test_any_plain_name_agrees_with_parse_name(words: list[str]) -> None:
+    text = " ".join(words)
+    plain = _plain_parts(text)
+    if plain is not None:
+        assert plain == _parsed_parts(text)

@@ -250,16 +250,19 @@ def name_parts(text: str) -> tuple[Any, ...] | None:
 def name_parts_and_sex(text: str) -> tuple[tuple[Any, ...] | None, str | None, str | None]:
     """The name's parts (None for an unidentified person), the sex the name states, and the words
     that state it ("d/o", "Mst.", "Unknown male")."""
-    parse_name, sex_from_name, sex_evidence, _ = _names_module()
     folded = text.casefold()
     if folded in dates_mod.EMPTY_MARKERS or folded in UNNAMED:
         return None, None, None
+    names = _names()
+    plain = names.split_plain_name(text)
+    if plain is not None:
+        return _plain_name_parts_and_sex(*plain)
     try:
-        parsed = parse_name(text)
+        parsed = names.parse_name(text)
     except NormalizeError:
         return None, None, None
-    sex = sex_from_name(parsed)
-    evidence = sex_evidence(parsed) if sex else None
+    sex = names.sex_from_name(parsed)
+    evidence = names.sex_evidence(parsed) if sex else None
     if parsed.unidentified:
         return None, sex, evidence
     honorific = " ".join(parsed.honorifics) if parsed.honorifics else None
@@ -268,17 +271,53 @@ def name_parts_and_sex(text: str) -> tuple[tuple[Any, ...] | None, str | None, s
             _name_key(text) or None), sex, evidence
 
 
+# The sex a relation states, with the words for the note ("d/o" is daughter_of: female, "daughter of").
+_RELATION_SEX = {relation: (sex, relation.replace("_", " ")) for sex, relations in (
+    ("female", ("daughter_of", "wife_of", "mother_of")),
+    ("male", ("son_of", "husband_of", "father_of", "brother_of"))) for relation in relations}
+# Own name -> (honorific, given, family, name key, sex its titles state, the title that states it).
+_OWN_PARTS: dict[str, tuple[str | None, str | None, str | None, str | None, str | None, str | None]] = {}
+
+
+def _plain_name_parts_and_sex(own: str, relation: str | None, relative_text: str | None
+                              ) -> tuple[tuple[Any, ...], str | None, str | None]:
+    """name_parts_and_sex of a name written plainly (names.split_plain_name), from its cached parts:
+    what parse_name would find, without reading the whole text again."""
+    parts = _OWN_PARTS.get(own)
+    if parts is None:
+        parts = _own_parts(own)
+    honorific, given, family, key, sex, evidence = parts
+    if relation is not None and relation in _RELATION_SEX:
+        sex, evidence = _RELATION_SEX[relation]
+    relative = _names().relative_name(relative_text)[0] if relative_text else None
+    return (honorific, given, family, relation, relative, key), sex, evidence
+
+
+def _own_parts(own: str) -> tuple[str | None, str | None, str | None, str | None, str | None, str | None]:
+    """The parts of a plain own name, cached (bounded like the other caches)."""
+    names = _names()
+    honorifics, given, family, suffixes, _ = names.own_name_parts(own)
+    titles = names.ParsedName(raw=own, honorifics=list(honorifics), suffixes=list(suffixes))
+    sex = names.sex_from_name(titles)
+    parts = (" ".join(honorifics) if honorifics else None, " ".join(given) if given else None, family or None,
+             _name_key(own) or None, sex, names.sex_evidence(titles) if sex else None)
+    if len(_OWN_PARTS) >= KEY_CACHE:
+        _OWN_PARTS.clear()
+    _OWN_PARTS[own] = parts
+    return parts
+
+
 def _relative(text: str) -> tuple[str | None, str]:
     """(relation, name) of a father's (or husband's) cell: "W/O ASLAM" -> ("wife_of", "ASLAM")."""
-    return _names_module()[3](text)
+    return _names().split_relation_prefix(text)
 
 
 @lru_cache(1)
-def _names_module() -> tuple[Callable[..., Any], ...]:
-    """The name functions, imported once (on first use: importing ingest does not load the name model)."""
-    from uncounted.normalize.names import parse_name, sex_evidence, sex_from_name, split_relation_prefix
+def _names() -> Any:
+    """The name parser module, imported once (on first use: importing ingest does not load the name model)."""
+    from uncounted.normalize import names
 
-    return parse_name, sex_from_name, sex_evidence, split_relation_prefix
+    return names
 
 
 # ---- age and sex in one cell -----------------------------------------------------------------------

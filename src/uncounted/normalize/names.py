@@ -380,6 +380,78 @@ def _is_leading_honorific(word: str, rest: list[str]) -> bool:
     return any(_key_of(w) not in _FAMILY_KEYS for w in rest)
 
 
+# ---- names written plainly -------------------------------------------------------------------
+# Most names in a list are written plainly: words of letters, one space apart, and at most one
+# relation marker between two names ("Ali Khan s/o Akbar", "Nasreen daughter of Ali"). For those,
+# parse_name's many passes over the text can only find the own name, the relation and the
+# relative's name, so callers can compose its result from the parts (which repeat far more than
+# whole names, and are cached). Every word that is part of a marker (relation, residence, alias)
+# sends a name to the full parser, unless it is one of the relation markers checked below.
+_MARKER_WORDS = frozenset(word for marker in (*lexicon.RELATION_MARKERS, *lexicon.RESIDENCE_MARKERS,
+                                               *lexicon.ALIAS_MARKERS) for word in marker.lower().split())
+
+
+def _plain_relation_markers() -> dict[str, str]:
+    """The relation markers (as lowercase text) that parse_name reads as nothing but a relation
+    between two plain names; checked here against the parser itself, once."""
+    found = {}
+    for marker, relation in lexicon.RELATION_MARKERS.items():
+        sample = f"Ali {marker} Akbar"
+        if marker != marker.lower() or any(ch in marker for ch in "()[],@'\"") or not marker.strip():
+            continue
+        if _RESIDENCE_PATTERN.search(sample) or _ALIAS_PATTERN.search(sample):
+            continue
+        match = _first_relation(sample)
+        if match is None or (match.start(), match.end()) != (4, 4 + len(marker)):
+            continue
+        parsed = parse_name(sample)
+        if (parsed.relation, parsed.relative_name, parsed.given) == (relation, "Akbar", ["Ali"]):
+            found[marker] = relation
+    return found
+
+
+_PLAIN_RELATIONS = _plain_relation_markers()
+
+
+def split_plain_name(text: str) -> tuple[str, str | None, str | None] | None:
+    """(own name, relation, relative's name as written) of a name written plainly, else None.
+
+    "Ali Khan s/o Akbar" -> ("Ali Khan", "son_of", "Akbar"); "Ali Khan" -> ("Ali Khan", None, None).
+    None (use parse_name) for anything else: other characters, several spaces, brackets, an alias,
+    a residence, two relations, a name that says the person is unknown. For a plain name,
+    parse_name(text) has the own name's parts (``_own_name(own)``), this relation, and the relative
+    read by ``_relative(relative)``; and the person's name key is the own name's.
+    """
+    words = text.split(" ")
+    start = end = -1  # the words of the relation marker
+    for i, word in enumerate(words):
+        if word.isascii() and word.isalpha() and word.lower() not in _MARKER_WORDS:
+            continue
+        if start < 0:
+            start = i
+        elif i != end:
+            return None  # marker words in two places
+        end = i + 1
+    if is_unidentified(text):
+        return None
+    if start < 0:
+        return text, None, None
+    relation = _PLAIN_RELATIONS.get(" ".join(words[start:end]).lower())
+    if relation is None or start == 0 or end == len(words):
+        return None
+    return " ".join(words[:start]), relation, " ".join(words[end:])
+
+
+def own_name_parts(own: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None, tuple[str, ...], bool]:
+    """(honorifics, given names, family name, suffixes, deceased) of a person's own name (cached)."""
+    return _own_name(own)
+
+
+def relative_name(relative_text: str) -> tuple[str | None, bool]:
+    """(relative's name, written as deceased) from the text after a relation marker (cached)."""
+    return _relative(relative_text)
+
+
 def sex_from_name(parsed: ParsedName) -> str | None:
     """"female" or "male" when the written name says so, else None.
 
