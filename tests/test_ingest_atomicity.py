@@ -1,7 +1,8 @@
 """An import killed midway leaves nothing behind, and the next import works. SYNTHETIC data.
 
 A real `uncounted import` runs in a subprocess on a file big enough to take several seconds; it
-is killed with SIGKILL once its progress bar shows that rows are being written.
+is killed with SIGKILL once its progress bar shows that rows are being written. With worker
+processes, the workers must go too (they stop when the importing process is gone).
 """
 
 from __future__ import annotations
@@ -39,12 +40,28 @@ def counts(ws) -> tuple[int, int, int, int]:
                      for m in (Source, Document, Report, AuditEntry))
 
 
+def child_processes(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 @pytest.mark.slow
-def test_killed_import_leaves_nothing_and_the_next_import_works(workspace, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_killed_import_leaves_nothing_and_the_next_import_works(workspace, tmp_path: Path, workers: str) -> None:
     path = tmp_path / "big_list.csv"
     write_big_list(path, ROWS)
     command = [sys.executable, "-c", "from uncounted.cli.main import cli; cli()", "import", str(path),
-               "--source", "Big list", "--workspace", str(workspace.path)]
+               "--source", "Big list", "--workspace", str(workspace.path), "--workers", workers]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                env={**os.environ, "COLUMNS": "80"})
     seen: list[str] = []
@@ -66,10 +83,17 @@ def test_killed_import_leaves_nothing_and_the_next_import_works(workspace, tmp_p
         time.sleep(0.05)
     assert process.poll() is None, "the import finished before it could be killed: make the file bigger"
     assert percent >= 50, "no progress seen: " + "".join(seen)[-500:]
+    children = child_processes(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     reader.join(timeout=5)
     assert process.returncode == -signal.SIGKILL
+    if workers != "0":
+        assert len(children) >= int(workers), "the worker processes were not running"
+        deadline = time.monotonic() + 20
+        while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(alive(pid) for pid in children), "a worker outlived the killed import"
 
     workspace.dispose()  # forget pooled connections; the killed process's transaction is gone
     assert counts(workspace) == (0, 0, 0, 0)

@@ -346,16 +346,15 @@ def test_simulated_lists_import_completely(workspace, tmp_path: Path) -> None:
     assert count(workspace, Report) == total
 
 
-def test_names_parsed_in_a_helper_process_give_the_same_reports(sqlite_workspace, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_names_parsed_in_worker_processes_give_the_same_reports(sqlite_workspace, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from uncounted.ingest import importer
 
     path = tmp_path / "families_titled.csv"
     shutil.copy(DATA / "families_titled.csv", path)
     plain = import_file(sqlite_workspace, path, source="Plain", progress=False)
-    monkeypatch.setattr(importer, "NAME_HELPER_BYTES", 0)
-    monkeypatch.setattr(importer, "NAME_CHUNK", 2)
-    helped = import_file(sqlite_workspace, path, source="Helped", progress=False)
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 2)
+    helped = import_file(sqlite_workspace, path, source="Helped", progress=False, workers=2)
     assert plain.imported == helped.imported == 5
     columns = ("source_record_id", "name_honorific", "name_given", "name_family", "relation", "father_name", "name_key")
     by_source = {}

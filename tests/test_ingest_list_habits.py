@@ -1,6 +1,6 @@
 """Record-keeping habits of lists made elsewhere: age and sex in one column, a district as the place,
 relations in the father's column, sex stated only by the name, causes of death, violation words in a
-status column. On SQLite and PostgreSQL, built in-process and in the helper process. Every list
+status column. On SQLite and PostgreSQL, built in-process and in worker processes. Every list
 here is SYNTHETIC.
 """
 
@@ -182,7 +182,7 @@ def test_kind_morgue_reads_causes_of_death_and_the_mapping_file_still_wins(works
 
 
 @pytest.mark.parametrize("name", ["morgue", "families"])
-def test_the_helper_process_builds_these_rows_the_same(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_worker_processes_build_these_rows_the_same(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                        name: str) -> None:
     if name == "morgue":
         path = write_csv(tmp_path / "m.csv", MORGUE_HEADER, MORGUE_ROWS)
@@ -190,18 +190,17 @@ def test_the_helper_process_builds_these_rows_the_same(workspace, tmp_path: Path
         path = write_csv(tmp_path / "f.csv", FAMILIES_HEADER, FAMILIES_ROWS, delimiter=";")
     plain = import_file(workspace, path, source="in-process (SYNTHETIC)", kind="morgue", progress=False)
     started = []
-    real = importer.BuildHelper
+    real = importer.WorkerPool
 
-    def counted(spec: Any) -> Any:
+    def counted(spec: Any, workers: int) -> Any:
         started.append(spec)
-        return real(spec)
+        return real(spec, workers)
 
     with monkeypatch.context() as patch:
-        patch.setattr(importer, "NAME_HELPER_BYTES", 0)
-        patch.setattr(importer, "_core_to_spare", lambda: True)
-        patch.setattr(importer, "NAME_CHUNK", 2)
-        patch.setattr(importer, "BuildHelper", counted)
-        helped = import_file(workspace, path, source="helper (SYNTHETIC)", kind="morgue", progress=False)
+        patch.setattr(importer, "CHUNK_ROWS", 2)
+        patch.setattr(importer, "WorkerPool", counted)  # the real pool, counted
+        helped = import_file(workspace, path, source="workers (SYNTHETIC)", kind="morgue", progress=False,
+                             workers=2)
     assert started and started[0].normaliser_options["kind"] == "morgue_or_hospital"
     for field_name in ("imported", "rows_with_warnings", "problem_counts", "problem_groups", "preview"):
         assert getattr(plain, field_name) == getattr(helped, field_name), field_name

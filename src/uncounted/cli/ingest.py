@@ -53,13 +53,16 @@ def _workspace(path: Path | None) -> Any:
               help="How to read numeric dates such as 05/06/1995 (default: the workspace's date_order).")
 @click.option("--pivot", "pivot", type=click.IntRange(0, 99),
               help="Two-digit years up to this are 20xx, above it 19xx (default: workspace setting).")
+@click.option("--workers", type=click.IntRange(0, 16), default=None,
+              help="Processes that build the rows of a big first import alongside the writing (default: chosen "
+              "from the file's size and the free cores; 0: build every row in this process).")
 @workspace_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--no-progress", is_flag=True, help="Do not show a progress bar.")
 def import_command(file: Path, source: str, kind: str | None, mapping_path: Path | None, save_mapping: Path | None,
                    dry_run: bool, strict: bool, rejects_path: Path | None, encoding: str | None,
-                   delimiter: str | None, date_order: str | None, pivot: int | None, workspace_path: Path | None,
-                   as_json: bool, no_progress: bool) -> None:
+                   delimiter: str | None, date_order: str | None, pivot: int | None, workers: int | None,
+                   workspace_path: Path | None, as_json: bool, no_progress: bool) -> None:
     """Import a spreadsheet (CSV, XLSX or JSON Lines) as a document of SOURCE.
 
     Columns are recognised from their headers (English names and their variants, and HXL hashtags);
@@ -85,7 +88,7 @@ def import_command(file: Path, source: str, kind: str | None, mapping_path: Path
         result = import_file(ws, file, source=source, kind=kind, mapping=mapping_path, strict=strict,
                              dry_run=dry_run, rejects_path=rejects_path, progress=not no_progress and not as_json,
                              encoding=encoding, delimiter=delimiter, date_order=date_order,
-                             two_digit_year_pivot=pivot)
+                             two_digit_year_pivot=pivot, workers=workers)
     except ImportFailed as exc:
         _fail(exc, as_json)
         return

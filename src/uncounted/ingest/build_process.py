@@ -1,35 +1,52 @@
-"""Building rows in a helper process, so that a big import uses two cores.
+"""Building the rows of a big first import in worker processes, ready for the store.
 
-The importing process reads the file and writes the reports; the helper process turns chunks of
-rows into report values (every normaliser, the names, the raw row's JSON) with the same
-``RowStage`` and ``RowBuilder`` the importing process would use, so what is stored does not
-depend on where a row was built. While the helper builds one chunk, the importing process reads
-the next one and writes the one before: the database work and the Python work of the rows
-overlap on two processes (two threads of one process would take turns on the GIL).
+The importing process reads the file, checks record ids, and writes; worker processes do the rest
+of the work of each row (every normaliser, the names, the report key, the raw row's JSON) with the
+same ``RowBuilder`` the importing process would use, so what is stored does not depend on where a
+row was built. Chunks of rows go to the workers in turn, and each worker writes what it builds in
+the form its store loads fastest:
 
-Only plain tables go to a helper (no sensitive columns, not JSON Lines); those stay in-process.
+- **SQLite**: into a staging SQLite file of its own (one per worker and *round*). The importing
+  process attaches each sealed file to its connection and copies its rows into ``reports`` with
+  ``INSERT ... SELECT``, which runs in SQLite's C code without binding a value in Python. An
+  attached file cannot be detached before the transaction ends, and SQLite allows ten, so a table
+  is cut into a few rounds (by bytes read), each with one file per worker.
+- **PostgreSQL**: as the text of ``COPY ... FROM STDIN``, which the importing process streams to
+  the server in row order.
+
+Only a first version of a plain table goes to workers (no sensitive columns, not JSON Lines, no
+earlier version of the file to compare with); everything else is built in-process.
 """
 
 from __future__ import annotations
 
 import gc
+import os
+import queue
+import re
+import sqlite3
+import threading
 import traceback
-from dataclasses import dataclass
-from itertools import islice
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from uncounted.errors import ImportFailed
-from uncounted.ingest.readers import Table
-from uncounted.ingest.rows import BuiltRow, RowBuilder, RowStage
-from uncounted.ingest.store import VALUE_COLUMNS, canonical_raw
+from uncounted.errors import ImportFailed, ImportProblem
+from uncounted.ingest.readers import MAX_CELL_CHARS, Table
+from uncounted.ingest.rows import BuiltRow, RowBuilder, is_blank, problem_dict
+from uncounted.ingest.store import (MAX_LENGTHS, REPORT_COLUMNS, VALUE_COLUMNS, canonical_raw, problems_json,
+                                    report_keys)
 
-# (row number, record id, values or None, problems, rejected, cells of a rejected row, raw JSON)
-RowTuple = tuple[int, Any, Any, list[Any], bool, Any, Any]
+# The columns of a staging file: what varies from row to row (the rest is constant per import).
+STAGED_COLUMNS: tuple[str, ...] = ("report_key", "row_number", *VALUE_COLUMNS, "raw", "problems")
+DATE_INDEXES = (VALUE_COLUMNS.index("event_date_start"), VALUE_COLUMNS.index("event_date_end"))
+MAX_PROBLEMS_KEPT = 2000  # the same limit as the importer's list of problems
+PREVIEW_ROWS = 5
 
 
 @dataclass
-class HelperSpec:
-    """What the helper needs to build the rows of one table exactly as the importing process would."""
+class PoolSpec:
+    """What a worker needs to build the rows of one table exactly as the importing process would."""
 
     file: str
     sheet: str | None
@@ -39,6 +56,36 @@ class HelperSpec:
     format: str
     columns: dict[str, str | None]
     normaliser_options: dict[str, Any]  # Normalisers(**options)
+    source_name: str  # for report keys
+    lineage: str  # the file's original name, for report keys
+    store: str  # "sqlite" or "postgresql"
+    staging_dir: str  # where SQLite staging files go
+    source_id: int = 0
+    document_id: int = 0
+    constants: dict[str, Any] = field(default_factory=dict)  # PostgreSQL: the per-import columns, as COPY text
+
+
+@dataclass
+class ChunkDone:
+    """A worker's answer for one chunk: what the importer counts and reports, and where the rows are."""
+
+    seq: int
+    read: int = 0
+    imported: int = 0
+    with_warnings: int = 0
+    severities: Counter = field(default_factory=Counter)
+    groups: dict[tuple[Any, ...], list[Any]] = field(default_factory=dict)  # see ProblemGroups
+    kept: list[ImportProblem] = field(default_factory=list)  # the first problems, in row order
+    rejected: list[BuiltRow] = field(default_factory=list)
+    preview: list[BuiltRow] = field(default_factory=list)
+    staged: tuple[str, int, int] | None = None  # SQLite: (staging file, first rowid, last rowid)
+    copy_text: str | None = None  # PostgreSQL: the rows as COPY text
+
+
+@dataclass
+class Sealed:
+    seq: int
+    path: str
 
 
 @dataclass
@@ -47,123 +94,353 @@ class _Failure:
     text: str
 
 
-class BuildHelper:
-    """One helper process for one table; feed it with ``rows()``, then ``close()``."""
+# ---- the importing process's side ------------------------------------------------------------------
 
-    def __init__(self, spec: HelperSpec):
+class WorkerPool:
+    """Worker processes for one table. ``send`` hands a message to a worker; ``next_answer`` and
+    ``ready_answers`` give the answers in the order the messages were sent, whichever worker answered."""
+
+    def __init__(self, spec: PoolSpec, workers: int):
         from multiprocessing import get_context
 
-        # "spawn": the importing process may run a writer thread; forking a threaded process is unsafe.
+        # "spawn": the importing process runs a writer thread; forking a threaded process is unsafe.
         context = get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, spec), name="uncounted-import-builder",
-                                        daemon=True)
-        self._process.start()
-        child.close()
+        self._answers: queue.Queue[Any] = queue.Queue()
+        self._conns = []
+        self._processes = []
+        self._readers = []
+        for i in range(workers):
+            conn, child = context.Pipe()
+            process = context.Process(target=_serve, args=(child, spec), name=f"uncounted-import-worker-{i}",
+                                      daemon=True)
+            process.start()
+            child.close()
+            reader = threading.Thread(target=self._read_answers, args=(conn,), daemon=True,
+                                      name=f"uncounted-import-answers-{i}")
+            reader.start()
+            self._conns.append(conn)
+            self._processes.append(process)
+            self._readers.append(reader)
+        self._waiting: dict[int, Any] = {}
+        self._next = 0
+        self.sent = 0
 
-    def rows(self, rows: Iterator[tuple[int, list[Any]]], chunk_rows: int) -> Iterator[BuiltRow | None]:
-        """The rows built (None for a blank row), in order. The helper builds chunk k + 1 while the
-        caller consumes chunk k, and this process reads chunk k + 2 meanwhile."""
-        waiting = False
+    @property
+    def size(self) -> int:
+        return len(self._conns)
+
+    def send(self, worker: int, message: tuple[Any, ...]) -> int:
+        """Send ``(kind, *payload)`` to a worker; returns the message's sequence number."""
+        seq = self.sent
+        self.sent += 1
+        try:
+            self._conns[worker].send((seq, *message))
+        except OSError as exc:  # a broken pipe: the worker is gone
+            raise _worker_gone() from exc
+        return seq
+
+    def next_answer(self) -> Any:
+        """The answer to the oldest message not answered yet (waits for it)."""
+        while self._next not in self._waiting:
+            self._take(self._answers.get())
+        return self._pop()
+
+    def ready_answers(self) -> Iterator[Any]:
+        """The answers that have come, in order, without waiting."""
         while True:
-            chunk = list(islice(rows, chunk_rows))
-            done = self._receive() if waiting else None
-            if chunk:
-                self._send(chunk)
-            if done is not None:
-                for item in done:
-                    yield None if item is None else _built(item)
-            if not chunk:
+            while not self._answers.empty():
+                self._take(self._answers.get_nowait())
+            if self._next not in self._waiting:
                 return
-            waiting = True
+            yield self._pop()
 
-    def _send(self, chunk: list[tuple[int, list[Any]]]) -> None:
-        try:
-            self._conn.send(chunk)
-        except OSError as exc:  # a broken pipe: the helper is gone
-            raise _helper_gone() from exc
+    def _pop(self) -> Any:
+        answer = self._waiting.pop(self._next)
+        self._next += 1
+        return answer
 
-    def _receive(self) -> list[RowTuple | None]:
-        try:
-            message = self._conn.recv()
-        except (EOFError, OSError) as exc:
-            raise _helper_gone() from exc
-        if isinstance(message, _Failure):
-            if message.error is not None:
-                raise message.error
-            raise RuntimeError(f"the import's helper process failed:\n{message.text}")
-        return message
+    @property
+    def pending(self) -> int:
+        """Messages sent and not answered yet."""
+        return self.sent - self._next
+
+    def _take(self, answer: Any) -> None:
+        if isinstance(answer, _Failure):
+            if answer.error is not None:
+                raise answer.error
+            raise RuntimeError(f"an import worker process failed:\n{answer.text}")
+        if answer is None:
+            raise _worker_gone()
+        self._waiting[answer.seq] = answer
+
+    def _read_answers(self, conn: Any) -> None:
+        while True:
+            try:
+                answer = conn.recv()
+            except (EOFError, OSError):
+                self._answers.put(None)
+                return
+            self._answers.put(answer)
+            if isinstance(answer, _Failure):
+                return
 
     def close(self) -> None:
-        try:
-            self._conn.send(None)
-        except (OSError, ValueError):
-            pass
-        self._process.join(timeout=10)
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join()
-        self._conn.close()
+        for conn in self._conns:
+            try:
+                conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for process in self._processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        for conn in self._conns:
+            conn.close()
 
 
-def _helper_gone() -> ImportFailed:
-    return ImportFailed("The helper process that builds the rows stopped unexpectedly (out of memory, or "
-                        "killed?); nothing was written. Try again, or import a smaller file.")
+def _worker_gone() -> ImportFailed:
+    return ImportFailed("A worker process that builds the rows stopped unexpectedly (out of memory, or killed?); "
+                        "nothing was written. Try again, or import with --workers 0.")
 
 
-def _built(item: RowTuple) -> BuiltRow:
-    row_number, record_id, values, problems, rejected, cells, raw_json = item
-    return BuiltRow(row_number, record_id, values, {}, problems, rejected, cells or [], raw_json=raw_json)
+class RecordIds:
+    """The record ids of one table, checked in the importing process before rows go to workers
+    (each worker sees only its own chunks). Gives each row the row where its id was first used, or
+    None; the same ids as ``RowStage`` takes from the rows it builds."""
+
+    def __init__(self, builder: RowBuilder):
+        self.index = builder.index.get("record_id")
+        self.n_headers = builder.n_headers
+        self.limit = MAX_LENGTHS.get("source_record_id", 0)
+        self.first_row: dict[str, int] = {}
+
+    def first_use(self, row_number: int, cells: list[Any]) -> int | None:
+        record_id = self.record_id(cells)
+        if record_id is None:
+            return None
+        first = self.first_row.get(record_id)
+        if first is None:
+            self.first_row[record_id] = row_number
+        return first
+
+    def record_id(self, cells: list[Any]) -> str | None:
+        """The row's record id as ``RowBuilder`` reads it: the stripped cell; left out when longer
+        than the column allows, unless the row is rejected for its structure (then kept as is)."""
+        i = self.index
+        if i is None or i >= len(cells) or not isinstance(cells[i], str):
+            return None
+        text = cells[i].strip()
+        if not text:
+            return None
+        if self.limit and len(text) > self.limit and not self._broken(cells):
+            return None
+        return text
+
+    def _broken(self, cells: list[Any]) -> bool:
+        """True when ``RowBuilder`` rejects the row for its structure (see ``_structure_errors``)."""
+        n = len(cells)
+        if n > self.n_headers and any(c.strip() for c in cells[self.n_headers:]):
+            return True
+        if n < self.n_headers and any("\n" in c for c in cells):
+            return True
+        return any(len(c) > MAX_CELL_CHARS for c in cells)
 
 
-def _serve(conn: Any, spec: HelperSpec) -> None:
-    """(in the helper process) Build chunks of rows until told to stop (None) or the parent is gone."""
+def duplicate_id_problem(label: str, row_number: int, column: str | None, record_id: str, first: int
+                         ) -> ImportProblem:
+    """The error of a row whose record id an earlier row of the table already used."""
+    return ImportProblem(
+        label, row_number, column, record_id,
+        f"a record id used once; {record_id!r} is already used at row {first}. Give each row its own "
+        "id (if this is the same person reported twice, keep both rows with different ids)")
+
+
+# ---- the worker's side -----------------------------------------------------------------------------
+
+def _serve(conn: Any, spec: PoolSpec) -> None:
+    """(in a worker) Build chunks until told to stop (None) or the importing process is gone."""
     from uncounted.ingest.normal import Normalisers
 
     gc.set_threshold(100_000, 50, 100)  # few cycles here; the default spends much time collecting
+    worker = None
     try:
         table = Table(file=spec.file, sheet=spec.sheet, headers=spec.headers, header_row=spec.header_row,
                       rows=iter(()), original_headers=spec.original_headers, format=spec.format)
-        stage = RowStage(RowBuilder(table, spec.columns, Normalisers(**spec.normaliser_options)))
+        worker = _Worker(spec, RowBuilder(table, spec.columns, Normalisers(**spec.normaliser_options)))
         while True:
             try:
-                chunk = conn.recv()
+                message = conn.recv()
             except EOFError:  # the importing process is gone
                 return
-            if chunk is None:
+            if message is None:
                 return
-            conn.send([_pack(stage.build(row_number, cells)) for row_number, cells in chunk])
+            seq, kind, *payload = message
+            if kind == "chunk":
+                conn.send(worker.build_chunk(seq, *payload))
+            elif kind == "seal":
+                conn.send(Sealed(seq, worker.seal()))
+            else:
+                raise ValueError(f"unknown message {kind!r}")
     except BaseException as exc:  # handed to the importing process, which raises it
         try:
             conn.send(_Failure(_picklable(exc), traceback.format_exc()))
         except Exception:
             pass
     finally:
+        if worker is not None:
+            worker.discard()
         conn.close()
 
 
-def _pack(built: BuiltRow | None) -> RowTuple | None:
-    """A built row as plain values; event dates as ISO text (as SQLite stores them, and as PostgreSQL's
-    COPY reads them), which travel between processes much faster than date objects."""
-    if built is None:
-        return None
-    if built.rejected:
-        return (built.row_number, built.record_id, None, built.problems, True, built.cells, None)
-    values = built.values
-    for i in DATE_INDEXES:
-        day = values[i]
-        if day is not None:
-            text = _ISO_DATES.get(day)
-            if text is None:
-                text = _ISO_DATES[day] = day.isoformat()
-            values[i] = text
-    return (built.row_number, built.record_id, values, built.problems, False, None, canonical_raw(built.raw))
+class _Worker:
+    """One worker's state: its row builder, and its open staging file (SQLite)."""
+
+    def __init__(self, spec: PoolSpec, builder: RowBuilder):
+        self.spec = spec
+        self.builder = builder
+        self.key_of = report_keys(spec.source_name, spec.lineage, spec.sheet)
+        self.label = builder.label
+        self.id_column = builder.col.get("record_id")
+        self.sqlite = spec.store == "sqlite"
+        self.db: sqlite3.Connection | None = None
+        self.path: str | None = None
+        self.rows_in_file = 0
+        self.files = 0
+        self.iso: dict[Any, str] = {}
+        placeholders = ", ".join("?" for _ in STAGED_COLUMNS)
+        self.insert_sql = f"INSERT INTO staged VALUES ({placeholders})"
+        constants = spec.constants
+        self.copy_head = "\t".join(constants.get(c, "") for c in REPORT_COLUMNS[1:REPORT_COLUMNS.index("row_number")])
+        self.copy_tail = "\t".join(constants.get(c, "") for c in REPORT_COLUMNS[REPORT_COLUMNS.index("problems") + 1:])
+        self.copy_sheet = constants.get("sheet", "")
+
+    def build_chunk(self, seq: int, rows: list[tuple[int, list[Any], int | None]], want_problems: bool,
+                    want_preview: bool) -> ChunkDone:
+        done = ChunkDone(seq)
+        out: list[tuple[Any, ...]] = []
+        build = self.builder.build
+        for row_number, cells, first in rows:
+            built = build(row_number, cells)
+            if first is not None:
+                built.problems.append(duplicate_id_problem(self.label, row_number, self.id_column,
+                                                           built.record_id or "", first))
+                built.rejected = True
+            done.read += 1
+            if built.problems:
+                self._note(done, built.problems, want_problems)
+            if built.rejected:
+                done.rejected.append(built)
+                continue
+            done.imported += 1
+            if built.problems and any(p.severity != "info" for p in built.problems):
+                done.with_warnings += 1
+            if want_preview and len(done.preview) < PREVIEW_ROWS:
+                done.preview.append(BuiltRow(built.row_number, built.record_id, list(built.values or []), {},
+                                             built.problems, False, []))
+            out.append(self._staged_row(built))
+        if self.sqlite:
+            done.staged = self._stage(out)
+        else:
+            done.copy_text = "".join(map(self._copy_line, out))
+        return done
+
+    def _note(self, done: ChunkDone, problems: list[ImportProblem], want_problems: bool) -> None:
+        groups = done.groups
+        for problem in problems:
+            done.severities[problem.severity] += 1
+            value = problem.value if problem.value is None or len(problem.value) <= 200 else problem.value[:200]
+            key = (problem.severity, problem.file, problem.column, value, problem.expected)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = [0, [], problem]
+            group[0] += 1
+            if len(group[1]) < 5 and problem.row is not None:
+                group[1].append(problem.row)
+            if want_problems and len(done.kept) < MAX_PROBLEMS_KEPT:
+                done.kept.append(problem)
+
+    def _staged_row(self, built: BuiltRow) -> tuple[Any, ...]:
+        """(report key, row number, *values, raw JSON, problems JSON), with dates as ISO text."""
+        values = built.values
+        assert values is not None
+        for i in DATE_INDEXES:
+            day = values[i]
+            if day is not None:
+                text = self.iso.get(day)
+                if text is None:
+                    text = self.iso[day] = day.isoformat()
+                values[i] = text
+        problems = problems_json(built.problems) if built.problems else None
+        return (self.key_of(built.record_id, built.row_number), built.row_number, *values,
+                canonical_raw(built.raw), problems)
+
+    # ---- SQLite staging files ----------------------------------------------------------------------
+    def _stage(self, rows: list[tuple[Any, ...]]) -> tuple[str, int, int]:
+        if self.db is None:
+            self._open_file()
+        assert self.db is not None and self.path is not None
+        first = self.rows_in_file + 1
+        if rows:
+            self.db.executemany(self.insert_sql, rows)
+            self.rows_in_file += len(rows)
+        return self.path, first, self.rows_in_file
+
+    def _open_file(self) -> None:
+        self.files += 1
+        self.path = os.path.join(self.spec.staging_dir, f"w{os.getpid()}-{self.files}.sqlite")
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute(f"CREATE TABLE staged ({', '.join(STAGED_COLUMNS)})")
+        self.db.execute("BEGIN")
+        self.rows_in_file = 0
+
+    def seal(self) -> str:
+        """Finish the open staging file (the importing process may attach it now); a new one starts
+        with the next chunk. Returns its path ('' when this worker had no chunk since the last seal)."""
+        if self.db is None:
+            return ""
+        self.db.execute("COMMIT")
+        self.db.close()
+        self.db, path = None, self.path
+        return path or ""
+
+    def discard(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    # ---- PostgreSQL COPY text -------------------------------------------------------------------------
+    def _copy_line(self, row: tuple[Any, ...]) -> str:
+        """One row of COPY text: the report key, the per-import constants, then the row's fields."""
+        key, row_number, *rest = row
+        if _COPY_SPECIAL.search("".join([v for v in rest if type(v) is str])):
+            body = "\t".join(["\\N" if v is None else _copy_escape(v if type(v) is str else str(v)) for v in rest])
+        else:
+            body = "\t".join(["\\N" if v is None else (v if type(v) is str else str(v)) for v in rest])
+        return f"{key}\t{self.copy_head}\t{row_number}\t{self.copy_sheet}\t{body}\t{self.copy_tail}\n"
 
 
-_ISO_DATES: dict[Any, str] = {}  # few distinct dates; kept for the helper process's life
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
-DATE_INDEXES = (VALUE_COLUMNS.index("event_date_start"), VALUE_COLUMNS.index("event_date_end"))
+def _copy_escape(text: str) -> str:
+    return re.sub(r"[\\\t\n\r]", lambda m: _COPY_ESCAPES[m.group()], text)
+
+
+def copy_constant(value: Any) -> str:
+    """A per-import constant as COPY text (None, booleans, numbers, text, datetimes)."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return _copy_escape(str(value))
 
 
 def _picklable(exc: BaseException) -> BaseException | None:

@@ -18,6 +18,7 @@ import datetime as dt
 import gc
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -31,15 +32,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from uncounted.errors import ImportFailed, ImportProblem
-from uncounted.ingest.build_process import BuildHelper, HelperSpec
+from uncounted.ingest.build_process import ChunkDone, PoolSpec, RecordIds, Sealed, WorkerPool, copy_constant
 from uncounted.ingest.mapping import Mapping, detect_mapping
 from uncounted.ingest.normal import Normalisers
 from uncounted.ingest.readers import Table, read_table
-from uncounted.ingest.rows import BuiltRow, RowBuilder, RowStage, problem_dict
+from uncounted.ingest.rows import BuiltRow, RowBuilder, RowStage, is_blank, problem_dict
 from uncounted.ingest.sensitive import (DIGEST_KEY, REDACTED, digest_key, missing_key_expectation, no_key_message,
                                         refuse_without_key, secret_digest, sensitive_columns)
-from uncounted.ingest.store import (PreviousReport, ReportWriter, canonical_raw, previous_reports, raw_fingerprint,
-                                    report_keys)
+from uncounted.ingest.store import (PreviousReport, ReportWriter, canonical_raw, previous_reports, problems_json,
+                                    raw_fingerprint, report_keys)
 from uncounted.normalize.dates import detect_date_order
 from uncounted.records import audit
 from uncounted.records.crypto import encrypt_fields, load_key
@@ -47,9 +48,13 @@ from uncounted.records.evidence import sha256_file
 from uncounted.records.models import SOURCE_KINDS, Document, Source
 
 PREVIEW_ROWS = 5
-NAME_CHUNK = 10_000  # rows per chunk sent to the helper process
-NAME_HELPER_BYTES = 10_000_000  # files at least this big build their rows (names and all) in a helper process
+CHUNK_ROWS = 10_000  # rows per chunk sent to a worker process
+PARALLEL_MIN_BYTES = 10_000_000  # files at least this big build their rows in worker processes ...
 HELPER_LOAD_MARGIN = 0.5  # ... when the load average leaves a core free (up to this much over)
+MAX_WORKERS = 4
+ATTACH_SLOTS = 9  # SQLite attaches at most 10 databases to a connection; one is left free
+ROUND_ENDS = (0.35, 0.65, 0.87)  # where rounds of staging files end, as parts of the file's bytes
+ROUND_ROWS = 150_000  # ... or, when the reader cannot say how far it is, every this many rows
 LOOKAHEAD_ROWS = 2000
 MAX_PROBLEMS_KEPT = 2000
 KIND_ALIASES = {"ngo": "ngo_list", "list": "ngo_list", "family": "ngo_list", "families": "ngo_list",
@@ -126,7 +131,8 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
                 mapping: Mapping | str | Path | None = None, strict: bool = False, dry_run: bool = False,
                 rejects_path: str | Path | None = None, progress: bool = True, encoding: str | None = None,
                 delimiter: str | None = None, date_order: str | None = None,
-                two_digit_year_pivot: int | None = None, key: bytes | None = None) -> ImportResult:
+                two_digit_year_pivot: int | None = None, key: bytes | None = None,
+                workers: int | None = None) -> ImportResult:
     """Import one CSV, XLSX or JSON Lines file as a document of ``source``; see docs/importing.md.
 
     ``strict``: any problem (error or warning) fails the whole import and nothing is written.
@@ -136,6 +142,9 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
     ``key``: the 32-byte key that encrypts sensitive columns (witness and contact details, testimony,
     identity numbers, columns the source marks sensitive); default: the workspace's key
     (``records.crypto.load_key``). A file with sensitive columns is refused when there is no key.
+    ``workers``: processes that build the rows of a first import in parallel with the writing
+    (default: two or more for a file of 10 MB or more when the machine has a core to spare, else
+    none; 0 builds every row in this process). What is stored is the same either way.
     Raises ImportFailed when nothing can be imported (and nothing was written).
     """
     started = time.perf_counter()
@@ -217,8 +226,8 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
 
     enc_key = key
     normalisers: dict[str, Normalisers] = {}
-    helpers: list[BuildHelper] = []
-    helped = size >= NAME_HELPER_BYTES and _core_to_spare()  # (then rows are written in this thread)
+    n_workers = _worker_count(size) if workers is None else max(0, int(workers))
+    staging = _StagingFolder()
     rejects = RejectsWriter(rejects_path or _default_rejects_path(path), dry_run,
                             fallback_dir=None if rejects_path else Path(ws.path) / "rejects")
     counts: Counter[str] = Counter()
@@ -231,11 +240,19 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
         if len(kept) < MAX_PROBLEMS_KEPT:
             kept.append(problem)
 
+    def merge(done: ChunkDone) -> None:
+        """The problems of a chunk built in a worker, as if each had been noted in turn."""
+        counts.update(done.severities)
+        for group_key, (count, rows, first) in done.groups.items():
+            groups.merge(group_key, count, rows, first)
+        if len(kept) < MAX_PROBLEMS_KEPT:
+            kept.extend(done.kept[:MAX_PROBLEMS_KEPT - len(kept)])
+
     for problem in file_problems:
         note(problem)
     try:
         with _few_collections(), ws.session() as session, (
-                nullcontext() if dry_run else ReportWriter(session, threaded=not helped)) as writer:
+                nullcontext() if dry_run else ReportWriter(session)) as writer:
             src, created = _source(session, source, kind, ws.actor, dry_run)
             result.source_id, result.source_created = (src.id if src else None), created
             previous = _latest_document(session, src.id, original_name) if src and src.id else None
@@ -261,11 +278,21 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
                     normalisers[key] = Normalisers(**options)
                 builder = RowBuilder(table, table_mapping.columns, normalisers[key], table_mapping.sensitive)
                 rejects.start_table(table, [i for _, i in builder.secret_index])
-                helper = _build_helper(table, builder, table_mapping, options, size)
-                if helper is not None:
-                    helpers.append(helper)
-                stats = _import_rows(table, builder, head, writer, doc, src, source, original_name, old, seen,
-                                     changed_old_ids, result, rejects, note, ws.actor, bar, enc_key, helper)
+                pool_workers = _pool_workers(n_workers, writer, builder, old, staging)
+                if pool_workers:
+                    spec = PoolSpec(file=table.file, sheet=table.sheet, headers=list(table.headers),
+                                    header_row=table.header_row, original_headers=list(table.original_headers),
+                                    format=table.format, columns=dict(table_mapping.columns),
+                                    normaliser_options=options, source_name=source, lineage=original_name,
+                                    store="sqlite" if writer.is_sqlite else "postgresql",
+                                    staging_dir=staging.path() if writer.is_sqlite else "",
+                                    source_id=src.id, document_id=doc.id,
+                                    constants=_copy_constants(writer, src.id, doc.id, table.sheet, ws.actor))
+                    stats = _import_rows_in_workers(table, builder, head, writer, spec, pool_workers, staging,
+                                                    result, rejects, merge, kept, bar, size, ws.actor)
+                else:
+                    stats = _import_rows(table, builder, head, writer, doc, src, source, original_name, old, seen,
+                                         changed_old_ids, result, rejects, note, ws.actor, bar, enc_key)
                 result.tables.append(stats)
             if bar is not None:
                 bar.close()
@@ -302,16 +329,16 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
             if dry_run:
                 session.rollback()
     except IntegrityError as exc:
-        _stop_helpers(helpers)
+        staging.remove()
         rejects.discard()
         raise ImportFailed(f"{original_name} could not be imported because the store refused a write ({exc.orig}). "
                            "If another import of the same file or source was running at the same time, wait for "
                            "it and try again; nothing was written.") from exc
     except BaseException:
-        _stop_helpers(helpers)
+        staging.remove()
         rejects.finish()
         raise
-    _stop_helpers(helpers)
+    staging.remove()
     rejects.finish()
     result.rejects_path = rejects.final_path
     result.seconds = time.perf_counter() - started
@@ -323,13 +350,12 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
 def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[Any]]], writer: ReportWriter | None,
                  doc: Document | None, src: Source | None, source_name: str, lineage: str,
                  old: dict[str, PreviousReport], seen: set[str], changed_old_ids: list[int], result: ImportResult,
-                 rejects: "RejectsWriter", note: Any, actor: str, bar: Any, enc_key: bytes | None = None,
-                 helper: BuildHelper | None = None) -> dict[str, Any]:
+                 rejects: "RejectsWriter", note: Any, actor: str, bar: Any, enc_key: bytes | None = None
+                 ) -> dict[str, Any]:
     """Build, check and write every row of one table; returns the table's own counts.
 
     A row's sensitive cells (``built.secret``) are encrypted with ``enc_key`` into ``sensitive_enc``,
-    bound to the row's report key; ``raw`` keeps only their keyed digest. With a ``helper``, the rows
-    are built in the helper process (the same way) while this one writes.
+    bound to the row's report key; ``raw`` keeps only their keyed digest.
     """
     sheet = table.sheet
     source_id = src.id if src else None
@@ -345,13 +371,8 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
     rows = read = 0
     start_rejected, start_imported = result.rejected, result.imported
     progress_every = 5000
-    all_rows = _chain(head, table.rows)
-    if helper is not None:
-        stream = helper.rows(all_rows, NAME_CHUNK)
-    else:
-        stage = RowStage(builder)
-        stream = (stage.build(row_number, cells) for row_number, cells in all_rows)
-    for built in stream:
+    stage = RowStage(builder)
+    for built in (stage.build(row_number, cells) for row_number, cells in _chain(head, table.rows)):
         rows += 1
         if bar is not None and rows % progress_every == 0:
             _advance(bar, table, progress_every)
@@ -377,7 +398,7 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
         secret = built.secret
         if secret and subkey is not None:
             built.raw[DIGEST_KEY] = secret_digest(subkey, secret)
-        raw_json = built.raw_json if built.raw_json is not None else canonical_raw(built.raw)
+        raw_json = canonical_raw(built.raw)
         supersedes = None
         version = 1
         if versioning:
@@ -398,11 +419,11 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
         values = built.values
         if writer is None:
             continue
-        if is_sqlite and built.raw_json is None:  # (a helper process gives the dates as text already)
+        if is_sqlite:
             for i in DATE_INDEXES:
                 if values[i] is not None:
                     values[i] = values[i].isoformat()
-        problems = _problems_json(built.problems) if built.problems else None
+        problems = problems_json(built.problems) if built.problems else None
         if secret and enc_key is None:  # cannot happen: import_file refuses sensitive columns without a key
             raise ImportFailed(no_key_message(list(secret), table.label))
         sealed = encrypt_fields(enc_key, secret, report_key=key) if secret else None
@@ -419,28 +440,172 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
             "imported": result.imported - start_imported, "rejected": result.rejected - start_rejected}
 
 
+def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[int, list[Any]]],
+                            writer: ReportWriter, spec: PoolSpec, workers: int, staging: "_StagingFolder",
+                            result: ImportResult, rejects: "RejectsWriter", merge: Any, kept: list[ImportProblem],
+                            bar: Any, size: int, actor: str) -> dict[str, Any]:
+    """``_import_rows`` for a first version of a plain table, with the rows built in worker processes.
+
+    This process reads the rows, finds repeated record ids (a worker sees only its own chunks),
+    sends chunks to the workers in turn, and writes what they built in row order; see
+    ``ingest.build_process``. Counts, problems, rejects and the preview come out as ``_import_rows``
+    gives them.
+    """
+    start_rejected, start_imported = result.rejected, result.imported
+    ids = RecordIds(builder)
+    rounds = _Rounds(table, staging.free_slots // workers if writer.is_sqlite else 1, size)
+    constants = dict(source_id=spec.source_id, document_id=spec.document_id, sheet=table.sheet, actor=actor)
+    round_rows: list[tuple[str, int, int]] = []  # staged chunks of the round, until its files are sealed
+    state = {"seals_due": 0, "read": 0}
+
+    def handle(answer: ChunkDone | Sealed) -> None:
+        if isinstance(answer, Sealed):
+            if answer.path:
+                staging.attached(answer.path)
+            state["seals_due"] -= 1
+            if state["seals_due"] == 0:
+                for path, first, last in round_rows:
+                    writer.insert_staged(path, first, last, **constants)
+                round_rows.clear()
+            return
+        state["read"] += answer.read
+        result.rejected += len(answer.rejected)
+        result.imported += answer.imported
+        result.added += answer.imported
+        result.rows_with_warnings += answer.with_warnings
+        merge(answer)
+        for built in answer.rejected:
+            rejects.add(built)
+        for built in answer.preview:
+            if len(result.preview) < PREVIEW_ROWS:
+                result.preview.append(_preview(table, built))
+        if answer.staged is not None and answer.staged[1] <= answer.staged[2]:
+            round_rows.append(answer.staged)
+        if answer.copy_text:
+            writer.copy_text(answer.copy_text)
+        if bar is not None:
+            _advance(bar, table, answer.read)
+
+    def seal_round() -> None:
+        for worker in range(workers):
+            pool.send(worker, ("seal",))
+        state["seals_due"] += workers
+
+    pool = WorkerPool(spec, workers)
+    try:
+        chunk: list[tuple[int, list[Any], int | None]] = []
+        chunks = 0
+        for row_number, cells in _chain(head, table.rows):
+            if is_blank(cells):
+                result.blank_rows += 1
+                continue
+            chunk.append((row_number, cells, ids.first_use(row_number, cells)))
+            if len(chunk) < CHUNK_ROWS:
+                continue
+            pool.send(chunks % workers, ("chunk", chunk, len(kept) < MAX_PROBLEMS_KEPT,
+                                         len(result.preview) < PREVIEW_ROWS))
+            chunk, chunks = [], chunks + 1
+            if writer.is_sqlite and rounds.ended(CHUNK_ROWS):
+                seal_round()
+            for answer in pool.ready_answers():
+                handle(answer)
+            while pool.pending > 4 * workers:  # (keeps the answers waiting here few)
+                handle(pool.next_answer())
+        if chunk:
+            pool.send(chunks % workers, ("chunk", chunk, len(kept) < MAX_PROBLEMS_KEPT,
+                                         len(result.preview) < PREVIEW_ROWS))
+        if writer.is_sqlite:
+            seal_round()
+        while pool.pending:
+            handle(pool.next_answer())
+    finally:
+        pool.close()
+    result.rows_read += state["read"]
+    return {"sheet": table.sheet, "header_row": table.header_row, "rows_read": state["read"], "format": table.format,
+            "encoding": table.encoding, "delimiter": table.delimiter, "preamble": table.preamble,
+            "imported": result.imported - start_imported, "rejected": result.rejected - start_rejected}
+
+
+class _Rounds:
+    """When a round of staging files ends: at fixed parts of the file's bytes (a big last round
+    would be copied into the store while the workers sit idle), at most ``rounds`` rounds."""
+
+    def __init__(self, table: Table, rounds: int, size: int):
+        self.table = table
+        self.size = size
+        self.ends = list(ROUND_ENDS[:max(0, rounds - 1)])
+        self.rows = 0
+
+    def ended(self, rows: int) -> bool:
+        """True once per round end, after ``rows`` more rows were sent."""
+        if not self.ends:
+            return False
+        self.rows += rows
+        if self.table.progress is not None and self.size:
+            done = self.table.progress() / self.size >= self.ends[0]
+        else:
+            done = self.rows >= ROUND_ROWS
+        if done:
+            self.ends.pop(0)
+            self.rows = 0
+        return done
+
+
+class _StagingFolder:
+    """A temporary folder for the staging files of one import (SQLite), removed at the end; and
+    the count of databases still free to attach to the import's connection."""
+
+    def __init__(self) -> None:
+        self._path: str | None = None
+        self.free_slots = ATTACH_SLOTS
+
+    def path(self) -> str:
+        if self._path is None:
+            self._path = tempfile.mkdtemp(prefix="uncounted-import-")
+        return self._path
+
+    def attached(self, _file: str) -> None:
+        self.free_slots -= 1
+
+    def remove(self) -> None:
+        if self._path is not None:
+            shutil.rmtree(self._path, ignore_errors=True)
+            self._path = None
+
+
+def _pool_workers(requested: int, writer: ReportWriter | None, builder: RowBuilder,
+                  old: dict[str, PreviousReport], staging: _StagingFolder) -> int:
+    """How many worker processes build this table's rows (0: built in this process). Workers build
+    first versions of plain tables only; on SQLite, each round needs one free attachment per worker."""
+    if writer is None or requested <= 0 or old or builder.is_jsonl or builder.sensitive:
+        return 0
+    if writer.is_sqlite and staging.free_slots < requested:
+        return 0
+    return requested
+
+
+def _copy_constants(writer: ReportWriter | None, source_id: int, document_id: int, sheet: str | None,
+                    actor: str) -> dict[str, Any]:
+    """(PostgreSQL) The columns that are the same for every row of the table, as COPY text."""
+    if writer is None or writer.is_sqlite:
+        return {}
+    created = writer.created_at
+    return {"version": "1", "is_current": "t", "withdrawn": "f", "source_id": str(source_id),
+            "document_id": str(document_id), "sheet": copy_constant(sheet), "sensitive_enc": "\\N",
+            "created_at": copy_constant(created), "created_by": copy_constant(actor), "change_reason": "\\N",
+            "supersedes_id": "\\N"}
+
+
+def _worker_count(size: int) -> int:
+    """Worker processes for a file of ``size`` bytes: none for a small file or a busy machine."""
+    if size < PARALLEL_MIN_BYTES or not _core_to_spare():
+        return 0
+    return max(2, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
 from uncounted.ingest.store import VALUE_COLUMNS  # noqa: E402  (kept next to its one use)
 
 DATE_INDEXES = (VALUE_COLUMNS.index("event_date_start"), VALUE_COLUMNS.index("event_date_end"))
-
-
-def _stop_helpers(helpers: list[BuildHelper]) -> None:
-    for helper in helpers:
-        helper.close()
-    helpers.clear()
-
-
-def _build_helper(table: Table, builder: RowBuilder, mapping: Mapping, options: dict[str, Any], size: int
-                  ) -> BuildHelper | None:
-    """A helper process that builds this table's rows, for a big file with plain (not sensitive) columns,
-    when a second core is free. Two processes cost more CPU in all (the rows travel between them), so
-    on a machine whose cores are all busy one process is faster; what is stored is the same either way."""
-    if size < NAME_HELPER_BYTES or builder.is_jsonl or builder.sensitive or not _core_to_spare():
-        return None
-    return BuildHelper(HelperSpec(file=table.file, sheet=table.sheet, headers=list(table.headers),
-                                  header_row=table.header_row, original_headers=list(table.original_headers),
-                                  format=table.format, columns=dict(mapping.columns),
-                                  normaliser_options=options))
 
 
 def _core_to_spare() -> bool:
@@ -616,21 +781,6 @@ def _summary(result: ImportResult, tables: list[Table]) -> dict[str, Any]:
         "tables": result.tables, "strict": result.strict}
 
 
-_PROBLEMS_JSON: dict[tuple[Any, ...], str] = {}
-
-
-def _problems_json(problems: list[ImportProblem]) -> str:
-    """A report's problems as stored (JSON text). The same problems repeat across rows (one
-    unknown word, one note), and the stored form does not name the row, so each is encoded once."""
-    key = tuple((p.column, p.value, p.expected, p.severity) for p in problems)
-    text = _PROBLEMS_JSON.get(key)
-    if text is None:
-        if len(_PROBLEMS_JSON) >= 50_000:
-            _PROBLEMS_JSON.clear()
-        text = _PROBLEMS_JSON[key] = json.dumps([problem_dict(p) for p in problems], ensure_ascii=False)
-    return text
-
-
 def _strict_message(result: ImportResult) -> str:
     return (f"--strict: {result.file} has {result.problem_counts.get('error', 0):,} errors and "
             f"{result.problem_counts.get('warning', 0):,} warnings, so nothing was imported. Fix them (or run "
@@ -670,6 +820,18 @@ class ProblemGroups:
         group[0] += 1
         if len(group[1]) < 5 and problem.row is not None:
             group[1].append(problem.row)
+
+    def merge(self, key: tuple[Any, ...], count: int, rows: list[int], first: ImportProblem) -> None:
+        """A group counted elsewhere (a worker's chunk), as if its problems had been added in turn."""
+        group = self.groups.get(key)
+        if group is None:
+            if len(self.groups) >= self.LIMIT:
+                self.overflow += count
+                return
+            group = self.groups[key] = [0, [], first]
+        group[0] += count
+        if len(group[1]) < 5:
+            group[1].extend(rows[:5 - len(group[1])])
 
     def summary(self) -> list[dict[str, Any]]:
         out = []

@@ -90,6 +90,23 @@ def canonical_raw(raw: dict[str, Any]) -> str:
         return _RAW_ENCODER.encode(raw)
 
 
+_PROBLEMS_JSON: dict[tuple[Any, ...], str] = {}
+
+
+def problems_json(problems: list[Any]) -> str:
+    """A report's problems as stored (JSON text). The same problems repeat across rows (one
+    unknown word, one note), and the stored form does not name the row, so each is encoded once."""
+    from uncounted.ingest.rows import problem_dict
+
+    key = tuple((p.column, p.value, p.expected, p.severity) for p in problems)
+    text = _PROBLEMS_JSON.get(key)
+    if text is None:
+        if len(_PROBLEMS_JSON) >= 50_000:
+            _PROBLEMS_JSON.clear()
+        text = _PROBLEMS_JSON[key] = json.dumps([problem_dict(p) for p in problems], ensure_ascii=False)
+    return text
+
+
 @dataclass(slots=True)
 class PreviousReport:
     id: int
@@ -129,7 +146,8 @@ class ReportWriter:
             self._cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
             cursor.execute("PRAGMA cache_size = -131072")  # 128 MB page cache for the index updates
             cursor.close()
-        self._queue: queue.Queue[list[list[Any]] | None] = queue.Queue(maxsize=2)
+        self._queue: queue.Queue[list[list[Any]] | Callable[[], None] | None] = queue.Queue(maxsize=2)
+        self._attached: dict[str, str] = {}  # staging file -> its schema name on this connection
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
         if threaded:
@@ -161,7 +179,7 @@ class ReportWriter:
                 if batch is None:
                     return
                 if self._error is None:
-                    self._write(batch)
+                    batch() if callable(batch) else self._write(batch)
             except BaseException as exc:  # handed to the importing thread at the next flush
                 self._error = exc
             finally:
@@ -238,6 +256,46 @@ class ReportWriter:
                 with cursor.copy(f"COPY reports ({', '.join(REPORT_COLUMNS)}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
+
+    def run(self, task: Callable[[], None]) -> None:
+        """Run ``task`` on the connection after everything handed over before it (in the writer
+        thread, when there is one)."""
+        self._submit()
+        self._raise_error()
+        if self._thread is None:
+            task()
+        else:
+            self._queue.put(task)
+
+    def insert_staged(self, path: str, first: int, last: int, *, source_id: int, document_id: int,
+                      sheet: str | None, actor: str) -> None:
+        """(SQLite) Copy rows ``first``..``last`` of a staging file (``ingest.build_process``) into
+        reports as first versions, with one INSERT ... SELECT that binds no value per row."""
+        self.run(lambda: self._insert_staged(path, first, last, (source_id, document_id, sheet, self.created_at,
+                                                                 actor)))
+
+    def _insert_staged(self, path: str, first: int, last: int, constants: tuple[Any, ...]) -> None:
+        from uncounted.ingest.build_process import STAGED_COLUMNS
+
+        schema = self._attached.get(path)
+        if schema is None:
+            schema = self._attached[path] = f"uncounted_staging_{len(self._attached) + 1}"
+            self.dbapi.execute(f"ATTACH DATABASE ? AS {schema}", (path,))
+        fixed = {"version": "1", "is_current": "1", "withdrawn": "0", "source_id": "?1", "document_id": "?2",
+                 "sheet": "?3", "sensitive_enc": "NULL", "created_at": "?4", "created_by": "?5",
+                 "change_reason": "NULL", "supersedes_id": "NULL"}
+        chosen = ", ".join(fixed.get(c, c) for c in REPORT_COLUMNS)
+        assert all(c in fixed or c in STAGED_COLUMNS for c in REPORT_COLUMNS)
+        self.dbapi.execute(f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) SELECT {chosen} "
+                           f"FROM {schema}.staged WHERE rowid BETWEEN ?6 AND ?7", (*constants, first, last))
+
+    def copy_text(self, text: str) -> None:
+        """(PostgreSQL) Rows already written as COPY text (``ingest.build_process``)."""
+        def write() -> None:
+            with self.dbapi.cursor() as cursor:
+                with cursor.copy(f"COPY reports ({', '.join(REPORT_COLUMNS)}) FROM STDIN") as copy:
+                    copy.write(text)
+        self.run(write)
 
     def mark_not_current(self, ids: Sequence[int]) -> None:
         """Old versions that a new version (changed or withdrawn) replaces."""

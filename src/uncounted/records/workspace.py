@@ -159,6 +159,19 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
+        @event.listens_for(engine, "checkin")
+        def _detach_databases(dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+            """A connection goes back to the pool with nothing attached (a big import attaches its
+            staging files for the length of its transaction)."""
+            if dbapi_connection is None:
+                return
+            try:
+                for _seq, name, _file in dbapi_connection.execute("PRAGMA database_list").fetchall():
+                    if name not in ("main", "temp"):
+                        dbapi_connection.execute(f'DETACH DATABASE "{name}"')
+            except Exception:  # never hand out a connection in an unknown state
+                record.invalidate()
+
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]

@@ -1,8 +1,9 @@
-"""Rows built in the helper process are stored exactly as rows built in the importing process.
+"""Rows built in worker processes are stored exactly as rows built in the importing process.
 
-Big files build their rows in a helper process (``ingest.build_process``). Here the size threshold is
-lowered so that small SYNTHETIC files take that path too, with tiny chunks so that rows cross
-several chunks, and every stored field, problem, count and rejected row is compared with an
+Big files build their rows in worker processes (``ingest.build_process``), which stage them for
+SQLite or write them as COPY text for PostgreSQL. Here small SYNTHETIC files are imported with
+``workers=2`` and tiny chunks, so that rows cross several chunks, workers and (on SQLite) rounds
+of staging files, and every stored field, problem, count and rejected row is compared with an
 import of the same file built in-process. Runs on SQLite and PostgreSQL.
 """
 
@@ -42,22 +43,20 @@ def simulated_list(tmp_path: Path, rows: int) -> Path:
 
 def import_both_ways(ws: Any, path: Path, monkeypatch: pytest.MonkeyPatch, **options: Any) -> tuple[Any, Any]:
     plain = import_file(ws, path, source="in-process (SYNTHETIC)", progress=False,
-                        rejects_path=path.with_suffix(".plain.csv"), **options)
+                        rejects_path=path.with_suffix(".plain.csv"), workers=0, **options)
     started = []
-    real = importer.BuildHelper
+    real = importer.WorkerPool
 
-    def counted(spec: Any) -> Any:
+    def counted(spec: Any, workers: int) -> Any:
         started.append(spec)
-        return real(spec)
+        return real(spec, workers)
 
     with monkeypatch.context() as patch:
-        patch.setattr(importer, "NAME_HELPER_BYTES", 0)
-        patch.setattr(importer, "_core_to_spare", lambda: True)  # whatever the machine's load
-        patch.setattr(importer, "NAME_CHUNK", 7)
-        patch.setattr(importer, "BuildHelper", counted)
-        helped = import_file(ws, path, source="helper (SYNTHETIC)", progress=False,
-                             rejects_path=path.with_suffix(".helped.csv"), **options)
-    assert started, "the helper process was not used"
+        patch.setattr(importer, "CHUNK_ROWS", 7)
+        patch.setattr(importer, "WorkerPool", counted)  # the real pool, counted
+        helped = import_file(ws, path, source="workers (SYNTHETIC)", progress=False,
+                             rejects_path=path.with_suffix(".helped.csv"), workers=2, **options)
+    assert started, "no worker process was used"
     return plain, helped
 
 
@@ -72,7 +71,7 @@ def same_results(plain: Any, helped: Any) -> None:
     ("families_titled.csv", {}), ("morgue.csv", {"mapping": DATA / "morgue_mapping.toml"}), ("hxl_list.csv", {}),
     ("broken.csv", {}),
 ])
-def test_fixture_built_in_the_helper_is_stored_the_same(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_fixture_built_in_workers_is_stored_the_same(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                         name: str, options: dict[str, Any]) -> None:
     path = tmp_path / name
     shutil.copy(DATA / name, path)
@@ -84,7 +83,7 @@ def test_fixture_built_in_the_helper_is_stored_the_same(workspace, tmp_path: Pat
             Path(helped.rejects_path).read_text(encoding="utf-8-sig")
 
 
-def test_simulated_list_built_in_the_helper_is_stored_the_same(workspace, tmp_path: Path,
+def test_simulated_list_built_in_workers_is_stored_the_same(workspace, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     path = simulated_list(tmp_path, 800)
     plain, helped = import_both_ways(workspace, path, monkeypatch)
@@ -110,29 +109,40 @@ def test_blank_rows_and_repeated_ids_across_chunks(workspace, tmp_path: Path, mo
     assert stored(workspace, plain.document_id) == stored(workspace, helped.document_id)
 
 
-def test_a_new_version_built_in_the_helper(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_version_after_a_first_built_in_workers(workspace, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "list.csv"
     lines = ["S.No,Name of Victim,Date of Incident"] + [f"{i},Person {i},{i}/07/1993" for i in range(1, 20)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    monkeypatch.setattr(importer, "NAME_HELPER_BYTES", 0)
-    monkeypatch.setattr(importer, "_core_to_spare", lambda: True)
-    monkeypatch.setattr(importer, "NAME_CHUNK", 4)
-    first = import_file(workspace, path, source="Versions (SYNTHETIC)", progress=False)
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 4)
+    first = import_file(workspace, path, source="Versions (SYNTHETIC)", progress=False, workers=2)
     lines[5] = "5,Person Five,5/07/1993"
     del lines[8]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    second = import_file(workspace, path, source="Versions (SYNTHETIC)", progress=False)
+    second = import_file(workspace, path, source="Versions (SYNTHETIC)", progress=False, workers=2)
     assert (first.added, second.changed, second.withdrawn, second.unchanged) == (19, 1, 1, 17)
 
 
-def test_no_helper_when_every_core_is_busy(sqlite_workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "families_titled.csv"
-    shutil.copy(DATA / "families_titled.csv", path)
-    monkeypatch.setattr(importer, "NAME_HELPER_BYTES", 0)
+def test_workers_by_default_only_for_big_files_and_a_free_core(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importer.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(importer.os, "getloadavg", lambda: (3.0, 3.0, 3.0))
-    assert not importer._core_to_spare()
-    monkeypatch.setattr(importer, "BuildHelper", lambda spec: pytest.fail("a helper on a busy machine"))
-    assert import_file(sqlite_workspace, path, source="Busy (SYNTHETIC)", progress=False).imported == 5
+    assert importer._worker_count(importer.PARALLEL_MIN_BYTES) == 0  # every core is busy
     monkeypatch.setattr(importer.os, "getloadavg", lambda: (0.4, 0.4, 0.4))
-    assert importer._core_to_spare()
+    assert importer._worker_count(importer.PARALLEL_MIN_BYTES - 1) == 0  # a small file
+    assert importer._worker_count(importer.PARALLEL_MIN_BYTES) == 2
+
+
+def test_staging_files_are_removed_and_nothing_stays_attached(sqlite_workspace, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    path = simulated_list(tmp_path, 300)
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 20)
+    result = import_file(sqlite_workspace, path, source="Staged (SYNTHETIC)", progress=False, workers=2)
+    assert result.imported == 300
+    assert list((tmp_path / "tmp").iterdir()) == []
+    with sqlite_workspace.engine.connect() as connection:
+        names = [row[1] for row in connection.exec_driver_sql("PRAGMA database_list")]
+    assert set(names) <= {"main", "temp"}
