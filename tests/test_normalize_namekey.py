@@ -329,3 +329,9 @@ def test_lone_muhammad_with_initial_compares_the_initial():
                                  ("Meer Javed", "Javed"), ("Fakhr-uddin Rajput", "Fakhruddin")])
 def test_lineage_words_and_uddin_do_not_swallow_names(a, b):
     assert name_similarity(a, b) >= 0.85
+
+
+@pytest.mark.parametrize("text", ["M. A.", "Mohd. Y.", "Syed Muhammad Iqbal Shah", "Muhammad", "Haji", "Ghulam Hussain Sahib",
+                                  "Mst. Zainab Bibi", "Abdul Rehman s/o Akbar", "A. Ghafoor", ""])
+def test_name_key_is_the_sorted_core_of_the_profile(text):
+    assert name_key(text) == " ".join(sorted(core_tokens(text)))

@@ -546,9 +546,9 @@ class _Profile:
     joins: tuple[str, ...] = ()  # canonical form of each adjacent pair of core tokens written as one
 
 
-@lru_cache(maxsize=500_000)
-def _profile(text: str) -> _Profile:
-    tokens = list(_tokens_cached(text))
+def _core_words(tokens: tuple[str, ...]) -> tuple[list[str], list[str], tuple[str, ...]]:
+    """(core words, optional words, initials) of a name's tokens: leading honorifics and Muhammad,
+    and courtesy words after the name, are optional while another word is left."""
     initials = tuple(t for t in tokens if is_initial(t))
     words = [t for t in tokens if not is_initial(t)]
     optional: list[str] = []
@@ -556,6 +556,12 @@ def _profile(text: str) -> _Profile:
         optional.append(words.pop(0))
     while len(words) > 1 and words[-1] in _TRAILING_OPTIONAL:
         optional.append(words.pop())
+    return words, optional, initials
+
+
+@lru_cache(maxsize=500_000)
+def _profile(text: str) -> _Profile:
+    words, optional, initials = _core_words(_tokens_cached(text))
     if not words and initials:
         return _Profile(initials, tuple(optional), (), tuple(sorted(initials)))
     joins = tuple(_canonical_word(a + b) for a, b in zip(words, words[1:]))
@@ -581,7 +587,9 @@ def optional_tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=500_000)
 def _key(text: str) -> str:
-    return " ".join(_profile(text).sorted_core)
+    # _profile(text).sorted_core, without the joined pairs a profile also computes (for similarity only)
+    words, _, initials = _core_words(_tokens_cached(text))
+    return " ".join(sorted(words or initials))
 
 
 def name_key(text: str) -> str:
