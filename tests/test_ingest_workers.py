@@ -146,3 +146,21 @@ def test_staging_files_are_removed_and_nothing_stays_attached(sqlite_workspace, 
     with sqlite_workspace.engine.connect() as connection:
         names = [row[1] for row in connection.exec_driver_sql("PRAGMA database_list")]
     assert set(names) <= {"main", "temp"}
+
+
+def test_tricky_characters_survive_workers_exactly(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cells holding the packer's separators, COPY's special characters, quotes and other scripts."""
+    values = ["Back\\slash \\N", "Tab\there", "Line one\nline two", "Carriage\rreturn", 'Quote " inside',
+              "unit\x1fseparator", "record\x1eseparator", "ظہیر احمد ۱۹۹۲", "emoji 🙂", "\\N"]
+    path = tmp_path / "tricky.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["S.No", "Name", "Remarks"])
+        for i in range(1, 41):
+            value = values[i % len(values)]
+            writer.writerow([str(i), f"Person {i} {value if i % 3 == 0 else ''}".strip(), value])
+    plain, helped = import_both_ways(workspace, path, monkeypatch)
+    same_results(plain, helped)
+    rows = stored(workspace, helped.document_id)
+    assert rows == stored(workspace, plain.document_id)
+    assert {r["notes"] for r in rows} == set(values)

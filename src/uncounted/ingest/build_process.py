@@ -216,13 +216,18 @@ class RecordIds:
         self.first_row: dict[str, int] = {}
 
     def first_use(self, row_number: int, cells: list[Any]) -> int | None:
-        record_id = self.record_id(cells)
-        if record_id is None:
+        """The row where this row's record id was first used, or None (a first use, or no id)."""
+        i = self.index
+        if i is None or i >= len(cells):
             return None
-        first = self.first_row.get(record_id)
-        if first is None:
-            self.first_row[record_id] = row_number
-        return first
+        record_id = cells[i]
+        if type(record_id) is not str or len(record_id) > self.limit or not record_id or record_id[0].isspace() \
+                or record_id[-1].isspace():
+            record_id = self.record_id(cells)  # the rare case, in full
+            if record_id is None:
+                return None
+        first = self.first_row.setdefault(record_id, row_number)
+        return None if first == row_number else first
 
     def record_id(self, cells: list[Any]) -> str | None:
         """The row's record id as ``RowBuilder`` reads it: the stripped cell; left out when longer
@@ -245,6 +250,46 @@ class RecordIds:
         if n < self.n_headers and any("\n" in c for c in cells):
             return True
         return any(len(c) > MAX_CELL_CHARS for c in cells)
+
+
+UNIT, RECORD = "\x1f", "\x1e"  # separators of cells and rows in a packed chunk
+
+
+class ChunkPacker:
+    """The rows of one chunk, packed for the pipe to a worker. Pickling one long text is far cheaper
+    than pickling every cell, so the cells are joined with separators, unless a cell holds one (or
+    is not text): then the rows go as they are."""
+
+    def __init__(self) -> None:
+        self.numbers: list[int] = []
+        self.rows: list[list[Any]] = []
+        self.repeats: dict[int, int] = {}  # index in the chunk -> the row that first used its record id
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def add(self, row_number: int, cells: list[Any], first_use: int | None) -> None:
+        if first_use is not None:
+            self.repeats[len(self.rows)] = first_use
+        self.numbers.append(row_number)
+        self.rows.append(cells)
+
+    def pack(self) -> tuple[Any, ...]:
+        """(form, row numbers, rows, repeats) where form is "text" or "rows"."""
+        try:
+            text = RECORD.join([UNIT.join(cells) for cells in self.rows])
+        except TypeError:  # a cell that is not text
+            return ("rows", self.numbers, self.rows, self.repeats)
+        if text.count(UNIT) + text.count(RECORD) != sum(map(len, self.rows)) - 1:
+            return ("rows", self.numbers, self.rows, self.repeats)
+        return ("text", self.numbers, text, self.repeats)
+
+
+def unpack_rows(form: str, rows: Any) -> list[list[Any]]:
+    """The cells of each row of a packed chunk (see ``ChunkPacker``)."""
+    if form == "text":
+        return [line.split(UNIT) for line in rows.split(RECORD)]
+    return rows
 
 
 def duplicate_id_problem(label: str, row_number: int, column: str | None, record_id: str, first: int
@@ -310,18 +355,21 @@ class _Worker:
         self.iso: dict[Any, str] = {}
         placeholders = ", ".join("?" for _ in STAGED_COLUMNS)
         self.insert_sql = f"INSERT INTO staged VALUES ({placeholders})"
+        self.insert_sqls: dict[tuple[int, ...], str] = {}
         constants = spec.constants
         self.copy_head = "\t".join(constants.get(c, "") for c in REPORT_COLUMNS[1:REPORT_COLUMNS.index("row_number")])
         self.copy_tail = "\t".join(constants.get(c, "") for c in REPORT_COLUMNS[REPORT_COLUMNS.index("problems") + 1:])
         self.copy_sheet = constants.get("sheet", "")
 
-    def build_chunk(self, seq: int, rows: list[tuple[int, list[Any], int | None]], want_problems: bool,
-                    want_preview: bool) -> ChunkDone:
+    def build_chunk(self, seq: int, packed: tuple[Any, ...], want_problems: bool, want_preview: bool) -> ChunkDone:
+        """Build a chunk packed by ``ChunkPacker`` and stage or format its good rows."""
         done = ChunkDone(seq)
         out: list[tuple[Any, ...]] = []
         build = self.builder.build
-        for row_number, cells, first in rows:
+        form, numbers, rows, repeats = packed
+        for i, (row_number, cells) in enumerate(zip(numbers, unpack_rows(form, rows))):
             built = build(row_number, cells)
+            first = repeats.get(i) if repeats else None
             if first is not None:
                 built.problems.append(duplicate_id_problem(self.label, row_number, self.id_column,
                                                            built.record_id or "", first))
@@ -382,9 +430,23 @@ class _Worker:
         assert self.db is not None and self.path is not None
         first = self.rows_in_file + 1
         if rows:
-            self.db.executemany(self.insert_sql, rows)
+            self.db.executemany(*self._without_empty_columns(rows))
             self.rows_in_file += len(rows)
         return self.path, first, self.rows_in_file
+
+    def _without_empty_columns(self, rows: list[tuple[Any, ...]]) -> tuple[str, list[tuple[Any, ...]]]:
+        """The INSERT for the columns that hold a value in some row, and the rows cut to them: a
+        column a list does not have is empty in every row, and binding NULLs costs as much as
+        binding text (the staging table leaves them NULL all the same)."""
+        columns = list(zip(*rows))
+        keep = tuple(i for i, column in enumerate(columns) if column.count(None) != len(column))
+        if len(keep) == len(columns):
+            return self.insert_sql, rows
+        sql = self.insert_sqls.get(keep)
+        if sql is None:
+            names = ", ".join(STAGED_COLUMNS[i] for i in keep)
+            sql = self.insert_sqls[keep] = f"INSERT INTO staged ({names}) VALUES ({', '.join('?' for _ in keep)})"
+        return sql, list(zip(*[columns[i] for i in keep]))
 
     def _open_file(self) -> None:
         self.files += 1

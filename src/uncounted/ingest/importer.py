@@ -25,6 +25,7 @@ import time
 from collections import Counter
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -32,7 +33,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from uncounted.errors import ImportFailed, ImportProblem
-from uncounted.ingest.build_process import ChunkDone, PoolSpec, RecordIds, Sealed, WorkerPool, copy_constant
+from uncounted.ingest.build_process import (ChunkDone, ChunkPacker, PoolSpec, RecordIds, Sealed, WorkerPool,
+                                           copy_constant)
 from uncounted.ingest.mapping import Mapping, detect_mapping
 from uncounted.ingest.normal import Normalisers
 from uncounted.ingest.readers import Table, read_table
@@ -491,29 +493,31 @@ def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[
             pool.send(worker, ("seal",))
         state["seals_due"] += workers
 
+    def send_chunk() -> None:
+        pool.send(chunks % workers, ("chunk", chunk.pack(), len(kept) < MAX_PROBLEMS_KEPT,
+                                     len(result.preview) < PREVIEW_ROWS))
+
     pool = WorkerPool(spec, workers)
     try:
-        chunk: list[tuple[int, list[Any], int | None]] = []
-        chunks = 0
-        for row_number, cells in _chain(head, table.rows):
+        chunk, chunks = ChunkPacker(), 0
+        first_use = ids.first_use
+        for row_number, cells in chain(head, table.rows):
             if is_blank(cells):
                 result.blank_rows += 1
                 continue
-            chunk.append((row_number, cells, ids.first_use(row_number, cells)))
+            chunk.add(row_number, cells, first_use(row_number, cells))
             if len(chunk) < CHUNK_ROWS:
                 continue
-            pool.send(chunks % workers, ("chunk", chunk, len(kept) < MAX_PROBLEMS_KEPT,
-                                         len(result.preview) < PREVIEW_ROWS))
-            chunk, chunks = [], chunks + 1
+            send_chunk()
+            chunk, chunks = ChunkPacker(), chunks + 1
             if writer.is_sqlite and rounds.ended(CHUNK_ROWS):
                 seal_round()
             for answer in pool.ready_answers():
                 handle(answer)
             while pool.pending > 4 * workers:  # (keeps the answers waiting here few)
                 handle(pool.next_answer())
-        if chunk:
-            pool.send(chunks % workers, ("chunk", chunk, len(kept) < MAX_PROBLEMS_KEPT,
-                                         len(result.preview) < PREVIEW_ROWS))
+        if len(chunk):
+            send_chunk()
         if writer.is_sqlite:
             seal_round()
         while pool.pending:
