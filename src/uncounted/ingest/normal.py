@@ -300,7 +300,7 @@ def _own_parts(own: str) -> tuple[str | None, str | None, str | None, str | None
     titles = names.ParsedName(raw=own, honorifics=list(honorifics), suffixes=list(suffixes))
     sex = names.sex_from_name(titles)
     parts = (" ".join(honorifics) if honorifics else None, " ".join(given) if given else None, family or None,
-             _name_key(own) or None, sex, names.sex_evidence(titles) if sex else None)
+             names.plain_name_key(own) or None, sex, names.sex_evidence(titles) if sex else None)
     if len(_OWN_PARTS) >= KEY_CACHE:
         _OWN_PARTS.clear()
     _OWN_PARTS[own] = parts

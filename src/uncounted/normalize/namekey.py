@@ -236,6 +236,7 @@ _ALLAH_WORDS = frozenset({"ullah", "ulla", "ulah", "allah", "alla", "ollah", "ul
 _SUN_SKELETONS = ("sh", "t", "d", "r", "z", "s", "n")
 
 
+@lru_cache(maxsize=100_000)
 def _plain(word: str) -> str:
     """Canonical form of a plain word: abbreviations, rules, then the irregular-spelling table."""
     word = _ABBREVIATIONS.get(word, word)
@@ -254,6 +255,7 @@ def _article_for(second: str) -> str:
     return "ul"
 
 
+@lru_cache(maxsize=100_000)
 def _compound(stem: str, second: str) -> str:
     """One token for stem + article + second: abd + rahman -> abdurrahman, salah + din -> salahuddin."""
     second_word = _plain(second) if second else ""
@@ -510,7 +512,11 @@ def _family_last(text: str) -> str:
 
 @lru_cache(maxsize=500_000)
 def _tokens_cached(text: str) -> tuple[str, ...]:
-    words = _raw_words(_family_last(own_name_part(text)))
+    return _tokens_of_words(_raw_words(_family_last(own_name_part(text))))
+
+
+def _tokens_of_words(words: list[str]) -> tuple[str, ...]:
+    """The canonical tokens of a name's words (lowercase ASCII letters, or folded script)."""
     if len(words) > 2 and words[0] in ("shaheed", "shaheeda"):
         words[0] = "late"  # "Shaheed Muhammad Ali": the martyr's title, optional like "Late" (not Shahid)
     return tuple(_join_compounds(words))
@@ -597,6 +603,14 @@ def name_key(text: str) -> str:
     if not text:
         return ""
     return _key(text)
+
+
+def plain_name_key(text: str) -> str:
+    """name_key of a name of ASCII letters and single spaces only, with no relation, residence or
+    alias word in it (the own name of ``names.split_plain_name``): the same key, without looking
+    for those words, brackets or commas, which such a name cannot hold."""
+    words, _, initials = _core_words(_tokens_of_words(text.lower().split(" ")))
+    return " ".join(sorted(words or initials))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 
 from uncounted.normalize import lexicon
-from uncounted.normalize.namekey import _ascii_letters, canonical_token, name_key
+from uncounted.normalize.namekey import _ascii_letters, canonical_token, name_key, plain_name_key
 
 __all__ = ["ParsedName", "parse_name", "sex_from_name", "RELATIONS", "is_unidentified", "split_relation_prefix"]
 
@@ -72,6 +72,7 @@ _PURE_TITLE_KEYS = frozenset(canonical_token(w) for w in lexicon.PURE_TITLES)
 _TRAILING_KEYS = frozenset(canonical_token(w) for w in lexicon.TRAILING_HONORIFICS)
 _FEMALE_SUFFIX_KEYS = frozenset(canonical_token(w) for w in lexicon.FEMALE_SUFFIXES)
 _FAMILY_KEYS = frozenset(canonical_token(w) for w in lexicon.FAMILY_NAMES)
+_SUFFIX_KEYS = _TRAILING_KEYS | _FEMALE_SUFFIX_KEYS
 _DECEASED_WORDS = frozenset(w.strip("()") for w in lexicon.DECEASED_WORDS)
 
 _RELATION_PATTERN = re.compile(
@@ -355,7 +356,7 @@ def _split_own_name(text: str, parsed: ParsedName) -> None:
     words = _words_with_dots(text)
     while len(words) > 1 and _is_leading_honorific(words[0], words[1:]):
         parsed.honorifics.append(words.pop(0))
-    while len(words) > 1 and _key_of(words[-1]) in (_TRAILING_KEYS | _FEMALE_SUFFIX_KEYS):
+    while len(words) > 1 and _key_of(words[-1]) in _SUFFIX_KEYS:
         parsed.suffixes.insert(0, words.pop())
     if len(words) > 1 and _key_of(words[-1]) in _FAMILY_KEYS and _key_of(words[-2]) not in _ARTICLE_KEYS:
         parsed.family = words.pop()
