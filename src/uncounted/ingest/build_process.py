@@ -34,11 +34,11 @@ from typing import Any, Iterator
 from uncounted.errors import ImportFailed, ImportProblem
 from uncounted.ingest.readers import MAX_CELL_CHARS, Table
 from uncounted.ingest.rows import BuiltRow, RowBuilder, is_blank, problem_dict
-from uncounted.ingest.store import (MAX_LENGTHS, REPORT_COLUMNS, VALUE_COLUMNS, canonical_raw, problems_json,
-                                    report_keys)
+from uncounted.ingest.store import (FIRST_VERSION_FIELDS, MAX_LENGTHS, REPORT_COLUMNS, VALUE_COLUMNS, canonical_raw,
+                                    problems_json, report_keys, without_empty_columns)
 
 # The columns of a staging file: what varies from row to row (the rest is constant per import).
-STAGED_COLUMNS: tuple[str, ...] = ("report_key", "row_number", *VALUE_COLUMNS, "raw", "problems")
+STAGED_COLUMNS: tuple[str, ...] = FIRST_VERSION_FIELDS
 DATE_INDEXES = (VALUE_COLUMNS.index("event_date_start"), VALUE_COLUMNS.index("event_date_end"))
 MAX_PROBLEMS_KEPT = 2000  # the same limit as the importer's list of problems
 PREVIEW_ROWS = 5
@@ -353,8 +353,6 @@ class _Worker:
         self.rows_in_file = 0
         self.files = 0
         self.iso: dict[Any, str] = {}
-        placeholders = ", ".join("?" for _ in STAGED_COLUMNS)
-        self.insert_sql = f"INSERT INTO staged VALUES ({placeholders})"
         self.insert_sqls: dict[tuple[int, ...], str] = {}
         constants = spec.constants
         self.copy_head = "\t".join(constants.get(c, "") for c in REPORT_COLUMNS[1:REPORT_COLUMNS.index("row_number")])
@@ -430,23 +428,18 @@ class _Worker:
         assert self.db is not None and self.path is not None
         first = self.rows_in_file + 1
         if rows:
-            self.db.executemany(*self._without_empty_columns(rows))
+            self.db.executemany(*self._staging_insert(rows))
             self.rows_in_file += len(rows)
         return self.path, first, self.rows_in_file
 
-    def _without_empty_columns(self, rows: list[tuple[Any, ...]]) -> tuple[str, list[tuple[Any, ...]]]:
-        """The INSERT for the columns that hold a value in some row, and the rows cut to them: a
-        column a list does not have is empty in every row, and binding NULLs costs as much as
-        binding text (the staging table leaves them NULL all the same)."""
-        columns = list(zip(*rows))
-        keep = tuple(i for i, column in enumerate(columns) if column.count(None) != len(column))
-        if len(keep) == len(columns):
-            return self.insert_sql, rows
-        sql = self.insert_sqls.get(keep)
+    def _staging_insert(self, rows: list[tuple[Any, ...]]) -> tuple[str, list[tuple[Any, ...]]]:
+        """The INSERT of the columns that hold a value in some row, and the rows cut to them."""
+        kept, rows = without_empty_columns(rows)
+        sql = self.insert_sqls.get(kept)
         if sql is None:
-            names = ", ".join(STAGED_COLUMNS[i] for i in keep)
-            sql = self.insert_sqls[keep] = f"INSERT INTO staged ({names}) VALUES ({', '.join('?' for _ in keep)})"
-        return sql, list(zip(*[columns[i] for i in keep]))
+            names = ", ".join(STAGED_COLUMNS[i] for i in kept)
+            sql = self.insert_sqls[kept] = f"INSERT INTO staged ({names}) VALUES ({', '.join('?' for _ in kept)})"
+        return sql, rows
 
     def _open_file(self) -> None:
         self.files += 1

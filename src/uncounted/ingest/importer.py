@@ -439,7 +439,8 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
     result.rows_read += read
     return {"sheet": sheet, "header_row": table.header_row, "rows_read": read, "format": table.format,
             "encoding": table.encoding, "delimiter": table.delimiter, "preamble": table.preamble,
-            "imported": result.imported - start_imported, "rejected": result.rejected - start_rejected}
+            "imported": result.imported - start_imported, "rejected": result.rejected - start_rejected,
+            "workers": 0}
 
 
 def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[int, list[Any]]],
@@ -527,7 +528,8 @@ def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[
     result.rows_read += state["read"]
     return {"sheet": table.sheet, "header_row": table.header_row, "rows_read": state["read"], "format": table.format,
             "encoding": table.encoding, "delimiter": table.delimiter, "preamble": table.preamble,
-            "imported": result.imported - start_imported, "rejected": result.rejected - start_rejected}
+            "imported": result.imported - start_imported, "rejected": result.rejected - start_rejected,
+            "workers": workers}
 
 
 class _Rounds:

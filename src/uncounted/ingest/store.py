@@ -39,6 +39,8 @@ VALUE_COLUMNS = REPORT_COLUMNS[REPORT_COLUMNS.index("source_record_id"):REPORT_C
 MAX_LENGTHS: dict[str, int] = {
     c.name: c.type.length for c in Report.__table__.columns if getattr(c.type, "length", None)
 }
+# The fields of a first version that vary from row to row, in the order a writer receives them.
+FIRST_VERSION_FIELDS: tuple[str, ...] = ("report_key", "row_number", *VALUE_COLUMNS, "raw", "problems")
 BATCH_ROWS = 20_000
 
 
@@ -206,9 +208,19 @@ class ReportWriter:
         constant = {"version": "1", "is_current": "1", "withdrawn": "0", "source_id": source, "document_id": document,
                     "sheet": sheet_sql, "sensitive_enc": "NULL", "created_at": created, "created_by": by,
                     "change_reason": "NULL", "supersedes_id": "NULL"}
-        self._first_sql = (f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) "
-                           f"VALUES ({', '.join(constant.get(c, '?') for c in REPORT_COLUMNS)})")
+        self._first_constant = constant
+        self._first_sqls: dict[tuple[int, ...], str] = {}
         return True
+
+    def _first_versions_sql(self, kept: tuple[int, ...]) -> str:
+        """The INSERT of first versions binding the fields at ``kept`` (of FIRST_VERSION_FIELDS)."""
+        sql = self._first_sqls.get(kept)
+        if sql is None:
+            bound = {FIRST_VERSION_FIELDS[i] for i in kept}
+            names = [c for c in REPORT_COLUMNS if c in self._first_constant or c in bound]
+            values = [self._first_constant.get(c, "?") for c in names]
+            sql = self._first_sqls[kept] = f"INSERT INTO reports ({', '.join(names)}) VALUES ({', '.join(values)})"
+        return sql
 
     def add_first_version(self, row: tuple[Any, ...]) -> None:
         """A first version: (report_key, row_number, *values, raw, problems); see ``use_first_versions``."""
@@ -249,7 +261,11 @@ class ReportWriter:
             cursor = self.dbapi.cursor()
             full = len(REPORT_COLUMNS)
             for whole, run in groupby(rows, key=lambda row: len(row) == full):  # in order: ids follow the rows
-                cursor.executemany(self._sql if whole else self._first_sql, run)
+                if whole:
+                    cursor.executemany(self._sql, run)
+                else:
+                    kept, cut = without_empty_columns(list(run))
+                    cursor.executemany(self._first_versions_sql(kept), cut)
             cursor.close()
         else:
             with self.dbapi.cursor() as cursor:
@@ -327,6 +343,19 @@ class ReportWriter:
             cursor.executemany(sql, params)
             cursor.close()
         return len(params)
+
+
+def without_empty_columns(rows: list[tuple[Any, ...]]) -> tuple[tuple[int, ...], list[tuple[Any, ...]]]:
+    """The positions of the fields that hold a value in some row, and the rows cut to them.
+
+    A column a list does not have is empty in every row, and binding a NULL costs sqlite3 about as
+    much as binding text; the columns left out of an INSERT are NULL all the same.
+    """
+    columns = list(zip(*rows))
+    kept = tuple(i for i, column in enumerate(columns) if column.count(None) != len(column))
+    if len(kept) == len(columns):
+        return kept, rows
+    return kept, list(zip(*[columns[i] for i in kept]))
 
 
 def _literal(value: Any) -> str | None:
