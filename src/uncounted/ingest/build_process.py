@@ -97,8 +97,10 @@ class _Failure:
 # ---- the importing process's side ------------------------------------------------------------------
 
 class WorkerPool:
-    """Worker processes for one table. ``send`` hands a message to a worker; ``next_answer`` and
-    ``ready_answers`` give the answers in the order the messages were sent, whichever worker answered."""
+    """Worker processes for one table. ``send`` hands a message to a worker (``least_busy`` says
+    which); ``next_answer`` and ``ready_answers`` give the answers in the order the messages were
+    sent, whichever worker answered. A worker's staging file may hold chunks that are not next to
+    each other: each chunk's answer says where its rows are."""
 
     def __init__(self, spec: PoolSpec, workers: int):
         from multiprocessing import get_context
@@ -106,6 +108,8 @@ class WorkerPool:
         # "spawn": the importing process runs a writer thread; forking a threaded process is unsafe.
         context = get_context("spawn")
         self._answers: queue.Queue[Any] = queue.Queue()
+        self.building = [0] * workers  # chunks sent to each worker and not answered yet
+        self._count_lock = threading.Lock()
         self._conns = []
         self._processes = []
         self._readers = []
@@ -115,7 +119,7 @@ class WorkerPool:
                                       daemon=True)
             process.start()
             child.close()
-            reader = threading.Thread(target=self._read_answers, args=(conn,), daemon=True,
+            reader = threading.Thread(target=self._read_answers, args=(conn, i), daemon=True,
                                       name=f"uncounted-import-answers-{i}")
             reader.start()
             self._conns.append(conn)
@@ -129,10 +133,19 @@ class WorkerPool:
     def size(self) -> int:
         return len(self._conns)
 
+    def least_busy(self) -> int:
+        """The worker with the fewest chunks to build; waits while every worker has two or more."""
+        while min(self.building) >= 2:
+            self._take(self._answers.get())
+        return self.building.index(min(self.building))
+
     def send(self, worker: int, message: tuple[Any, ...]) -> int:
         """Send ``(kind, *payload)`` to a worker; returns the message's sequence number."""
         seq = self.sent
         self.sent += 1
+        if message[0] == "chunk":
+            with self._count_lock:
+                self.building[worker] += 1
         try:
             self._conns[worker].send((seq, *message))
         except OSError as exc:  # a broken pipe: the worker is gone
@@ -173,13 +186,16 @@ class WorkerPool:
             raise _worker_gone()
         self._waiting[answer.seq] = answer
 
-    def _read_answers(self, conn: Any) -> None:
+    def _read_answers(self, conn: Any, worker: int) -> None:
         while True:
             try:
                 answer = conn.recv()
             except (EOFError, OSError):
                 self._answers.put(None)
                 return
+            if isinstance(answer, ChunkDone):
+                with self._count_lock:
+                    self.building[worker] -= 1
             self._answers.put(answer)
             if isinstance(answer, _Failure):
                 return
@@ -201,7 +217,9 @@ class WorkerPool:
 
 def _worker_gone() -> ImportFailed:
     return ImportFailed("A worker process that builds the rows stopped unexpectedly (out of memory, or killed?); "
-                        "nothing was written. Try again, or import with --workers 0.")
+                        "nothing was written. Try again, or import with --workers 0 (workers=0). From a Python "
+                        "script, call import_file under `if __name__ == '__main__':` (a worker starts by "
+                        "importing the script).")
 
 
 class RecordIds:

@@ -450,7 +450,7 @@ def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[
     """``_import_rows`` for a first version of a plain table, with the rows built in worker processes.
 
     This process reads the rows, finds repeated record ids (a worker sees only its own chunks),
-    sends chunks to the workers in turn, and writes what they built in row order; see
+    sends chunks to the least busy worker, and writes what they built in row order; see
     ``ingest.build_process``. Counts, problems, rejects and the preview come out as ``_import_rows``
     gives them.
     """
@@ -495,12 +495,12 @@ def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[
         state["seals_due"] += workers
 
     def send_chunk() -> None:
-        pool.send(chunks % workers, ("chunk", chunk.pack(), len(kept) < MAX_PROBLEMS_KEPT,
-                                     len(result.preview) < PREVIEW_ROWS))
+        pool.send(pool.least_busy(), ("chunk", chunk.pack(), len(kept) < MAX_PROBLEMS_KEPT,
+                                      len(result.preview) < PREVIEW_ROWS))
 
     pool = WorkerPool(spec, workers)
     try:
-        chunk, chunks = ChunkPacker(), 0
+        chunk = ChunkPacker()
         first_use = ids.first_use
         for row_number, cells in chain(head, table.rows):
             if is_blank(cells):
@@ -510,7 +510,7 @@ def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[
             if len(chunk) < CHUNK_ROWS:
                 continue
             send_chunk()
-            chunk, chunks = ChunkPacker(), chunks + 1
+            chunk = ChunkPacker()
             if writer.is_sqlite and rounds.ended(CHUNK_ROWS):
                 seal_round()
             for answer in pool.ready_answers():
