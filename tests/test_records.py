@@ -149,3 +149,28 @@ def test_set_setting_rewrites_one_line_and_keeps_the_rest(tmp_path: Path) -> Non
     assert again.settings["link_threshold"] == 0.35 and again.settings["date_order"] == "dmy"
     with pytest.raises(WorkspaceError, match="Unknown setting"):
         ws.set_setting("link_treshold", 0.3)
+
+
+def test_new_sqlite_workspaces_use_16k_pages_and_old_ones_keep_theirs(tmp_path: Path) -> None:
+    import sqlite3
+
+    new = Workspace.init(tmp_path / "new")
+    with new.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA page_size").scalar() == 16_384
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    new.dispose()
+    old = tmp_path / "old"
+    old.mkdir()
+    made = sqlite3.connect(old / "made_elsewhere.sqlite")  # an existing database with 4 KB pages
+    made.execute("PRAGMA page_size = 4096")
+    made.execute("CREATE TABLE t (x)")
+    made.execute("INSERT INTO t VALUES (1)")
+    made.commit()
+    made.close()
+    from uncounted.records.workspace import make_engine
+
+    engine = make_engine(f"sqlite:///{old / 'made_elsewhere.sqlite'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA page_size").scalar() == 4096
+        assert connection.exec_driver_sql("SELECT x FROM t").scalar() == 1
+    engine.dispose()
