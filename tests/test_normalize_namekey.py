@@ -335,3 +335,23 @@ def test_lineage_words_and_uddin_do_not_swallow_names(a, b):
                                   "Mst. Zainab Bibi", "Abdul Rehman s/o Akbar", "A. Ghafoor", ""])
 def test_name_key_is_the_sorted_core_of_the_profile(text):
     assert name_key(text) == " ".join(sorted(core_tokens(text)))
+
+
+_JOIN_WORDS = ["abdul", "abd", "ur", "ul", "al", "el", "rehman", "rahman", "fazlur", "ziaul", "haq", "rahmat", "ullah",
+               "allah", "ditta", "muhammad", "ali", "khan", "uddin", "din", "salah", "nisa", "khairun", "ghulam",
+               "hussain", "m", "a", "ahmed", "syed", "mohd", "abdur", "ud", "deen", "zaman"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_JOIN_WORDS), min_size=1, max_size=6))
+def test_words_that_stand_alone_are_tokenised_as_by_the_full_loop(words):
+    from uncounted.normalize import namekey
+
+    quick = namekey._join_compounds(list(words))
+    original = namekey._stands_alone
+    try:
+        namekey._stands_alone = lambda word: False  # every word through the full loop
+        full = namekey._join_compounds(list(words))
+    finally:
+        namekey._stands_alone = original
+    assert quick == full

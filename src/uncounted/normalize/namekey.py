@@ -403,6 +403,8 @@ def _script_word(piece: str) -> str:
 
 def _join_compounds(words: list[str]) -> list[str]:
     """Canonical tokens, joining compounds written as several words."""
+    if all(map(_stands_alone, words)):  # the common case: no compound, each word is its own token
+        return [token for token in map(_canonical_word, words) if token]
     tokens: list[str] = []
     i = 0
     n = len(words)
@@ -440,6 +442,23 @@ def _join_compounds(words: list[str]) -> list[str]:
         tokens.append(_canonical_word(word))
         i += 1
     return [t for t in tokens if t]
+
+
+_ALONE: dict[str, bool] = {}
+
+
+def _stands_alone(word: str) -> bool:
+    """Whether _join_compounds reads a word as its own token whatever its neighbours: it is no Abdul,
+    no article (ul, ur, al...), no second part of a compound (Uddin, Ullah), and nothing that
+    joins the word before it (Rehman after Fazlur). Remembered per word (words repeat)."""
+    alone = _ALONE.get(word)
+    if alone is None:
+        alone = not (word in _ABD_WORDS or _ABBREVIATIONS.get(word) == "abdul" or _is_article(word)
+                     or _is_article_second(word) or word in _STRONG_SECONDS)
+        if len(_ALONE) >= 100_000:
+            _ALONE.clear()
+        _ALONE[word] = alone
+    return alone
 
 
 _ARTICLE_ENDING = re.compile(r"^(?P<stem>[a-z]{3,}?)(?:ul|ur|un|us|ud|uz|ush|ut)$")
