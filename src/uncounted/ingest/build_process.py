@@ -29,11 +29,11 @@ import threading
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from uncounted.errors import ImportFailed, ImportProblem
 from uncounted.ingest.readers import MAX_CELL_CHARS, Table
-from uncounted.ingest.rows import BuiltRow, RowBuilder, is_blank, problem_dict
+from uncounted.ingest.rows import BuiltRow, RowBuilder, is_blank
 from uncounted.ingest.store import (FIRST_VERSION_FIELDS, MAX_LENGTHS, REPORT_COLUMNS, VALUE_COLUMNS, canonical_raw,
                                     problems_json, report_keys, without_empty_columns)
 
@@ -286,11 +286,24 @@ class ChunkPacker:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def add(self, row_number: int, cells: list[Any], first_use: int | None) -> None:
-        if first_use is not None:
-            self.repeats[len(self.rows)] = first_use
-        self.numbers.append(row_number)
-        self.rows.append(cells)
+    def fill(self, rows: Iterator[tuple[int, list[Any]]], first_use: Callable[[int, list[Any]], int | None],
+             size: int) -> tuple[int, bool]:
+        """Take rows until the chunk holds ``size``, leaving out blank ones; ``first_use`` gives the
+        row that first used a row's record id. Returns (blank rows left out, whether the rows ran out)."""
+        numbers, kept, repeats = self.numbers, self.rows, self.repeats
+        blank = 0
+        for row_number, cells in rows:
+            if is_blank(cells):
+                blank += 1
+                continue
+            first = first_use(row_number, cells)
+            if first is not None:
+                repeats[len(kept)] = first
+            numbers.append(row_number)
+            kept.append(cells)
+            if len(kept) >= size:
+                return blank, False
+        return blank, True
 
     def pack(self) -> tuple[Any, ...]:
         """(form, row numbers, rows, repeats) where form is "text" or "rows"."""

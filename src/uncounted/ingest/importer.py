@@ -38,7 +38,7 @@ from uncounted.ingest.build_process import (ChunkDone, ChunkPacker, PoolSpec, Re
 from uncounted.ingest.mapping import Mapping, detect_mapping
 from uncounted.ingest.normal import Normalisers
 from uncounted.ingest.readers import Table, read_table
-from uncounted.ingest.rows import BuiltRow, RowBuilder, RowStage, is_blank, problem_dict
+from uncounted.ingest.rows import BuiltRow, RowBuilder, RowStage, problem_dict
 from uncounted.ingest.sensitive import (DIGEST_KEY, REDACTED, digest_key, missing_key_expectation, no_key_message,
                                         refuse_without_key, secret_digest, sensitive_columns)
 from uncounted.ingest.store import (PreviousReport, ReportWriter, canonical_raw, previous_reports, problems_json,
@@ -494,31 +494,24 @@ def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[
             pool.send(worker, ("seal",))
         state["seals_due"] += workers
 
-    def send_chunk() -> None:
-        pool.send(pool.least_busy(), ("chunk", chunk.pack(), len(kept) < MAX_PROBLEMS_KEPT,
-                                      len(result.preview) < PREVIEW_ROWS))
-
     pool = WorkerPool(spec, workers)
     try:
-        chunk = ChunkPacker()
-        first_use = ids.first_use
-        for row_number, cells in chain(head, table.rows):
-            if is_blank(cells):
-                result.blank_rows += 1
-                continue
-            chunk.add(row_number, cells, first_use(row_number, cells))
-            if len(chunk) < CHUNK_ROWS:
-                continue
-            send_chunk()
+        rows = chain(head, table.rows)
+        while True:
             chunk = ChunkPacker()
+            blank, ended = chunk.fill(rows, ids.first_use, CHUNK_ROWS)
+            result.blank_rows += blank
+            if len(chunk):
+                pool.send(pool.least_busy(), ("chunk", chunk.pack(), len(kept) < MAX_PROBLEMS_KEPT,
+                                              len(result.preview) < PREVIEW_ROWS))
+            if ended:
+                break
             if writer.is_sqlite and rounds.ended(CHUNK_ROWS):
                 seal_round()
             for answer in pool.ready_answers():
                 handle(answer)
             while pool.pending > 4 * workers:  # (keeps the answers waiting here few)
                 handle(pool.next_answer())
-        if len(chunk):
-            send_chunk()
         if writer.is_sqlite:
             seal_round()
         while pool.pending:
