@@ -156,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", type=Path, help="compare every row's digest with this reference file")
     parser.add_argument("--gc-default", action="store_true",
                         help="keep Python's default collector thresholds (the importer raises them while building)")
+    parser.add_argument("--gc-off", action="store_true",
+                        help="no cyclic garbage collection at all while building (rows make no cycles): what it costs")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the whole run to this file")
     args = parser.parse_args(argv)
 
@@ -166,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
         profiler = cProfile.Profile()
         profiler.enable()
     digests = Digests(args.save_reference, args.check)
-    if not args.gc_default:
+    if args.gc_off:
+        gc.disable()
+    elif not args.gc_default:
         gc.set_threshold(100_000, 50, 100)  # as the importer and its build process do while rows are built
     total_rows, total_cpu = 0, 0.0
     for path in args.paths:

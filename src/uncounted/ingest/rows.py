@@ -455,15 +455,15 @@ class RowStage:
         built = self.builder.build(row_number, cells)
         record_id = built.record_id
         if record_id is not None:
-            first = self.ids_seen.get(record_id)
-            if first is not None:
+            seen = self.ids_seen
+            known = len(seen)
+            first = seen.setdefault(record_id, row_number)  # one lookup in a dict of up to a million ids
+            if len(seen) == known:  # the id was there already
                 built.problems.append(ImportProblem(
                     self.builder.label, row_number, self.builder.col.get("record_id"), record_id,
                     f"a record id used once; {record_id!r} is already used at row {first}. Give each row its own "
                     "id (if this is the same person reported twice, keep both rows with different ids)"))
                 built.rejected = True
-            else:
-                self.ids_seen[record_id] = row_number
         return built
 
 
