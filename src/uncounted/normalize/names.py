@@ -278,16 +278,21 @@ def _own_name(own: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None, t
     """(honorifics, given names, family name, suffixes, deceased) of a person's own name."""
     found = _OWN_NAMES.get(own)
     if found is None:
-        parsed = ParsedName(raw=own)
-        _split_own_name(own, parsed)
-        deceased = any(_ascii_letters(w) in _DECEASED_WORDS for w in [*parsed.honorifics, *parsed.suffixes])
-        if not deceased and parsed.given and _ascii_letters(parsed.given[0]) == "shaheed" and len(parsed.given) > 1:
-            deceased = True  # "Shaheed Muhammad Ali": the martyr's title, kept in the given names
-        found = (tuple(parsed.honorifics), tuple(parsed.given), parsed.family, tuple(parsed.suffixes), deceased)
+        found = _read_own_name(own)
         if len(_OWN_NAMES) >= PART_CACHE:
             _OWN_NAMES.clear()
         _OWN_NAMES[own] = found
     return found
+
+
+def _read_own_name(own: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None, tuple[str, ...], bool]:
+    """_own_name without its cache."""
+    parsed = ParsedName(raw=own)
+    _split_own_name(own, parsed)
+    deceased = any(_ascii_letters(w) in _DECEASED_WORDS for w in [*parsed.honorifics, *parsed.suffixes])
+    if not deceased and parsed.given and _ascii_letters(parsed.given[0]) == "shaheed" and len(parsed.given) > 1:
+        deceased = True  # "Shaheed Muhammad Ali": the martyr's title, kept in the given names
+    return tuple(parsed.honorifics), tuple(parsed.given), parsed.family, tuple(parsed.suffixes), deceased
 
 
 def _relative(relative_text: str) -> tuple[str | None, bool]:
@@ -444,8 +449,9 @@ def split_plain_name(text: str) -> tuple[str, str | None, str | None] | None:
 
 
 def own_name_parts(own: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None, tuple[str, ...], bool]:
-    """(honorifics, given names, family name, suffixes, deceased) of a person's own name (cached)."""
-    return _own_name(own)
+    """(honorifics, given names, family name, suffixes, deceased) of a person's own name, as parse_name
+    reads it. Not cached here: callers keep what they need of it (ingest.normal keeps the parts it stores)."""
+    return _read_own_name(own)
 
 
 def relative_name(relative_text: str) -> tuple[str | None, bool]:
