@@ -299,3 +299,16 @@ def test_any_plain_name_agrees_with_parse_name(words: list[str]) -> None:
     plain = _plain_parts(text)
     if plain is not None:
         assert plain == _parsed_parts(text)
+
+
+_TITLE_WORDS = ["Mst.", "Mrs", "Mr", "Haji", "Begum", "Bibi", "Syed", "Dr.", "Sahib", "Maulana", "Miss", "Ali", "Late"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TITLE_WORDS), max_size=3), st.lists(st.sampled_from(_TITLE_WORDS), max_size=2))
+def test_title_sex_reads_titles_as_sex_from_name_and_sex_evidence(honorifics: list[str], suffixes: list[str]) -> None:
+    from uncounted.normalize.names import sex_evidence, title_sex
+
+    parsed = ParsedName(raw="x", honorifics=list(honorifics), suffixes=list(suffixes))
+    sex = sex_from_name(parsed)
+    assert title_sex(tuple(honorifics), tuple(suffixes)) == (sex, sex_evidence(parsed) if sex else None)

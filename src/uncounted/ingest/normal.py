@@ -297,10 +297,9 @@ def _own_parts(own: str) -> tuple[str | None, str | None, str | None, str | None
     """The parts of a plain own name, cached (bounded like the other caches)."""
     names = _names()
     honorifics, given, family, suffixes, _ = names.own_name_parts(own)
-    titles = names.ParsedName(raw=own, honorifics=list(honorifics), suffixes=list(suffixes))
-    sex = names.sex_from_name(titles)
+    sex, evidence = names.title_sex(honorifics, suffixes)
     parts = (" ".join(honorifics) if honorifics else None, " ".join(given) if given else None, family or None,
-             names.plain_name_key(own) or None, sex, names.sex_evidence(titles) if sex else None)
+             names.plain_name_key(own) or None, sex, evidence)
     if len(_OWN_PARTS) >= KEY_CACHE:
         _OWN_PARTS.clear()
     _OWN_PARTS[own] = parts

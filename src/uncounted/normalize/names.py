@@ -287,12 +287,11 @@ def _own_name(own: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None, t
 
 def _read_own_name(own: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None, tuple[str, ...], bool]:
     """_own_name without its cache."""
-    parsed = ParsedName(raw=own)
-    _split_own_name(own, parsed)
-    deceased = any(_ascii_letters(w) in _DECEASED_WORDS for w in [*parsed.honorifics, *parsed.suffixes])
-    if not deceased and parsed.given and _ascii_letters(parsed.given[0]) == "shaheed" and len(parsed.given) > 1:
+    honorifics, given, family, suffixes = _split_own_name(own)
+    deceased = any(_ascii_letters(w) in _DECEASED_WORDS for w in [*honorifics, *suffixes])
+    if not deceased and given and _ascii_letters(given[0]) == "shaheed" and len(given) > 1:
         deceased = True  # "Shaheed Muhammad Ali": the martyr's title, kept in the given names
-    return tuple(parsed.honorifics), tuple(parsed.given), parsed.family, tuple(parsed.suffixes), deceased
+    return tuple(honorifics), tuple(given), family, tuple(suffixes), deceased
 
 
 def _relative(relative_text: str) -> tuple[str | None, bool]:
@@ -357,15 +356,19 @@ def _key_of(word: str) -> str:
     return canonical_token(_ascii_letters(word)) if _ascii_letters(word) else word.lower()
 
 
-def _split_own_name(text: str, parsed: ParsedName) -> None:
+def _split_own_name(text: str) -> tuple[list[str], list[str], str | None, list[str]]:
+    """(honorifics, given names, family name, suffixes) of a person's own name, as written."""
     words = _words_with_dots(text)
+    honorifics: list[str] = []
+    suffixes: list[str] = []
+    family = None
     while len(words) > 1 and _is_leading_honorific(words[0], words[1:]):
-        parsed.honorifics.append(words.pop(0))
+        honorifics.append(words.pop(0))
     while len(words) > 1 and _key_of(words[-1]) in _SUFFIX_KEYS:
-        parsed.suffixes.insert(0, words.pop())
+        suffixes.insert(0, words.pop())
     if len(words) > 1 and _key_of(words[-1]) in _FAMILY_KEYS and _key_of(words[-2]) not in _ARTICLE_KEYS:
-        parsed.family = words.pop()
-    parsed.given = words
+        family = words.pop()
+    return honorifics, words, family, suffixes
 
 
 _ARTICLE_KEYS = frozenset(lexicon.ARTICLES)
@@ -457,6 +460,21 @@ def own_name_parts(own: str) -> tuple[tuple[str, ...], tuple[str, ...], str | No
 def relative_name(relative_text: str) -> tuple[str | None, bool]:
     """(relative's name, written as deceased) from the text after a relation marker (cached)."""
     return _relative(relative_text)
+
+
+def title_sex(honorifics: tuple[str, ...], suffixes: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """(sex, the title that states it) from a name's titles alone (Mst., Mrs, Begum; Mr, Haji), as
+    sex_from_name and sex_evidence read a name without relation: (None, None) when they say nothing."""
+    words = [_ascii_letters(w) for w in (*honorifics, *suffixes)]
+    if not lexicon.FEMALE_TITLES.isdisjoint(words):
+        sex = "female"
+    elif not lexicon.MALE_TITLES.isdisjoint(words):
+        sex = "male"
+    else:
+        return None, None
+    evidence = next(w for w, letters in zip((*honorifics, *suffixes), words)
+                    if letters in lexicon.FEMALE_TITLES or letters in lexicon.MALE_TITLES)
+    return sex, evidence
 
 
 def sex_from_name(parsed: ParsedName) -> str | None:
