@@ -287,7 +287,7 @@ def _plain_name_parts_and_sex(own: str, relation: str | None, relative_text: str
     if parts is None:
         parts = _own_parts(own)
     honorific, given, family, key, sex, evidence = parts
-    if relation is not None and relation in _RELATION_SEX:
+    if relation in _RELATION_SEX:  # "d/o", "son of": the relation says the sex (else the titles may)
         sex, evidence = _RELATION_SEX[relation]
     relative = _names().relative_name(relative_text)[0] if relative_text else None
     return (honorific, given, family, relation, relative, key), sex, evidence
