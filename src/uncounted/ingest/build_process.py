@@ -35,13 +35,15 @@ from uncounted.errors import ImportFailed, ImportProblem
 from uncounted.ingest.readers import MAX_CELL_CHARS, Table
 from uncounted.ingest.rows import BuiltRow, RowBuilder, is_blank
 from uncounted.ingest.store import (FIRST_VERSION_FIELDS, MAX_LENGTHS, REPORT_COLUMNS, VALUE_COLUMNS, canonical_raw,
-                                    problems_json, report_keys, without_empty_columns)
+                                    problems_json, report_keys, EmptyColumns)
 
 # The columns of a staging file: what varies from row to row (the rest is constant per import).
 STAGED_COLUMNS: tuple[str, ...] = FIRST_VERSION_FIELDS
 DATE_INDEXES = (VALUE_COLUMNS.index("event_date_start"), VALUE_COLUMNS.index("event_date_end"))
 MAX_PROBLEMS_KEPT = 2000  # the same limit as the importer's list of problems
 PREVIEW_ROWS = 5
+WORKER_NICENESS = 10
+COLLECT_EVERY = 20  # chunks a worker builds between two passes of the garbage collector
 
 
 @dataclass
@@ -112,19 +114,25 @@ class WorkerPool:
         self._count_lock = threading.Lock()
         self._conns = []
         self._processes = []
-        self._readers = []
+        self._outboxes: list[queue.Queue[Any]] = []
+        self._threads = []
         for i in range(workers):
             conn, child = context.Pipe()
             process = context.Process(target=_serve, args=(child, spec), name=f"uncounted-import-worker-{i}",
                                       daemon=True)
             process.start()
             child.close()
-            reader = threading.Thread(target=self._read_answers, args=(conn, i), daemon=True,
-                                      name=f"uncounted-import-answers-{i}")
-            reader.start()
+            # A chunk is handed to a sender thread, so that this process never waits for a busy
+            # worker while another one is idle; a reader thread collects the answers.
+            outbox: queue.Queue[Any] = queue.Queue()
+            for target, args, name in ((self._send_messages, (conn, outbox), "messages"),
+                                       (self._read_answers, (conn, i), "answers")):
+                thread = threading.Thread(target=target, args=args, daemon=True, name=f"uncounted-import-{name}-{i}")
+                thread.start()
+                self._threads.append(thread)
             self._conns.append(conn)
             self._processes.append(process)
-            self._readers.append(reader)
+            self._outboxes.append(outbox)
         self._waiting: dict[int, Any] = {}
         self._next = 0
         self.sent = 0
@@ -146,11 +154,18 @@ class WorkerPool:
         if message[0] == "chunk":
             with self._count_lock:
                 self.building[worker] += 1
-        try:
-            self._conns[worker].send((seq, *message))
-        except OSError as exc:  # a broken pipe: the worker is gone
-            raise _worker_gone() from exc
+        self._outboxes[worker].put((seq, *message))
         return seq
+
+    def _send_messages(self, conn: Any, outbox: queue.Queue[Any]) -> None:
+        while True:
+            message = outbox.get()
+            try:
+                conn.send(message)
+            except (OSError, ValueError):  # the worker is gone: its reader thread says so
+                return
+            if message is None:
+                return
 
     def next_answer(self) -> Any:
         """The answer to the oldest message not answered yet (waits for it)."""
@@ -201,11 +216,8 @@ class WorkerPool:
                 return
 
     def close(self) -> None:
-        for conn in self._conns:
-            try:
-                conn.send(None)
-            except (OSError, ValueError):
-                pass
+        for outbox in self._outboxes:
+            outbox.put(None)
         for process in self._processes:
             process.join(timeout=10)
             if process.is_alive():
@@ -338,8 +350,13 @@ def _serve(conn: Any, spec: PoolSpec) -> None:
     """(in a worker) Build chunks until told to stop (None) or the importing process is gone."""
     from uncounted.ingest.normal import Normalisers
 
-    gc.set_threshold(100_000, 50, 100)  # few cycles here; the default spends much time collecting
+    _lower_priority()
+    # Building rows makes no reference cycles, and the collector's passes over the growing caches cost
+    # about a seventh of a worker's time: it is off, with a full pass every COLLECT_EVERY chunks,
+    # after which what survived (the caches, mostly) is frozen out of later passes.
+    gc.disable()
     worker = None
+    chunks = 0
     try:
         table = Table(file=spec.file, sheet=spec.sheet, headers=spec.headers, header_row=spec.header_row,
                       rows=iter(()), original_headers=spec.original_headers, format=spec.format)
@@ -354,6 +371,10 @@ def _serve(conn: Any, spec: PoolSpec) -> None:
             seq, kind, *payload = message
             if kind == "chunk":
                 conn.send(worker.build_chunk(seq, *payload))
+                chunks += 1
+                if chunks % COLLECT_EVERY == 0:
+                    gc.collect()
+                    gc.freeze()
             elif kind == "seal":
                 conn.send(Sealed(seq, worker.seal()))
             else:
@@ -367,6 +388,15 @@ def _serve(conn: Any, spec: PoolSpec) -> None:
         if worker is not None:
             worker.discard()
         conn.close()
+
+
+def _lower_priority() -> None:
+    """Workers yield the CPU to the importing process: whatever it has not written yet when the
+    workers finish is written while a core sits idle, so its writing should keep up."""
+    try:
+        os.nice(WORKER_NICENESS)
+    except (AttributeError, OSError):  # not on this system, or not allowed: then as it is
+        pass
 
 
 class _Worker:
@@ -385,6 +415,7 @@ class _Worker:
         self.files = 0
         self.iso: dict[Any, str] = {}
         self.insert_sqls: dict[tuple[int, ...], str] = {}
+        self.empty_columns = EmptyColumns()
         constants = spec.constants
         self.copy_head = "\t".join(constants.get(c, "") for c in REPORT_COLUMNS[1:REPORT_COLUMNS.index("row_number")])
         self.copy_tail = "\t".join(constants.get(c, "") for c in REPORT_COLUMNS[REPORT_COLUMNS.index("problems") + 1:])
@@ -465,7 +496,7 @@ class _Worker:
 
     def _staging_insert(self, rows: list[tuple[Any, ...]]) -> tuple[str, list[tuple[Any, ...]]]:
         """The INSERT of the columns that hold a value in some row, and the rows cut to them."""
-        kept, rows = without_empty_columns(rows)
+        kept, rows = self.empty_columns.cut(rows)
         sql = self.insert_sqls.get(kept)
         if sql is None:
             names = ", ".join(STAGED_COLUMNS[i] for i in kept)

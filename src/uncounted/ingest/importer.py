@@ -55,7 +55,7 @@ PARALLEL_MIN_BYTES = 10_000_000  # files at least this big build their rows in w
 HELPER_LOAD_MARGIN = 0.5  # ... when the load average leaves a core free (up to this much over)
 MAX_WORKERS = 4
 ATTACH_SLOTS = 9  # SQLite attaches at most 10 databases to a connection; one is left free
-ROUND_ENDS = (0.35, 0.65, 0.87)  # where rounds of staging files end, as parts of the file's bytes
+ROUND_ENDS = (0.4, 0.72, 0.92)  # where rounds of staging files end, as parts of the file's bytes
 ROUND_ROWS = 150_000  # ... or, when the reader cannot say how far it is, every this many rows
 LOOKAHEAD_ROWS = 2000
 MAX_PROBLEMS_KEPT = 2000
@@ -467,8 +467,7 @@ def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[
                 staging.attached(answer.path)
             state["seals_due"] -= 1
             if state["seals_due"] == 0:
-                for path, first, last in round_rows:
-                    writer.insert_staged(path, first, last, **constants)
+                writer.insert_staged(list(round_rows), **constants)
                 round_rows.clear()
             return
         state["read"] += answer.read

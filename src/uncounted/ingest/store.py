@@ -14,6 +14,7 @@ import json
 import queue
 import threading
 from itertools import groupby
+from operator import itemgetter
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
@@ -210,6 +211,7 @@ class ReportWriter:
                     "change_reason": "NULL", "supersedes_id": "NULL"}
         self._first_constant = constant
         self._first_sqls: dict[tuple[int, ...], str] = {}
+        self._empty_columns = EmptyColumns()
         return True
 
     def _first_versions_sql(self, kept: tuple[int, ...]) -> str:
@@ -264,7 +266,7 @@ class ReportWriter:
                 if whole:
                     cursor.executemany(self._sql, run)
                 else:
-                    kept, cut = without_empty_columns(list(run))
+                    kept, cut = self._empty_columns.cut(list(run))
                     cursor.executemany(self._first_versions_sql(kept), cut)
             cursor.close()
         else:
@@ -283,12 +285,18 @@ class ReportWriter:
         else:
             self._queue.put(task)
 
-    def insert_staged(self, path: str, first: int, last: int, *, source_id: int, document_id: int,
+    def insert_staged(self, parts: list[tuple[str, int, int]], *, source_id: int, document_id: int,
                       sheet: str | None, actor: str) -> None:
-        """(SQLite) Copy rows ``first``..``last`` of a staging file (``ingest.build_process``) into
-        reports as first versions, with one INSERT ... SELECT that binds no value per row."""
-        self.run(lambda: self._insert_staged(path, first, last, (source_id, document_id, sheet, self.created_at,
-                                                                 actor)))
+        """(SQLite) Copy rows into reports as first versions from staging files (``ingest.build_process``),
+        in the order given: each part is (file, first rowid, last rowid), copied with one INSERT ...
+        SELECT that binds no value per row. One task for all the parts, so that handing them over
+        never waits for the writer."""
+        constants = (source_id, document_id, sheet, self.created_at, actor)
+
+        def insert() -> None:
+            for path, first, last in parts:
+                self._insert_staged(path, first, last, constants)
+        self.run(insert)
 
     def _insert_staged(self, path: str, first: int, last: int, constants: tuple[Any, ...]) -> None:
         from uncounted.ingest.build_process import STAGED_COLUMNS
@@ -345,17 +353,32 @@ class ReportWriter:
         return len(params)
 
 
-def without_empty_columns(rows: list[tuple[Any, ...]]) -> tuple[tuple[int, ...], list[tuple[Any, ...]]]:
-    """The positions of the fields that hold a value in some row, and the rows cut to them.
+class EmptyColumns:
+    """Leaves out of a batch of rows the fields that are empty (None) in every row of it.
 
     A column a list does not have is empty in every row, and binding a NULL costs sqlite3 about as
-    much as binding text; the columns left out of an INSERT are NULL all the same.
+    much as binding text; the columns left out of an INSERT are NULL all the same. Only the fields
+    empty in the first batch are looked at again (keeping a field that happens to be empty in a
+    later batch costs a little; leaving out one that is not would lose data, so each is counted).
     """
-    columns = list(zip(*rows))
-    kept = tuple(i for i, column in enumerate(columns) if column.count(None) != len(column))
-    if len(kept) == len(columns):
-        return kept, rows
-    return kept, list(zip(*[columns[i] for i in kept]))
+
+    def __init__(self) -> None:
+        self.candidates: tuple[int, ...] | None = None
+
+    def cut(self, rows: list[tuple[Any, ...]]) -> tuple[tuple[int, ...], list[tuple[Any, ...]]]:
+        """(positions of the fields kept, the rows cut to them)."""
+        width = len(rows[0])
+        if self.candidates is None:
+            self.candidates = tuple(i for i in range(width) if _all_none(rows, i))
+        empty = {i for i in self.candidates if _all_none(rows, i)}
+        if not empty:
+            return tuple(range(width)), rows
+        kept = tuple(i for i in range(width) if i not in empty)
+        return kept, list(map(itemgetter(*kept), rows))
+
+
+def _all_none(rows: list[tuple[Any, ...]], i: int) -> bool:
+    return list(map(itemgetter(i), rows)).count(None) == len(rows)
 
 
 def _literal(value: Any) -> str | None:
