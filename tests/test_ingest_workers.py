@@ -126,7 +126,11 @@ def test_a_new_version_after_a_first_built_in_workers(workspace, tmp_path: Path,
 def test_workers_by_default_only_for_big_files_and_a_free_core(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importer.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(importer.os, "getloadavg", lambda: (3.0, 3.0, 3.0))
+    monkeypatch.setattr(importer, "_idle_cores_now", lambda: 0.1)
     assert importer._worker_count(importer.PARALLEL_MIN_BYTES) == 0  # every core is busy
+    monkeypatch.setattr(importer, "_idle_cores_now", lambda: 1.6)  # busy a minute ago, idle now
+    assert importer._worker_count(importer.PARALLEL_MIN_BYTES) == 2
+    monkeypatch.setattr(importer, "_idle_cores_now", lambda: 0.1)
     monkeypatch.setattr(importer.os, "getloadavg", lambda: (0.4, 0.4, 0.4))
     assert importer._worker_count(importer.PARALLEL_MIN_BYTES - 1) == 0  # a small file
     assert importer._worker_count(importer.PARALLEL_MIN_BYTES) == 2
