@@ -34,8 +34,8 @@ from typing import Any, Callable, Iterator
 from uncounted.errors import ImportFailed, ImportProblem
 from uncounted.ingest.readers import MAX_CELL_CHARS, Table
 from uncounted.ingest.rows import BuiltRow, RowBuilder, is_blank
-from uncounted.ingest.store import (FIRST_VERSION_FIELDS, MAX_LENGTHS, REPORT_COLUMNS, VALUE_COLUMNS, canonical_raw,
-                                    problems_json, report_keys, EmptyColumns)
+from uncounted.ingest.store import (FIRST_VERSION_FIELDS, MAX_LENGTHS, REPORT_COLUMNS, VALUE_COLUMNS, EmptyColumns,
+                                    canonical_text_raw, problems_json, report_keys)
 
 # The columns of a staging file: what varies from row to row (the rest is constant per import).
 STAGED_COLUMNS: tuple[str, ...] = FIRST_VERSION_FIELDS
@@ -481,7 +481,7 @@ class _Worker:
                 values[i] = text
         problems = problems_json(built.problems) if built.problems else None
         return (self.key_of(built.record_id, built.row_number), built.row_number, *values,
-                canonical_raw(built.raw), problems)
+                canonical_text_raw(built.raw), problems)
 
     # ---- SQLite staging files ----------------------------------------------------------------------
     def _stage(self, rows: list[tuple[Any, ...]]) -> tuple[str, int, int]:
@@ -533,14 +533,14 @@ class _Worker:
     def _copy_line(self, row: tuple[Any, ...]) -> str:
         """One row of COPY text: the report key, the per-import constants, then the row's fields."""
         key, row_number, *rest = row
-        if _COPY_SPECIAL.search("".join([v for v in rest if type(v) is str])):
+        body = "\t".join(["\\N" if v is None else (v if type(v) is str else str(v)) for v in rest])
+        # Every backslash should be a NULL's, and every tab a separator; else some value needs escaping.
+        if body.count("\\") != rest.count(None) or body.count("\t") != len(rest) - 1 or "\n" in body \
+                or "\r" in body:
             body = "\t".join(["\\N" if v is None else _copy_escape(v if type(v) is str else str(v)) for v in rest])
-        else:
-            body = "\t".join(["\\N" if v is None else (v if type(v) is str else str(v)) for v in rest])
         return f"{key}\t{self.copy_head}\t{row_number}\t{self.copy_sheet}\t{body}\t{self.copy_tail}\n"
 
 
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 

@@ -110,6 +110,15 @@ def problems_json(problems: list[Any]) -> str:
     return text
 
 
+def canonical_text_raw(raw: dict[str, str]) -> str:
+    """``canonical_raw`` of a row whose values are all text (CSV and XLSX rows are read as text),
+    without checking each value's type first."""
+    try:
+        return _orjson_dumps(raw).decode("utf-8")
+    except TypeError:  # a lone surrogate, or (by mistake) a value that is not text
+        return canonical_raw(raw)
+
+
 @dataclass(slots=True)
 class PreviousReport:
     id: int
