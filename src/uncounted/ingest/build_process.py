@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterator
 
 from uncounted.errors import ImportFailed, ImportProblem
 from uncounted.ingest.readers import MAX_CELL_CHARS, Table
-from uncounted.ingest.rows import BuiltRow, RowBuilder, is_blank
+from uncounted.ingest.rows import BuiltRow, RowBuilder, duplicate_id_problem, is_blank
 from uncounted.ingest.store import (FIRST_VERSION_FIELDS, MAX_LENGTHS, REPORT_COLUMNS, VALUE_COLUMNS, EmptyColumns,
                                     canonical_text_raw, problems_json, report_keys)
 
@@ -333,15 +333,6 @@ def unpack_rows(form: str, rows: Any) -> list[list[Any]]:
     if form == "text":
         return [line.split(UNIT) for line in rows.split(RECORD)]
     return rows
-
-
-def duplicate_id_problem(label: str, row_number: int, column: str | None, record_id: str, first: int
-                         ) -> ImportProblem:
-    """The error of a row whose record id an earlier row of the table already used."""
-    return ImportProblem(
-        label, row_number, column, record_id,
-        f"a record id used once; {record_id!r} is already used at row {first}. Give each row its own "
-        "id (if this is the same person reported twice, keep both rows with different ids)")
 
 
 # ---- the worker's side -----------------------------------------------------------------------------

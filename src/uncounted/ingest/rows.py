@@ -42,7 +42,6 @@ class BuiltRow:
     rejected: bool
     cells: list[Any]  # as read, for the rejects CSV
     secret: dict[str, Any] = field(default_factory=dict)  # sensitive cells by header: encrypted, never plain
-    raw_json: str | None = None  # ``raw`` as canonical JSON, when a helper process made it already
 
 
 class RowBuilder:
@@ -442,8 +441,9 @@ class RowBuilder:
 
 class RowStage:
     """The rows of one table, one after another: blank rows skipped (None), the others built, and a
-    record id seen before in the table turned into an error. Runs in the importing process, or in
-    the helper process of a big file (``ingest.build_process``): either way every row passes through it."""
+    record id seen before in the table turned into an error. For rows built in worker processes
+    (``ingest.build_process``) the importing process checks the record ids and the workers mark the
+    repeats with the same ``duplicate_id_problem``."""
 
     def __init__(self, builder: RowBuilder):
         self.builder = builder
@@ -459,12 +459,19 @@ class RowStage:
             known = len(seen)
             first = seen.setdefault(record_id, row_number)  # one lookup in a dict of up to a million ids
             if len(seen) == known:  # the id was there already
-                built.problems.append(ImportProblem(
-                    self.builder.label, row_number, self.builder.col.get("record_id"), record_id,
-                    f"a record id used once; {record_id!r} is already used at row {first}. Give each row its own "
-                    "id (if this is the same person reported twice, keep both rows with different ids)"))
+                built.problems.append(duplicate_id_problem(self.builder.label, row_number,
+                                                           self.builder.col.get("record_id"), record_id, first))
                 built.rejected = True
         return built
+
+
+def duplicate_id_problem(label: str, row_number: int, column: str | None, record_id: str, first: int
+                         ) -> ImportProblem:
+    """The error of a row whose record id an earlier row of the table already used."""
+    return ImportProblem(
+        label, row_number, column, record_id,
+        f"a record id used once; {record_id!r} is already used at row {first}. Give each row its own "
+        "id (if this is the same person reported twice, keep both rows with different ids)")
 
 
 def is_blank(cells: list[Any]) -> bool:
