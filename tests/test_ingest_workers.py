@@ -168,3 +168,29 @@ def test_tricky_characters_survive_workers_exactly(workspace, tmp_path: Path, mo
     rows = stored(workspace, helped.document_id)
     assert rows == stored(workspace, plain.document_id)
     assert {r["notes"] for r in rows} == set(values)
+
+
+def test_a_workbook_of_two_sheets_built_in_workers(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each sheet is a table of its own; with two sheets the staging rounds of both share SQLite's
+    attachments, and row numbers, sheets and repeated ids come out as built in-process."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "Karachi"
+    first.append(["S.No", "Name of Victim", "Father's Name", "Age", "Date of Incident", "Area"])
+    for i in range(1, 60):
+        first.append([i if i != 40 else 7, f"Person {i} Khan", f"Father {i}", 20 + i % 30, f"{1 + i % 28}/06/1995",
+                      "Lyari"])
+    second = book.create_sheet("Quetta")
+    second.append(["Case No", "Name", "Date"])
+    for i in range(1, 45):
+        second.append([f"Q-{i}", f"Person {i} Baloch", 1996 + i % 5])
+    path = tmp_path / "two_sheets.xlsx"
+    book.save(path)
+    plain, helped = import_both_ways(workspace, path, monkeypatch)
+    same_results(plain, helped)
+    rows = stored(workspace, helped.document_id)
+    assert rows == stored(workspace, plain.document_id)
+    assert {r["sheet"] for r in rows} == {"Karachi", "Quetta"} and helped.rejected == 1
+    assert [t["workers"] for t in helped.tables] == [2, 2]

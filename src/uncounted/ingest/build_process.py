@@ -3,8 +3,8 @@
 The importing process reads the file, checks record ids, and writes; worker processes do the rest
 of the work of each row (every normaliser, the names, the report key, the raw row's JSON) with the
 same ``RowBuilder`` the importing process would use, so what is stored does not depend on where a
-row was built. Chunks of rows go to the workers in turn, and each worker writes what it builds in
-the form its store loads fastest:
+row was built. Each chunk of rows goes to the least busy worker, and each worker writes what it
+builds in the form its store loads fastest:
 
 - **SQLite**: into a staging SQLite file of its own (one per worker and *round*). The importing
   process attaches each sealed file to its connection and copies its rows into ``reports`` with
@@ -137,10 +137,6 @@ class WorkerPool:
         self._next = 0
         self.sent = 0
 
-    @property
-    def size(self) -> int:
-        return len(self._conns)
-
     def least_busy(self) -> int:
         """The worker with the fewest chunks to build; waits while every worker has two or more."""
         while min(self.building) >= 2:
@@ -215,11 +211,13 @@ class WorkerPool:
             if isinstance(answer, _Failure):
                 return
 
-    def close(self) -> None:
+    def close(self, *, abort: bool = False) -> None:
+        """Stop the workers: after the chunks they were given (or at once, to ``abort``)."""
         for outbox in self._outboxes:
             outbox.put(None)
         for process in self._processes:
-            process.join(timeout=10)
+            if not abort:
+                process.join(timeout=10)
             if process.is_alive():
                 process.terminate()
                 process.join()

@@ -515,8 +515,10 @@ def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[
             seal_round()
         while pool.pending:
             handle(pool.next_answer())
-    finally:
-        pool.close()
+    except BaseException:
+        pool.close(abort=True)
+        raise
+    pool.close()
     result.rows_read += state["read"]
     return {"sheet": table.sheet, "header_row": table.header_row, "rows_read": state["read"], "format": table.format,
             "encoding": table.encoding, "delimiter": table.delimiter, "preamble": table.preamble,
