@@ -194,3 +194,25 @@ def test_a_workbook_of_two_sheets_built_in_workers(workspace, tmp_path: Path, mo
     assert rows == stored(workspace, plain.document_id)
     assert {r["sheet"] for r in rows} == {"Karachi", "Quetta"} and helped.rejected == 1
     assert [t["workers"] for t in helped.tables] == [2, 2]
+
+
+def test_a_strict_import_refused_after_workers_built_it_leaves_nothing(sqlite_workspace, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from uncounted.errors import ImportFailed
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    path = tmp_path / "one_bad_date.csv"
+    lines = ["S.No,Name of Victim,Date of Incident"] + [f"{i},Person {i},{1 + i % 28}/07/1993" for i in range(1, 80)]
+    lines[50] = "50,Person 50,the 45th of Julember"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 6)
+    with pytest.raises(ImportFailed, match="--strict"):
+        import_file(sqlite_workspace, path, source="Strict (SYNTHETIC)", progress=False, workers=2, strict=True)
+    with sqlite_workspace.session() as session:
+        assert session.execute(select(Report)).first() is None
+    assert list((tmp_path / "tmp").iterdir()) == []
+    result = import_file(sqlite_workspace, path, source="Strict (SYNTHETIC)", progress=False, workers=2)
+    assert (result.imported, result.warnings) == (79, 1)
