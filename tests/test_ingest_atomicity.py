@@ -100,3 +100,5 @@ def test_killed_import_leaves_nothing_and_the_next_import_works(workspace, tmp_p
     result = import_file(workspace, path, source="Big list", progress=False)
     assert (result.imported, result.rejected, result.already_imported) == (ROWS, 0, False)
     assert counts(workspace) == (1, 1, ROWS, 1)
+    staging = Path(workspace.path) / "tmp"  # the killed import's staging files (SQLite) are gone too
+    assert not staging.exists() or list(staging.iterdir()) == []

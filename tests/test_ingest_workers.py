@@ -138,15 +138,16 @@ def test_workers_by_default_only_for_big_files_and_a_free_core(monkeypatch: pyte
 
 def test_staging_files_are_removed_and_nothing_stays_attached(sqlite_workspace, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import tempfile
-
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
-    (tmp_path / "tmp").mkdir()
     path = simulated_list(tmp_path, 300)
     monkeypatch.setattr(importer, "CHUNK_ROWS", 20)
+    staging = Path(sqlite_workspace.path) / "tmp"
+    staging.mkdir()
+    stale = staging / "import-999999999-abc"  # left by an import that was killed (no such process)
+    stale.mkdir()
+    (stale / "w1-1.sqlite").write_bytes(b"")
     result = import_file(sqlite_workspace, path, source="Staged (SYNTHETIC)", progress=False, workers=2)
     assert result.imported == 300
-    assert list((tmp_path / "tmp").iterdir()) == []
+    assert list(staging.iterdir()) == []
     with sqlite_workspace.engine.connect() as connection:
         names = [row[1] for row in connection.exec_driver_sql("PRAGMA database_list")]
     assert set(names) <= {"main", "temp"}
@@ -198,12 +199,8 @@ def test_a_workbook_of_two_sheets_built_in_workers(workspace, tmp_path: Path, mo
 
 def test_a_strict_import_refused_after_workers_built_it_leaves_nothing(sqlite_workspace, tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    import tempfile
-
     from uncounted.errors import ImportFailed
 
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
-    (tmp_path / "tmp").mkdir()
     path = tmp_path / "one_bad_date.csv"
     lines = ["S.No,Name of Victim,Date of Incident"] + [f"{i},Person {i},{1 + i % 28}/07/1993" for i in range(1, 80)]
     lines[50] = "50,Person 50,the 45th of Julember"
@@ -213,6 +210,6 @@ def test_a_strict_import_refused_after_workers_built_it_leaves_nothing(sqlite_wo
         import_file(sqlite_workspace, path, source="Strict (SYNTHETIC)", progress=False, workers=2, strict=True)
     with sqlite_workspace.session() as session:
         assert session.execute(select(Report)).first() is None
-    assert list((tmp_path / "tmp").iterdir()) == []
+    assert list((Path(sqlite_workspace.path) / "tmp").iterdir()) == []
     result = import_file(sqlite_workspace, path, source="Strict (SYNTHETIC)", progress=False, workers=2)
     assert (result.imported, result.warnings) == (79, 1)

@@ -479,7 +479,15 @@ class _Worker:
         assert self.db is not None and self.path is not None
         first = self.rows_in_file + 1
         if rows:
-            self.db.executemany(*self._staging_insert(rows))
+            try:
+                self.db.executemany(*self._staging_insert(rows))
+            except sqlite3.OperationalError as exc:
+                if "full" not in str(exc):
+                    raise
+                raise ImportFailed(f"The disk of {self.spec.staging_dir} is full: an import stages its rows there "
+                                   f"before writing them ({exc}). Free some space (about as much as the store "
+                                   "needs for the rows again), or import with --workers 0; nothing was "
+                                   "written.") from None
             self.rows_in_file += len(rows)
         return self.path, first, self.rows_in_file
 

@@ -229,7 +229,7 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
     enc_key = key
     normalisers: dict[str, Normalisers] = {}
     n_workers = _worker_count(size) if workers is None else max(0, int(workers))
-    staging = _StagingFolder()
+    staging = _StagingFolder(Path(ws.path) / "tmp")
     rejects = RejectsWriter(rejects_path or _default_rejects_path(path), dry_run,
                             fallback_dir=None if rejects_path else Path(ws.path) / "rejects")
     counts: Counter[str] = Counter()
@@ -552,16 +552,21 @@ class _Rounds:
 
 
 class _StagingFolder:
-    """A temporary folder for the staging files of one import (SQLite), removed at the end; and
-    the count of databases still free to attach to the import's connection."""
+    """The folder of one import's staging files (SQLite): in the workspace's ``tmp`` folder (on the
+    disk that must hold the rows anyway), removed at the end; folders left by imports that were
+    killed are removed by the next one. Also counts the databases still free to attach."""
 
-    def __init__(self) -> None:
+    def __init__(self, base: Path) -> None:
+        self.base = base
         self._path: str | None = None
         self.free_slots = ATTACH_SLOTS
+        if base.is_dir():
+            _remove_stale_staging(base)
 
     def path(self) -> str:
         if self._path is None:
-            self._path = tempfile.mkdtemp(prefix="uncounted-import-")
+            self.base.mkdir(parents=True, exist_ok=True)
+            self._path = tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=self.base)
         return self._path
 
     def attached(self, _file: str) -> None:
@@ -571,6 +576,30 @@ class _StagingFolder:
         if self._path is not None:
             shutil.rmtree(self._path, ignore_errors=True)
             self._path = None
+
+
+STAGING_PREFIX = "import-"
+
+
+def _remove_stale_staging(base: Path) -> None:
+    """Remove the staging folders of imports whose process is gone (killed midway)."""
+    for folder in base.glob(f"{STAGING_PREFIX}*-*"):
+        try:
+            pid = int(folder.name[len(STAGING_PREFIX):].split("-", 1)[0])
+        except ValueError:
+            continue
+        if pid != os.getpid() and not _process_alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, but another user's
+        return True
+    return True
 
 
 def _pool_workers(requested: int, writer: ReportWriter | None, builder: RowBuilder,
