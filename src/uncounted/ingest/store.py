@@ -42,6 +42,13 @@ MAX_LENGTHS: dict[str, int] = {
 }
 # The fields of a first version that vary from row to row, in the order a writer receives them.
 FIRST_VERSION_FIELDS: tuple[str, ...] = ("report_key", "row_number", *VALUE_COLUMNS, "raw", "problems")
+# What a staging table gives for each report column: its own field, or the import's constant
+# (parameters 1-5: source, document, sheet, time, actor).
+_STAGED_CONSTANTS = {"version": "1", "is_current": "1", "withdrawn": "0", "source_id": "?1", "document_id": "?2",
+                     "sheet": "?3", "sensitive_enc": "NULL", "created_at": "?4", "created_by": "?5",
+                     "change_reason": "NULL", "supersedes_id": "NULL"}
+assert set(REPORT_COLUMNS) == set(_STAGED_CONSTANTS) | set(FIRST_VERSION_FIELDS)
+_STAGED_SELECT = ", ".join(_STAGED_CONSTANTS.get(c, c) for c in REPORT_COLUMNS)
 BATCH_ROWS = 20_000
 
 
@@ -308,18 +315,11 @@ class ReportWriter:
         self.run(insert)
 
     def _insert_staged(self, path: str, first: int, last: int, constants: tuple[Any, ...]) -> None:
-        from uncounted.ingest.build_process import STAGED_COLUMNS
-
         schema = self._attached.get(path)
         if schema is None:
             schema = self._attached[path] = f"uncounted_staging_{len(self._attached) + 1}"
             self.dbapi.execute(f"ATTACH DATABASE ? AS {schema}", (path,))
-        fixed = {"version": "1", "is_current": "1", "withdrawn": "0", "source_id": "?1", "document_id": "?2",
-                 "sheet": "?3", "sensitive_enc": "NULL", "created_at": "?4", "created_by": "?5",
-                 "change_reason": "NULL", "supersedes_id": "NULL"}
-        chosen = ", ".join(fixed.get(c, c) for c in REPORT_COLUMNS)
-        assert all(c in fixed or c in STAGED_COLUMNS for c in REPORT_COLUMNS)
-        self.dbapi.execute(f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) SELECT {chosen} "
+        self.dbapi.execute(f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) SELECT {_STAGED_SELECT} "
                            f"FROM {schema}.staged WHERE rowid BETWEEN ?6 AND ?7", (*constants, first, last))
 
     def copy_text(self, text: str) -> None:
