@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from uncounted.errors import ImportFailed, ImportProblem
+from uncounted.ingest.problems import ProblemGroups
 from uncounted.ingest.readers import MAX_CELL_CHARS, Table
 from uncounted.ingest.rows import BuiltRow, RowBuilder, duplicate_id_problem, is_blank
 from uncounted.ingest.store import (FIRST_VERSION_FIELDS, MAX_LENGTHS, REPORT_COLUMNS, VALUE_COLUMNS, EmptyColumns,
@@ -76,7 +77,7 @@ class ChunkDone:
     imported: int = 0
     with_warnings: int = 0
     severities: Counter = field(default_factory=Counter)
-    groups: dict[tuple[Any, ...], list[Any]] = field(default_factory=dict)  # see ProblemGroups
+    groups: ProblemGroups = field(default_factory=ProblemGroups)
     kept: list[ImportProblem] = field(default_factory=list)  # the first problems, in row order
     rejected: list[BuiltRow] = field(default_factory=list)
     preview: list[BuiltRow] = field(default_factory=list)
@@ -443,17 +444,9 @@ class _Worker:
         return done
 
     def _note(self, done: ChunkDone, problems: list[ImportProblem], want_problems: bool) -> None:
-        groups = done.groups
         for problem in problems:
             done.severities[problem.severity] += 1
-            value = problem.value if problem.value is None or len(problem.value) <= 200 else problem.value[:200]
-            key = (problem.severity, problem.file, problem.column, value, problem.expected)
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = [0, [], problem]
-            group[0] += 1
-            if len(group[1]) < 5 and problem.row is not None:
-                group[1].append(problem.row)
+            done.groups.add(problem)
             if want_problems and len(done.kept) < MAX_PROBLEMS_KEPT:
                 done.kept.append(problem)
 

@@ -37,6 +37,7 @@ from uncounted.ingest.build_process import (ChunkDone, ChunkPacker, PoolSpec, Re
                                            copy_constant)
 from uncounted.ingest.mapping import Mapping, detect_mapping
 from uncounted.ingest.normal import Normalisers
+from uncounted.ingest.problems import ProblemGroups
 from uncounted.ingest.readers import Table, read_table
 from uncounted.ingest.rows import BuiltRow, RowBuilder, RowStage, problem_dict
 from uncounted.ingest.sensitive import (DIGEST_KEY, REDACTED, digest_key, missing_key_expectation, no_key_message,
@@ -245,8 +246,7 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
     def merge(done: ChunkDone) -> None:
         """The problems of a chunk built in a worker, as if each had been noted in turn."""
         counts.update(done.severities)
-        for group_key, (count, rows, first) in done.groups.items():
-            groups.merge(group_key, count, rows, first)
+        groups.merge_from(done.groups)
         if len(kept) < MAX_PROBLEMS_KEPT:
             kept.extend(done.kept[:MAX_PROBLEMS_KEPT - len(kept)])
 
@@ -845,58 +845,6 @@ def _problem_json(problem: ImportProblem) -> dict[str, Any]:
 
 def _default_rejects_path(path: Path) -> Path:
     return path.with_name(path.stem + ".rejects.csv")
-
-
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
-class ProblemGroups:
-    """Problems counted by (severity, file, column, value, expected), with their first rows."""
-
-    LIMIT = 5000
-
-    def __init__(self) -> None:
-        self.groups: dict[tuple[Any, ...], list[Any]] = {}
-        self.overflow = 0
-
-    def add(self, problem: ImportProblem) -> None:
-        value = problem.value if problem.value is None or len(problem.value) <= 200 else problem.value[:200]
-        key = (problem.severity, problem.file, problem.column, value, problem.expected)
-        group = self.groups.get(key)
-        if group is None:
-            if len(self.groups) >= self.LIMIT:
-                self.overflow += 1
-                return
-            group = self.groups[key] = [0, [], problem]
-        group[0] += 1
-        if len(group[1]) < 5 and problem.row is not None:
-            group[1].append(problem.row)
-
-    def merge(self, key: tuple[Any, ...], count: int, rows: list[int], first: ImportProblem) -> None:
-        """A group counted elsewhere (a worker's chunk), as if its problems had been added in turn."""
-        group = self.groups.get(key)
-        if group is None:
-            if len(self.groups) >= self.LIMIT:
-                self.overflow += count
-                return
-            group = self.groups[key] = [0, [], first]
-        group[0] += count
-        if len(group[1]) < 5:
-            group[1].extend(rows[:5 - len(group[1])])
-
-    def summary(self) -> list[dict[str, Any]]:
-        out = []
-        for (severity, file, column, _value, expected), (count, rows, first) in sorted(
-                self.groups.items(), key=lambda kv: (SEVERITY_ORDER.get(kv[0][0], 3), -kv[1][0])):
-            where = f"{count:,} rows" if count > 1 else "1 row"
-            if rows:
-                where += " (row" + ("s " if len(rows) > 1 else " ") + ", ".join(map(str, rows)) + (
-                    ", ..." if count > len(rows) else "") + ")"
-            shown = str(ImportProblem(file, None, column, first.value, expected, severity))
-            out.append({"severity": severity, "file": file, "column": column, "value": first.value,
-                        "expected": expected, "count": count, "rows": rows,
-                        "message": f"{severity}: {where}: {shown}"})
-        return out
 
 
 # ---- progress ------------------------------------------------------------------------------------
