@@ -53,7 +53,7 @@ from uncounted.records.models import SOURCE_KINDS, Document, Source
 PREVIEW_ROWS = 5
 CHUNK_ROWS = 10_000  # rows per chunk sent to a worker process
 PARALLEL_MIN_BYTES = 10_000_000  # files at least this big build their rows in worker processes ...
-HELPER_LOAD_MARGIN = 0.5  # ... when the load average leaves a core free (up to this much over)
+FREE_CORE_MARGIN = 0.5  # ... when the load average leaves a core free (up to this much over)
 MAX_WORKERS = 4
 ATTACH_SLOTS = 9  # SQLite attaches at most 10 databases to a connection; one is left free
 ROUND_ENDS = (0.4, 0.72, 0.92)  # where rounds of staging files end, as parts of the file's bytes
@@ -648,7 +648,7 @@ def _core_to_spare() -> bool:
         load = os.getloadavg()[0]
     except OSError:  # not available on this system
         load = 0.0
-    return load <= cores - 1 + HELPER_LOAD_MARGIN or _idle_cores_now() >= 1 - HELPER_LOAD_MARGIN
+    return load <= cores - 1 + FREE_CORE_MARGIN or _idle_cores_now() >= 1 - FREE_CORE_MARGIN
 
 
 def _idle_cores_now(seconds: float = 0.25) -> float:
