@@ -58,6 +58,7 @@ MAX_WORKERS = 4
 ATTACH_SLOTS = 9  # SQLite attaches at most 10 databases to a connection; one is left free
 ROUND_ENDS = (0.4, 0.72, 0.92)  # where rounds of staging files end, as parts of the file's bytes
 ROUND_ROWS = 150_000  # ... or, when the reader cannot say how far it is, every this many rows
+STAGING_PREFIX = "import-"  # staging folders are <workspace>/tmp/import-<pid>-<random>
 LOOKAHEAD_ROWS = 2000
 MAX_PROBLEMS_KEPT = 2000
 KIND_ALIASES = {"ngo": "ngo_list", "list": "ngo_list", "family": "ngo_list", "families": "ngo_list",
@@ -576,9 +577,6 @@ class _StagingFolder:
         if self._path is not None:
             shutil.rmtree(self._path, ignore_errors=True)
             self._path = None
-
-
-STAGING_PREFIX = "import-"
 
 
 def _remove_stale_staging(base: Path) -> None:
