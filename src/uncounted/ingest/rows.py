@@ -108,7 +108,7 @@ class RowBuilder:
         self.field_index = tuple((f, i) for f, i, _ in self.fields)
         # A row whose longest cell is no longer than this has no text over a length limit.
         self.shortest_limit = min((limit for _, _, limit in self.fields if limit), default=MAX_CELL_CHARS)
-        self.text_columns = tuple((f, column) for f, column in TEXT_COLUMNS if f in self.index)
+        self.row_field_index = tuple(self.index.get(f) for f in ROW_FIELDS)
         # The event step reads these fields; without indicator columns (which _event reads from all
         # the cells) its outcome is remembered by the cells it reads.
         self.event_fields = tuple(f for f in EVENT_FIELDS if f in self.index)
@@ -161,6 +161,7 @@ class RowBuilder:
             if bad:
                 return BuiltRow(row_number, None, None, raw, problems, True, cells)
             vals = self._texts(cells, row_number, problems)
+            texts = [vals.get(f) for f in ROW_FIELDS]
             plain_row = False
         else:
             raw = dict(zip(self.headers, cells))
@@ -174,44 +175,43 @@ class RowBuilder:
             # a row with all its cells, none over a length limit: the mapped cells, stripped, empty ones left out
             plain_row = longest <= self.shortest_limit and len(cells) == self.n_headers
             if plain_row:
-                vals = {f: text for f, i in self.field_index if (text := cells[i].strip())}
+                vals = None  # read when needed: the event step keeps to its cells, the others to ``texts``
+                texts = [None if i is None else (cells[i].strip() or None) for i in self.row_field_index]
             else:
                 vals = self._texts(cells, row_number, problems)
+                texts = [vals.get(f) for f in ROW_FIELDS]
+        # the texts of ROW_FIELDS (None: not mapped, empty, or too long)
+        record_id, name, father, sex_text, age_text, age_sex_text, date_text, born_text = texts[:8]
         values: list[Any] = [None] * N_VALUES
-        get = vals.get
-        record_id = get("record_id")
         values[SOURCE_RECORD_ID] = record_id
-        name_sex = self._name(get("name"), get("father_name"), values)
+        values[COMMUNITY:RESIDENCE + 1] = texts[8:11]  # community, occupation, residence as written
+        values[NOTES] = texts[11]
+        name_sex = self._name(name, father, values)
         sex_written = False
-        if "sex" in vals:
-            text = vals["sex"]
-            self._replay(self._sex_outcomes, text, self._sex_outcome, text, values, row_number, problems)
+        if sex_text is not None:
+            self._replay(self._sex_outcomes, sex_text, self._sex_outcome, sex_text, values, row_number, problems)
             sex_written = True
-        age_text, age_field = get("age"), "age"
-        if "age_sex" in vals:
-            combined_age, sex_written = self._age_sex(vals["age_sex"], values, row_number, problems, sex_written)
+        age_field = "age"
+        if age_sex_text is not None:
+            combined_age, sex_written = self._age_sex(age_sex_text, values, row_number, problems, sex_written)
             if age_text is None and combined_age is not None:
                 age_text, age_field = combined_age, "age_sex"
         if name_sex is not None and not sex_written:
             self._sex_from_name(name_sex, values, row_number, problems)
-        date_text = get("event_date")
         date, years = (None, None) if date_text is None else self._replay(
             self._date_outcomes, date_text, self._date_outcome, date_text, values, row_number, problems)
-        born_text = get("birth_year")
         if age_text is not None or born_text is not None:
             # birth years depend on the event's years only, not on its day (Normalisers.birth_years_from_age)
             self._replay(self._birth_outcomes, (age_text, age_field, born_text, years), self._birth_outcome,
                          (age_text, age_field, born_text, date), values, row_number, problems)
-        for field_name, column in self.text_columns:
-            text = get(field_name)
-            if text is not None:
-                values[column] = text
         if self.event_cells is not None and plain_row:
             # the event's place, violation, perpetrator and status words: once per distinct set of cells
             key = self.event_cells(cells)
             self._replay(self._event_outcomes, key, self._event_outcome, key, values, row_number, problems)
         elif self.has_event:
-            self._event(get, cells, values, row_number, problems)
+            if vals is None:
+                vals = {f: text for f, i in self.field_index if (text := cells[i].strip())}
+            self._event(vals.get, cells, values, row_number, problems)
         rejected = False
         if problems:
             for problem in problems:
@@ -640,6 +640,9 @@ RELATION_SEX = {"son_of": "male", "husband_of": "male", "father_of": "male", "br
                 "daughter_of": "female", "wife_of": "female", "mother_of": "female"}
 EVENT_DATE_RAW = V["event_date_raw"]
 TEXT_COLUMNS = tuple((f, V[f]) for f in TEXT_FIELDS)
+COMMUNITY, RESIDENCE, NOTES = V["community"], V["residence"], V["notes"]
+# The fields RowBuilder._build reads itself, in this order; the texts as written go to their columns.
+ROW_FIELDS = ("record_id", "name", "father_name", "sex", "age", "age_sex", "event_date", "birth_year", *TEXT_FIELDS)
 # The fields RowBuilder._event reads.
 EVENT_FIELDS = ("event_place", "district", "violation", "perpetrator", "victim_status", "custody_acknowledged",
                 "certainty")
