@@ -119,11 +119,13 @@ class RowBuilder:
                                  if f in self.index)
         self.name_and_sex = self.norm.name_and_sex
         self.relative = self.norm.relative
-        # Each step's outcomes by its texts (see _replay).
-        self._sex_outcomes: dict[Any, Outcome] = {}
-        self._date_outcomes: dict[Any, Outcome] = {}
-        self._birth_outcomes: dict[Any, Outcome] = {}
-        self._event_outcomes: dict[Any, Outcome] = {}
+        # The steps remembered by their texts (see _replay), with the report columns each writes.
+        first_row = self.table.header_row + 1
+        self.sex_step = Step(self._sex_step, ((SEX, SEX + 1),), first_row=first_row)
+        self.date_step = Step(self._date_step, ((EVENT_DATE_RAW, EVENT_DATE_RAW + 4),), first_row=first_row)
+        self.birth_step = Step(self._birth_step, ((V["age_raw"], V["birth_year_max"] + 1),), first_row=first_row)
+        self.event_step = Step(self._event_step, ((V["violation_raw"], V["violation"] + 1),
+                                                  (V["event_place_raw"], V["certainty"] + 1)), first_row=first_row)
 
     # ---- the row -------------------------------------------------------------------------------
     def build(self, row_number: int, cells: list[Any]) -> BuiltRow:
@@ -165,7 +167,7 @@ class RowBuilder:
             plain_row = False
         else:
             raw = dict(zip(self.headers, cells))
-            longest = max(map(len, cells), default=0)
+            longest = max(map(len, cells)) if cells else 0  # (quicker than default=0)
             if len(cells) != self.n_headers or longest > MAX_CELL_CHARS:
                 raw = self._raw(cells)
                 if self._structure_errors(row_number, cells, problems):
@@ -189,7 +191,7 @@ class RowBuilder:
         name_sex = self._name(name, father, values)
         sex_written = False
         if sex_text is not None:
-            self._replay(self._sex_outcomes, sex_text, self._sex_outcome, sex_text, values, row_number, problems)
+            self._replay(self.sex_step, sex_text, sex_text, values, row_number, problems)
             sex_written = True
         age_field = "age"
         if age_sex_text is not None:
@@ -199,15 +201,15 @@ class RowBuilder:
         if name_sex is not None and not sex_written:
             self._sex_from_name(name_sex, values, row_number, problems)
         date, years = (None, None) if date_text is None else self._replay(
-            self._date_outcomes, date_text, self._date_outcome, date_text, values, row_number, problems)
+            self.date_step, date_text, date_text, values, row_number, problems)
         if age_text is not None or born_text is not None:
             # birth years depend on the event's years only, not on its day (Normalisers.birth_years_from_age)
-            self._replay(self._birth_outcomes, (age_text, age_field, born_text, years), self._birth_outcome,
+            self._replay(self.birth_step, (age_text, age_field, born_text, years),
                          (age_text, age_field, born_text, date), values, row_number, problems)
         if self.event_cells is not None and plain_row:
             # the event's place, violation, perpetrator and status words: once per distinct set of cells
             key = self.event_cells(cells)
-            self._replay(self._event_outcomes, key, self._event_outcome, key, values, row_number, problems)
+            self._replay(self.event_step, key, key, values, row_number, problems)
         elif self.has_event:
             if vals is None:
                 vals = {f: text for f, i in self.field_index if (text := cells[i].strip())}
@@ -243,22 +245,21 @@ class RowBuilder:
                     self._warn(problems, row, field_name, text,
                                f"{expected}; add this source's word under [vocabulary.{field_name}] in a mapping file")
 
-    # ---- steps worked out once per distinct text ------------------------------------------------
-    # Each of these steps writes report columns of its own only (adjacent ones), and what it does
-    # depends on its texts alone: so it is worked out once per distinct text, on a blank row, and
-    # replayed on every row with the same text (the values it sets, its problems with the row's number).
+    # ---- steps remembered by their texts ---------------------------------------------------------
+    # Each of these steps writes only report columns of its own (Step.columns, empty until it runs),
+    # and what it does depends on its texts alone. So it runs once per distinct text, on the first row
+    # with that text, and is replayed on the rows with the same text: the values it set, and its
+    # problems with the row's own number.
 
-    def _replay(self, outcomes: dict[Any, Outcome], key: Any, work_out: Callable[[Any], Outcome], texts: Any,
-                values: list[Any], row: int, problems: list[ImportProblem]) -> Any:
-        """Apply the outcome of one step for ``key`` to this row, worked out from ``texts`` when the
-        key is new; returns what the step returned."""
-        outcome = outcomes.get(key)
-        if outcome is None:
-            if len(outcomes) >= OUTCOME_CACHE:
-                outcomes.clear()
-            outcome = outcomes[key] = work_out(texts)
-        runs, notes, result = outcome
-        for first, last, part in runs:
+    def _replay(self, step: Step, key: Any, texts: Any, values: list[Any], row: int,
+                problems: list[ImportProblem]) -> Any:
+        """Run ``step`` on this row for ``texts``, or replay what it did for ``key`` before; returns
+        what the step returned."""
+        outcome = step.outcomes.get(key)
+        if outcome is None or outcome is SEEN_ONCE:
+            return self._run_and_remember(step, key, outcome, texts, values, row, problems)
+        parts, notes, result = outcome
+        for (first, last), part in zip(step.columns, parts):
             values[first:last] = part
         if notes:
             label = self.label
@@ -266,27 +267,50 @@ class RowBuilder:
                 problems.append(new_problem(label, row, column, value, expected, severity))
         return result
 
-    def _sex_outcome(self, text: str) -> Outcome:
-        return _outcome(lambda values, problems: self._sex(text, values, 0, problems))
+    def _run_and_remember(self, step: Step, key: Any, seen: Outcome | None, texts: Any, values: list[Any],
+                          row: int, problems: list[ImportProblem]) -> Any:
+        """Run a step whose outcome for ``key`` is not known. The first time a key comes, only that it
+        came is noted (many texts come once only); the second time, what the step does is remembered.
+        A step whose texts hardly ever repeat in this table (most rows so far brought a new one) stops
+        remembering: it costs more than it saves."""
+        if not step.remember:
+            return step.run(texts, values, row, problems)
+        outcomes = step.outcomes
+        if seen is None:
+            if len(outcomes) >= GIVE_UP_AFTER and len(outcomes) * 2 > row - step.first_row:
+                step.remember = False
+                outcomes.clear()
+            elif len(outcomes) >= OUTCOME_CACHE:
+                outcomes.clear()
+            else:
+                outcomes[key] = SEEN_ONCE
+            return step.run(texts, values, row, problems)
+        before = len(problems)
+        result = step.run(texts, values, row, problems)
+        notes = () if len(problems) == before else tuple(
+            [(p.column, p.value, p.expected, p.severity) for p in problems[before:]])
+        outcomes[key] = (tuple([tuple(values[first:last]) for first, last in step.columns]), notes, result)
+        return result
 
-    def _date_outcome(self, text: str) -> Outcome:
-        """Returns the date, and its first and last years (all that birth years from an age use)."""
-        def step(values: list[Any], problems: list[ImportProblem]) -> tuple[Any, tuple[int, int] | None]:
-            date = self._event_date(text, values, 0, problems)
-            return date, None if date is None else (date[0].year, date[1].year)
+    def _sex_step(self, text: str, values: list[Any], row: int, problems: list[ImportProblem]) -> None:
+        self._sex(text, values, row, problems)
 
-        return _outcome(step)
+    def _date_step(self, text: str, values: list[Any], row: int, problems: list[ImportProblem]
+                   ) -> tuple[Any, tuple[int, int] | None]:
+        """The date, and its first and last years (all that birth years from an age use)."""
+        date = self._event_date(text, values, row, problems)
+        return date, None if date is None else (date[0].year, date[1].year)
 
-    def _birth_outcome(self, key: tuple[str | None, str, str | None, Any]) -> Outcome:
-        age_text, age_field, born_text, date = key
-        return _outcome(lambda values, problems: self._birth_years(age_text, age_field, born_text, values, date, 0,
-                                                                   problems))
+    def _birth_step(self, texts: tuple[str | None, str, str | None, Any], values: list[Any], row: int,
+                    problems: list[ImportProblem]) -> None:
+        age_text, age_field, born_text, date = texts
+        self._birth_years(age_text, age_field, born_text, values, date, row, problems)
 
-    def _event_outcome(self, key: Any) -> Outcome:
+    def _event_step(self, key: Any, values: list[Any], row: int, problems: list[ImportProblem]) -> None:
         """``_event`` for the cells of a plain row (``event_cells``: one cell or a tuple of them)."""
         raw_cells = key if isinstance(key, tuple) else (key,)
         texts = {f: text for f, cell in zip(self.event_fields, raw_cells) if (text := cell.strip())}
-        return _outcome(lambda values, problems: self._event(texts.get, [], values, 0, problems))
+        self._event(texts.get, [], values, row, problems)
 
     def _texts(self, cells: list[Any], row: int, problems: list[ImportProblem]) -> dict[str, str]:
         """The mapped cells, stripped, empty ones left out; over-long ones warned about and left out."""
@@ -557,27 +581,24 @@ class RowBuilder:
         else:
             values[V["perpetrator_category"]] = category
 
-# What one step does to a blank row: the values it set, as runs of adjacent columns (first, last,
-# values[first:last]); its problems as (column, value, expected, severity); what it returned.
-Outcome = tuple[tuple[tuple[int, int, tuple[Any, ...]], ...], tuple[tuple[Any, ...], ...], Any]
+# What a step did for one key: the values of its columns, its problems as (column, value, expected,
+# severity), and what it returned.
+Outcome = tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...], Any]
 OUTCOME_CACHE = 100_000  # outcomes kept per step and table; forgotten all at once beyond this
+SEEN_ONCE: Any = ("seen once",)  # the outcome of a key seen once only: not remembered yet
+GIVE_UP_AFTER = 1_000  # distinct keys of a step before it may decide that remembering does not pay
 
 
-def _outcome(step: Callable[[list[Any], list[ImportProblem]], Any]) -> Outcome:
-    """Run one step on a blank row and keep what it did (see RowBuilder._replay)."""
-    values: list[Any] = [None] * N_VALUES
-    problems: list[ImportProblem] = []
-    result = step(values, problems)
-    runs: list[tuple[int, int, tuple[Any, ...]]] = []
-    for i, value in enumerate(values):
-        if value is not None:
-            if runs and runs[-1][1] == i:  # next to the previous run: extend it
-                first, _, part = runs[-1]
-                runs[-1] = (first, i + 1, part + (value,))
-            else:
-                runs.append((i, i + 1, (value,)))
-    notes = tuple((p.column, p.value, p.expected, p.severity) for p in problems)
-    return tuple(runs), notes, result
+@dataclass(slots=True)
+class Step:
+    """A step of RowBuilder remembered by its texts: ``run(texts, values, row, problems)`` sets only
+    ``columns`` (ranges first, last), which are empty until it runs; ``outcomes`` by key."""
+
+    run: Callable[[Any, list[Any], int, list[ImportProblem]], Any]
+    columns: tuple[tuple[int, int], ...]
+    outcomes: dict[Any, Outcome] = field(default_factory=dict)
+    remember: bool = True  # False once its texts proved mostly distinct (see RowBuilder._run_and_remember)
+    first_row: int = 0  # the table's first data row (rows seen so far: row - first_row)
 
 
 class RowStage:
