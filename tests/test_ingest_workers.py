@@ -41,7 +41,8 @@ def simulated_list(tmp_path: Path, rows: int) -> Path:
     return next(p for p in write_scenario(scenario, tmp_path / "sim") if p.name.startswith("01_"))
 
 
-def import_both_ways(ws: Any, path: Path, monkeypatch: pytest.MonkeyPatch, **options: Any) -> tuple[Any, Any]:
+def import_both_ways(ws: Any, path: Path, monkeypatch: pytest.MonkeyPatch, workers: int = 2,
+                     **options: Any) -> tuple[Any, Any]:
     plain = import_file(ws, path, source="in-process (SYNTHETIC)", progress=False,
                         rejects_path=path.with_suffix(".plain.csv"), workers=0, **options)
     started = []
@@ -55,8 +56,9 @@ def import_both_ways(ws: Any, path: Path, monkeypatch: pytest.MonkeyPatch, **opt
         patch.setattr(importer, "CHUNK_ROWS", 7)
         patch.setattr(importer, "WorkerPool", counted)  # the real pool, counted
         helped = import_file(ws, path, source="workers (SYNTHETIC)", progress=False,
-                             rejects_path=path.with_suffix(".helped.csv"), workers=2, **options)
+                             rejects_path=path.with_suffix(".helped.csv"), workers=workers, **options)
     assert started, "no worker process was used"
+    assert {t["workers"] for t in helped.tables} == {workers}
     return plain, helped
 
 
@@ -83,10 +85,11 @@ def test_fixture_built_in_workers_is_stored_the_same(workspace, tmp_path: Path, 
             Path(helped.rejects_path).read_text(encoding="utf-8-sig")
 
 
-def test_simulated_list_built_in_workers_is_stored_the_same(workspace, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("workers", [1, 3])
+def test_simulated_list_built_in_workers_is_stored_the_same(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            workers: int) -> None:
     path = simulated_list(tmp_path, 800)
-    plain, helped = import_both_ways(workspace, path, monkeypatch)
+    plain, helped = import_both_ways(workspace, path, monkeypatch, workers)
     same_results(plain, helped)
     rows = stored(workspace, helped.document_id)
     assert len(rows) == 800 and rows == stored(workspace, plain.document_id)
