@@ -660,7 +660,6 @@ SEX, VIOLATION, VIOLATION_RAW = V["sex"], V["violation"], V["violation_raw"]
 RELATION_SEX = {"son_of": "male", "husband_of": "male", "father_of": "male", "brother_of": "male",
                 "daughter_of": "female", "wife_of": "female", "mother_of": "female"}
 EVENT_DATE_RAW = V["event_date_raw"]
-TEXT_COLUMNS = tuple((f, V[f]) for f in TEXT_FIELDS)
 COMMUNITY, RESIDENCE, NOTES = V["community"], V["residence"], V["notes"]
 # The fields RowBuilder._build reads itself, in this order; the texts as written go to their columns.
 ROW_FIELDS = ("record_id", "name", "father_name", "sex", "age", "age_sex", "event_date", "birth_year", *TEXT_FIELDS)
