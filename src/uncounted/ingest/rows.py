@@ -15,9 +15,8 @@ The rule everywhere: never guess silently, never lose data.
 from __future__ import annotations
 
 import json
-from operator import itemgetter
-from dataclasses import dataclass, field, fields, replace
-from typing import Any, Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable
 
 from uncounted.errors import ImportProblem
 from uncounted.ingest.normal import Normalisers
@@ -33,27 +32,7 @@ FALSE_WORDS = frozenset({"0", "no", "n", "false", "f", "", "-", "nahi", "نہی�
 TEXT_FIELDS = ("community", "occupation", "residence", "notes")
 
 
-def _fast_problem(file: str, row: int | None, column: str | None, value: str | None, expected: str,
-                  severity: str = "error") -> ImportProblem:
-    """``ImportProblem(file, row, column, value, expected, severity)`` at half the cost: the frozen
-    dataclass's __init__ sets its fields one by one through object.__setattr__; this sets them all
-    at once. The same object in every way (fields, ==, hash, repr, pickling)."""
-    problem = _new_object(ImportProblem)
-    _set_attribute(problem, "__dict__", {"file": file, "row": row, "column": column, "value": value,
-                                         "expected": expected, "severity": severity})
-    return problem
-
-
-_new_object, _set_attribute = object.__new__, object.__setattr__
-# Only while ImportProblem is the plain frozen dataclass _fast_problem knows (these fields, nothing run
-# after __init__); otherwise its own constructor.
-_PLAIN_PROBLEM = (tuple(f.name for f in fields(ImportProblem)) == ("file", "row", "column", "value", "expected",
-                                                                   "severity")
-                  and not hasattr(ImportProblem, "__post_init__") and not hasattr(ImportProblem, "__slots__"))
-new_problem = _fast_problem if _PLAIN_PROBLEM else ImportProblem
-
-
-@dataclass(slots=True)  # no __dict__ per row: quicker to make, less memory
+@dataclass
 class BuiltRow:
     row_number: int
     record_id: str | None
@@ -99,33 +78,6 @@ class RowBuilder:
         )
         self.fields = tuple((f, i, MAX_LENGTHS.get(FIELD_COLUMN.get(f, ""), 0)) for f, i in self.index.items()
                             if not f.startswith("indicator:"))
-        self._plan_steps()
-        if not self.sensitive:  # nothing to move out of the row afterwards: one call fewer per row
-            self.build = self._build  # type: ignore[method-assign]
-
-    def _plan_steps(self) -> None:
-        """Decided once per table: which steps a row needs, and the lookups they use, bound here."""
-        self.field_index = tuple((f, i) for f, i, _ in self.fields)
-        # A row whose longest cell is no longer than this has no text over a length limit.
-        self.shortest_limit = min((limit for _, _, limit in self.fields if limit), default=MAX_CELL_CHARS)
-        self.row_field_index = tuple(self.index.get(f) for f in ROW_FIELDS)
-        # The event step reads these fields; without indicator columns (which _event reads from all
-        # the cells) its outcome is remembered by the cells it reads.
-        self.event_fields = tuple(f for f in EVENT_FIELDS if f in self.index)
-        self.has_event = bool(self.event_fields or self.indicators)
-        self.event_cells = (itemgetter(*(self.index[f] for f in self.event_fields))
-                            if self.event_fields and not self.indicators else None)
-        self.vocab_steps = tuple((f, classify, expected, V[f]) for f, classify, expected in self.vocab_fields
-                                 if f in self.index)
-        self.name_and_sex = self.norm.name_and_sex
-        self.relative = self.norm.relative
-        # The steps remembered by their texts (see _replay), with the report columns each writes.
-        first_row = self.table.header_row + 1
-        self.sex_step = Step(self._sex_step, ((SEX, SEX + 1),), first_row=first_row)
-        self.date_step = Step(self._date_step, ((EVENT_DATE_RAW, EVENT_DATE_RAW + 4),), first_row=first_row)
-        self.birth_step = Step(self._birth_step, ((V["age_raw"], V["birth_year_max"] + 1),), first_row=first_row)
-        self.event_step = Step(self._event_step, ((V["violation_raw"], V["violation"] + 1),
-                                                  (V["event_place_raw"], V["certainty"] + 1)), first_row=first_row)
 
     # ---- the row -------------------------------------------------------------------------------
     def build(self, row_number: int, cells: list[Any]) -> BuiltRow:
@@ -162,155 +114,59 @@ class RowBuilder:
             cells, raw, bad = self._jsonl_cells(row_number, cells[0], problems)
             if bad:
                 return BuiltRow(row_number, None, None, raw, problems, True, cells)
-            vals = self._texts(cells, row_number, problems)
-            texts = [vals.get(f) for f in ROW_FIELDS]
-            plain_row = False
         else:
             raw = dict(zip(self.headers, cells))
-            longest = max(map(len, cells)) if cells else 0  # (quicker than default=0)
-            if len(cells) != self.n_headers or longest > MAX_CELL_CHARS:
+            if len(cells) != self.n_headers or max(map(len, cells), default=0) > MAX_CELL_CHARS:
                 raw = self._raw(cells)
                 if self._structure_errors(row_number, cells, problems):
                     return BuiltRow(row_number, self._text(cells, "record_id"), None, raw, problems, True, cells)
             elif self.unnamed:
                 raw = self._raw(cells)
-            # a row with all its cells, none over a length limit: the mapped cells, stripped, empty ones left out
-            plain_row = longest <= self.shortest_limit and len(cells) == self.n_headers
-            if plain_row:
-                vals = None  # read when needed: the event step keeps to its cells, the others to ``texts``
-                texts = [None if i is None else (cells[i].strip() or None) for i in self.row_field_index]
-            else:
-                vals = self._texts(cells, row_number, problems)
-                texts = [vals.get(f) for f in ROW_FIELDS]
-        # the texts of ROW_FIELDS (None: not mapped, empty, or too long)
-        record_id, name, father, sex_text, age_text, age_sex_text, date_text, born_text = texts[:8]
+        vals = self._texts(cells, row_number, problems)
         values: list[Any] = [None] * N_VALUES
+        record_id = vals.get("record_id")
         values[SOURCE_RECORD_ID] = record_id
-        values[COMMUNITY:RESIDENCE + 1] = texts[8:11]  # community, occupation, residence as written
-        values[NOTES] = texts[11]
-        name_sex = self._name(name, father, values)
-        sex_written = False
-        if sex_text is not None:
-            self._replay(self.sex_step, sex_text, sex_text, values, row_number, problems)
-            sex_written = True
-        age_field = "age"
-        if age_sex_text is not None:
-            combined_age, sex_written = self._age_sex(age_sex_text, values, row_number, problems, sex_written)
+        name_sex = self._name(vals, values)
+        if "sex" in vals:
+            self._sex(vals["sex"], values, row_number, problems)
+        age_text, age_field = vals.get("age"), "age"
+        sex_written = "sex" in vals
+        if "age_sex" in vals:
+            combined_age, sex_written = self._age_sex(vals["age_sex"], values, row_number, problems, sex_written)
             if age_text is None and combined_age is not None:
                 age_text, age_field = combined_age, "age_sex"
         if name_sex is not None and not sex_written:
-            self._sex_from_name(name_sex, values, row_number, problems)
-        date, years = (None, None) if date_text is None else self._replay(
-            self.date_step, date_text, date_text, values, row_number, problems)
-        if age_text is not None or born_text is not None:
-            # birth years depend on the event's years only, not on its day (Normalisers.birth_years_from_age)
-            self._replay(self.birth_step, (age_text, age_field, born_text, years),
-                         (age_text, age_field, born_text, date), values, row_number, problems)
-        if self.event_cells is not None and plain_row:
-            # the event's place, violation, perpetrator and status words: once per distinct set of cells
-            key = self.event_cells(cells)
-            self._replay(self.event_step, key, key, values, row_number, problems)
-        elif self.has_event:
-            if vals is None:
-                vals = {f: text for f, i in self.field_index if (text := cells[i].strip())}
-            self._event(vals.get, cells, values, row_number, problems)
-        rejected = False
-        if problems:
-            for problem in problems:
-                if problem.severity == "error":
-                    rejected = True
-                    break
-        return BuiltRow(row_number, record_id, None if rejected else values, raw, problems, rejected, cells)
-
-    def _event(self, get: Callable[[str], str | None], cells: list[Any], values: list[Any], row: int,
-               problems: list[ImportProblem]) -> None:
-        """Where (place, district), the violation (and its indicator columns), the perpetrator and the
-        status words of one row; ``get`` gives a field's text."""
-        place, district = get("event_place"), get("district")
-        if place is not None or district is not None:
-            self._place(place, district, values, row, problems)
-        violation = get("violation")
-        if violation is not None or self.indicators:
-            self._violation(violation, cells, values, row, problems)
-        perpetrator = get("perpetrator")
-        if perpetrator is not None:
-            self._perpetrator(perpetrator, values, row, problems)
-        for field_name, classify, expected, column in self.vocab_steps:
-            text = get(field_name)
+            self._sex_from_name(name_sex, vals, values, row_number, problems)
+        date = self._event_date(vals.get("event_date"), values, row_number, problems)
+        if age_text is not None or "birth_year" in vals:
+            self._birth_years(age_text, age_field, vals.get("birth_year"), values, date, row_number, problems)
+        for field_name, column in TEXT_COLUMNS:
+            text = vals.get(field_name)
+            if text is not None:
+                values[column] = text
+        if "event_place" in vals or "district" in vals:
+            self._place(vals.get("event_place"), vals.get("district"), values, row_number, problems)
+        if "violation" in vals or self.indicators:
+            self._violation(vals.get("violation"), cells, values, row_number, problems)
+        if "perpetrator" in vals:
+            self._perpetrator(vals["perpetrator"], values, row_number, problems)
+        for field_name, classify, expected in self.vocab_fields:
+            text = vals.get(field_name)
             if text is not None:
                 category = classify(text)
-                if category is not None:
-                    values[column] = category
-                elif not (field_name == "victim_status" and self._status_as_violation(text, values, row, problems)):
-                    self._warn(problems, row, field_name, text,
+                if category is None:
+                    if field_name == "victim_status" and self._status_as_violation(text, values, row_number, problems):
+                        continue
+                    self._warn(problems, row_number, field_name, text,
                                f"{expected}; add this source's word under [vocabulary.{field_name}] in a mapping file")
-
-    # ---- steps remembered by their texts ---------------------------------------------------------
-    # Each of these steps writes only report columns of its own (Step.columns, empty until it runs),
-    # and what it does depends on its texts alone. So it runs once per distinct text, on the first row
-    # with that text, and is replayed on the rows with the same text: the values it set, and its
-    # problems with the row's own number.
-
-    def _replay(self, step: Step, key: Any, texts: Any, values: list[Any], row: int,
-                problems: list[ImportProblem]) -> Any:
-        """Run ``step`` on this row for ``texts``, or replay what it did for ``key`` before; returns
-        what the step returned."""
-        outcome = step.outcomes.get(key)
-        if outcome is None or outcome is SEEN_ONCE:
-            return self._run_and_remember(step, key, outcome, texts, values, row, problems)
-        parts, notes, result = outcome
-        for (first, last), part in zip(step.columns, parts):
-            values[first:last] = part
-        if notes:
-            label = self.label
-            for column, value, expected, severity in notes:
-                problems.append(new_problem(label, row, column, value, expected, severity))
-        return result
-
-    def _run_and_remember(self, step: Step, key: Any, seen: Outcome | None, texts: Any, values: list[Any],
-                          row: int, problems: list[ImportProblem]) -> Any:
-        """Run a step whose outcome for ``key`` is not known. The first time a key comes, only that it
-        came is noted (many texts come once only); the second time, what the step does is remembered.
-        A step whose texts hardly ever repeat in this table (most rows so far brought a new one) stops
-        remembering: it costs more than it saves."""
-        if not step.remember:
-            return step.run(texts, values, row, problems)
-        outcomes = step.outcomes
-        if seen is None:
-            if len(outcomes) >= GIVE_UP_AFTER and len(outcomes) * 2 > row - step.first_row:
-                step.remember = False
-                outcomes.clear()
-            elif len(outcomes) >= OUTCOME_CACHE:
-                outcomes.clear()
-            else:
-                outcomes[key] = SEEN_ONCE
-            return step.run(texts, values, row, problems)
-        before = len(problems)
-        result = step.run(texts, values, row, problems)
-        notes = () if len(problems) == before else tuple(
-            [(p.column, p.value, p.expected, p.severity) for p in problems[before:]])
-        outcomes[key] = (tuple([tuple(values[first:last]) for first, last in step.columns]), notes, result)
-        return result
-
-    def _sex_step(self, text: str, values: list[Any], row: int, problems: list[ImportProblem]) -> None:
-        self._sex(text, values, row, problems)
-
-    def _date_step(self, text: str, values: list[Any], row: int, problems: list[ImportProblem]
-                   ) -> tuple[Any, tuple[int, int] | None]:
-        """The date, and its first and last years (all that birth years from an age use)."""
-        date = self._event_date(text, values, row, problems)
-        return date, None if date is None else (date[0].year, date[1].year)
-
-    def _birth_step(self, texts: tuple[str | None, str, str | None, Any], values: list[Any], row: int,
-                    problems: list[ImportProblem]) -> None:
-        age_text, age_field, born_text, date = texts
-        self._birth_years(age_text, age_field, born_text, values, date, row, problems)
-
-    def _event_step(self, key: Any, values: list[Any], row: int, problems: list[ImportProblem]) -> None:
-        """``_event`` for the cells of a plain row (``event_cells``: one cell or a tuple of them)."""
-        raw_cells = key if isinstance(key, tuple) else (key,)
-        texts = {f: text for f, cell in zip(self.event_fields, raw_cells) if (text := cell.strip())}
-        self._event(texts.get, [], values, row, problems)
+                else:
+                    values[V[field_name]] = category
+        rejected = False
+        for problem in problems:
+            if problem.severity == "error":
+                rejected = True
+                break
+        return BuiltRow(row_number, record_id, None if rejected else values, raw, problems, rejected, cells)
 
     def _texts(self, cells: list[Any], row: int, problems: list[ImportProblem]) -> dict[str, str]:
         """The mapped cells, stripped, empty ones left out; over-long ones warned about and left out."""
@@ -402,21 +258,23 @@ class RowBuilder:
     # ---- fields --------------------------------------------------------------------------------
     def _warn(self, problems: list[ImportProblem], row: int, field_name: str, value: str | None,
               expected: str, severity: str = "warning") -> None:
-        problems.append(new_problem(self.label, row, self.col.get(field_name), value, expected, severity))
+        problems.append(ImportProblem(self.label, row, self.col.get(field_name), value, expected, severity))
 
-    def _name(self, name: str | None, father: str | None, values: list[Any]) -> tuple[str, str, str] | None:
+    def _name(self, vals: dict[str, str], values: list[Any]) -> tuple[str, str, str] | None:
         """Name parts and the father's name; returns (sex, the words saying it, column) when the
         written name (or a relation leading the father's cell, "W/O ASLAM") tells the sex."""
+        name = vals.get("name")
         said = None
         if name is not None:
             values[NAME_RAW] = name
-            parsed, sex, evidence = self.name_and_sex(name)
+            parsed, sex, evidence = self.norm.name_and_sex(name)
             if parsed is not None and len(name) <= 200:  # longer: parts might not fit; raw keeps it whole
                 values[NAME_HONORIFIC:NAME_KEY + 1] = parsed
             if sex is not None:
                 said = (sex, evidence, "name")
+        father = vals.get("father_name")
         if father is not None:
-            relation, father_name = self.relative(father)
+            relation, father_name = self.norm.relative(father)
             values[FATHER_NAME] = father_name
             if relation is not None:  # "W/O ASLAM": the cell says how the person is related
                 values[RELATION] = relation
@@ -428,7 +286,7 @@ class RowBuilder:
                 values[RELATION] = self.father_relation
         return said
 
-    def _sex_from_name(self, said: tuple[str, str, str], values: list[Any], row: int,
+    def _sex_from_name(self, said: tuple[str, str, str], vals: dict[str, str], values: list[Any], row: int,
                        problems: list[ImportProblem]) -> None:
         """No sex was written: the one the name states ("d/o", "Mst.", "Unknown male"), with a note."""
         sex, evidence, field_name = said
@@ -438,7 +296,7 @@ class RowBuilder:
             where = "name" if field_name == "name" else "father's name"
             note = self._sex_notes[said] = f"a sex; none given, so {sex} (inferred from the {where})"
         # the value is the words that said it ("Mst.", "daughter of"), so that the notes group well
-        problems.append(new_problem(self.label, row, self.col.get(field_name), evidence, note, "info"))
+        problems.append(ImportProblem(self.label, row, self.col.get(field_name), evidence, note, "info"))
 
     def _age_sex(self, text: str, values: list[Any], row: int, problems: list[ImportProblem],
                  sex_written: bool) -> tuple[str | None, bool]:
@@ -581,26 +439,6 @@ class RowBuilder:
         else:
             values[V["perpetrator_category"]] = category
 
-# What a step did for one key: the values of its columns, its problems as (column, value, expected,
-# severity), and what it returned.
-Outcome = tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...], Any]
-OUTCOME_CACHE = 100_000  # outcomes kept per step and table; forgotten all at once beyond this
-SEEN_ONCE: Any = ("seen once",)  # the outcome of a key seen once only: not remembered yet
-GIVE_UP_AFTER = 1_000  # distinct keys of a step before it may decide that remembering does not pay
-
-
-@dataclass(slots=True)
-class Step:
-    """A step of RowBuilder remembered by its texts: ``run(texts, values, row, problems)`` sets only
-    ``columns`` (ranges first, last), which are empty until it runs; ``outcomes`` by key."""
-
-    run: Callable[[Any, list[Any], int, list[ImportProblem]], Any]
-    columns: tuple[tuple[int, int], ...]
-    outcomes: dict[Any, Outcome] = field(default_factory=dict)
-    remember: bool = True  # False once its texts proved mostly distinct (see RowBuilder._run_and_remember)
-    first_row: int = 0  # the table's first data row (rows seen so far: row - first_row)
-
-
 class RowStage:
     """The rows of one table, one after another: blank rows skipped (None), the others built, and a
     record id seen before in the table turned into an error. For rows built in worker processes
@@ -660,12 +498,7 @@ SEX, VIOLATION, VIOLATION_RAW = V["sex"], V["violation"], V["violation_raw"]
 RELATION_SEX = {"son_of": "male", "husband_of": "male", "father_of": "male", "brother_of": "male",
                 "daughter_of": "female", "wife_of": "female", "mother_of": "female"}
 EVENT_DATE_RAW = V["event_date_raw"]
-COMMUNITY, RESIDENCE, NOTES = V["community"], V["residence"], V["notes"]
-# The fields RowBuilder._build reads itself, in this order; the texts as written go to their columns.
-ROW_FIELDS = ("record_id", "name", "father_name", "sex", "age", "age_sex", "event_date", "birth_year", *TEXT_FIELDS)
-# The fields RowBuilder._event reads.
-EVENT_FIELDS = ("event_place", "district", "violation", "perpetrator", "victim_status", "custody_acknowledged",
-                "certainty")
+TEXT_COLUMNS = tuple((f, V[f]) for f in TEXT_FIELDS)
 
 
 def _relation_from_header(header: str | None) -> str | None:
