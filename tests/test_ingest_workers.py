@@ -216,3 +216,24 @@ def test_a_strict_import_refused_after_workers_built_it_leaves_nothing(sqlite_wo
     assert list((Path(sqlite_workspace.path) / "tmp").iterdir()) == []
     result = import_file(sqlite_workspace, path, source="Strict (SYNTHETIC)", progress=False, workers=2)
     assert (result.imported, result.warnings) == (79, 1)
+
+
+def test_each_round_is_copied_as_soon_as_its_files_are_sealed(sqlite_workspace, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rounds end at fixed parts of the file; each is handed to the writer on its own (rounds
+    handed over together would leave the copying to the end, with the workers idle)."""
+    from uncounted.ingest import store
+
+    path = simulated_list(tmp_path, 600)
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 5)
+    handed: list[int] = []
+    real = store.ReportWriter.insert_staged
+
+    def counted(self: Any, parts: list[tuple[str, int, int]], **constants: Any) -> None:
+        handed.append(sum(last - first + 1 for _, first, last in parts))
+        real(self, parts, **constants)
+
+    monkeypatch.setattr(store.ReportWriter, "insert_staged", counted)  # the real copy, counted
+    result = import_file(sqlite_workspace, path, source="Rounds (SYNTHETIC)", progress=False, workers=2)
+    assert len(handed) == len(importer.ROUND_ENDS) + 1 and sum(handed) == result.imported == 600
+    assert handed[0] > handed[-1]  # the later rounds are the small ones

@@ -347,6 +347,7 @@ def _serve(conn: Any, spec: PoolSpec) -> None:
     gc.disable()
     worker = None
     chunks = 0
+    stopped = False
     try:
         table = Table(file=spec.file, sheet=spec.sheet, headers=spec.headers, header_row=spec.header_row,
                       rows=iter(()), original_headers=spec.original_headers, format=spec.format)
@@ -357,7 +358,8 @@ def _serve(conn: Any, spec: PoolSpec) -> None:
             except EOFError:  # the importing process is gone
                 return
             if message is None:
-                return
+                stopped = True
+                break
             seq, kind, *payload = message
             if kind == "chunk":
                 conn.send(worker.build_chunk(seq, *payload))
@@ -378,6 +380,10 @@ def _serve(conn: Any, spec: PoolSpec) -> None:
         if worker is not None:
             worker.discard()
         conn.close()
+    if stopped:
+        # Told to stop, with every file sealed and every answer sent: leave without tearing down the
+        # interpreter (freeing the caches one object at a time would hold up the import's commit).
+        os._exit(0)
 
 
 def _lower_priority() -> None:

@@ -55,9 +55,12 @@ CHUNK_ROWS = 10_000  # rows per chunk sent to a worker process
 PARALLEL_MIN_BYTES = 10_000_000  # files at least this big build their rows in worker processes ...
 FREE_CORE_MARGIN = 0.5  # ... when the load average leaves a core free (up to this much over)
 MAX_WORKERS = 4
-ATTACH_SLOTS = 9  # SQLite attaches at most 10 databases to a connection; one is left free
-ROUND_ENDS = (0.4, 0.72, 0.92)  # where rounds of staging files end, as parts of the file's bytes
+ATTACH_SLOTS = 10  # SQLite attaches at most 10 databases to a connection
+# Where rounds of staging files end, as parts of the file's bytes: the later rounds are small, as
+# what the last ones hold is copied while the workers have nothing left to build.
+ROUND_ENDS = (0.5, 0.78, 0.92, 0.98)
 ROUND_ROWS = 150_000  # ... or, when the reader cannot say how far it is, every this many rows
+READ_STEP = 1 << 20  # the CSV reader reads the file a megabyte at a time
 STAGING_PREFIX = "import-"  # staging folders are <workspace>/tmp/import-<pid>-<random>
 LOOKAHEAD_ROWS = 2000
 MAX_PROBLEMS_KEPT = 2000
@@ -457,17 +460,19 @@ def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[
     """
     start_rejected, start_imported = result.rejected, result.imported
     ids = RecordIds(builder)
-    rounds = _Rounds(table, staging.free_slots // workers if writer.is_sqlite else 1, size)
+    rounds = _Rounds(table, staging.free_slots // workers if writer.is_sqlite else 1, size, head)
     constants = dict(source_id=spec.source_id, document_id=spec.document_id, sheet=table.sheet, actor=actor)
     round_rows: list[tuple[str, int, int]] = []  # staged chunks of the round, until its files are sealed
-    state = {"seals_due": 0, "read": 0}
+    state = {"seals": 0, "read": 0}
 
     def handle(answer: ChunkDone | Sealed) -> None:
         if isinstance(answer, Sealed):
             if answer.path:
                 staging.attached(answer.path)
-            state["seals_due"] -= 1
-            if state["seals_due"] == 0:
+            # Answers come in the order sent: a round's chunks, then its seals (one per worker), then
+            # the next round's chunks. The round's last seal hands its rows to the writer.
+            state["seals"] += 1
+            if state["seals"] % workers == 0:
                 writer.insert_staged(list(round_rows), **constants)
                 round_rows.clear()
             return
@@ -492,7 +497,6 @@ def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[
     def seal_round() -> None:
         for worker in range(workers):
             pool.send(worker, ("seal",))
-        state["seals_due"] += workers
 
     pool = WorkerPool(spec, workers)
     try:
@@ -528,28 +532,47 @@ def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[
 
 
 class _Rounds:
-    """When a round of staging files ends: at fixed parts of the file's bytes (a big last round
-    would be copied into the store while the workers sit idle), at most ``rounds`` rounds."""
+    """When a round of staging files ends: at fixed parts of the table (a big last round would be
+    copied into the store while the workers sit idle), at most ``rounds`` rounds.
 
-    def __init__(self, table: Table, rounds: int, size: int):
+    A CSV file's part is the larger of the rows sent against the rows its size and first rows
+    suggest, and (for a file much bigger than the reader's one-megabyte steps) the bytes read;
+    other tables end a round every ROUND_ROWS rows.
+    """
+
+    def __init__(self, table: Table, rounds: int, size: int, head: list[tuple[int, list[Any]]]):
         self.table = table
         self.size = size
-        self.ends = list(ROUND_ENDS[:max(0, rounds - 1)])
+        self.parts = list(ROUND_ENDS[:max(0, rounds - 1)])
+        self.expected = _expected_rows(table, size, head)
         self.rows = 0
+        self.round = 0
 
     def ended(self, rows: int) -> bool:
         """True once per round end, after ``rows`` more rows were sent."""
-        if not self.ends:
-            return False
         self.rows += rows
-        if self.table.progress is not None and self.size:
-            done = self.table.progress() / self.size >= self.ends[0]
+        if not self.parts:
+            return False
+        if not self.expected:
+            done = self.rows >= ROUND_ROWS * (self.round + 1)
         else:
-            done = self.rows >= ROUND_ROWS
+            done = self.rows / self.expected >= self.parts[0] or (
+                self.size >= 16 * READ_STEP and self.table.progress is not None
+                and self.table.progress() / self.size >= self.parts[0])
         if done:
-            self.ends.pop(0)
-            self.rows = 0
+            self.parts.pop(0)
+            self.round += 1
         return done
+
+
+def _expected_rows(table: Table, size: int, head: list[tuple[int, list[Any]]]) -> float:
+    """About how many rows a CSV file holds, from its size and its first rows (0: not a CSV file)."""
+    if table.format != "csv" or not head or not size:
+        return 0.0
+    encoding = table.encoding or "utf-8"
+    delimiter = table.delimiter or ","
+    sample = sum(len(delimiter.join(cells).encode(encoding, "replace")) + 1 for _, cells in head)
+    return size / max(1.0, sample / len(head))
 
 
 class _StagingFolder:
