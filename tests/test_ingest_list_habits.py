@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from uncounted.ingest import import_file, importer
+from ingest_helpers import import_in_workers, stored
+from uncounted.ingest import import_file
 from uncounted.records.models import Report
 
-BOOKKEEPING = {"id", "report_key", "source_id", "document_id", "created_at", "supersedes_id"}
 
 MORGUE_HEADER = ["Entry No", "Name of Deceased", "F/Name", "Age/Sex", "Date", "Brought From", "Cause of Death"]
 MORGUE_ROWS = [
@@ -56,14 +56,6 @@ def by_id(ws: Any, document_id: int) -> dict[str, Report]:
 def by_id_rows(ws: Any, document_id: int) -> list[Report]:
     with ws.session() as session:
         return list(session.execute(select(Report).where(Report.document_id == document_id)).scalars())
-
-
-def stored(ws: Any, document_id: int) -> list[dict[str, Any]]:
-    with ws.session() as session:
-        rows = session.execute(select(Report).where(Report.document_id == document_id)
-                               .order_by(Report.row_number)).scalars()
-        return [{c.name: getattr(r, c.name) for c in Report.__table__.columns if c.name not in BOOKKEEPING}
-                for r in rows]
 
 
 def problems_of(report: Report, severity: str | None = None) -> list[dict[str, Any]]:
@@ -189,18 +181,8 @@ def test_worker_processes_build_these_rows_the_same(workspace, tmp_path: Path, m
     else:
         path = write_csv(tmp_path / "f.csv", FAMILIES_HEADER, FAMILIES_ROWS, delimiter=";")
     plain = import_file(workspace, path, source="in-process (SYNTHETIC)", kind="morgue", progress=False)
-    started = []
-    real = importer.WorkerPool
-
-    def counted(spec: Any, workers: int) -> Any:
-        started.append(spec)
-        return real(spec, workers)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(importer, "CHUNK_ROWS", 2)
-        patch.setattr(importer, "WorkerPool", counted)  # the real pool, counted
-        helped = import_file(workspace, path, source="workers (SYNTHETIC)", kind="morgue", progress=False,
-                             workers=2)
+    helped, started = import_in_workers(workspace, path, monkeypatch, workers=2, chunk_rows=2,
+                                        source="workers (SYNTHETIC)", kind="morgue")
     assert started and started[0].normaliser_options["kind"] == "morgue_or_hospital"
     for field_name in ("imported", "rows_with_warnings", "problem_counts", "problem_groups", "preview"):
         assert getattr(plain, field_name) == getattr(helped, field_name), field_name

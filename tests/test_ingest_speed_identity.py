@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
+from ingest_helpers import simulated_list, stored
 from uncounted.errors import ImportProblem
 from uncounted.ingest import import_file, normal
 from uncounted.ingest import importer
@@ -24,8 +25,6 @@ from uncounted.normalize.errors import NormalizeError
 from uncounted.records.models import Report
 
 DATA = Path(__file__).parent / "data" / "ingest"
-# Fields that differ between two imports of the same file by design.
-BOOKKEEPING = {"id", "report_key", "source_id", "document_id", "created_at", "supersedes_id"}
 
 
 class ReferenceNormalisers(normal.Normalisers):
@@ -75,22 +74,6 @@ def reference_name_parts(text: str) -> tuple[Any, ...] | None:
             parsed.family or None, parsed.relation or None, parsed.relative_name or None, name_key(text) or None)
 
 
-def stored(ws: Any, document_id: int) -> list[dict[str, Any]]:
-    with ws.session() as session:
-        rows = session.execute(select(Report).where(Report.document_id == document_id)
-                               .order_by(Report.sheet, Report.row_number)).scalars()
-        return [{c.name: getattr(r, c.name) for c in Report.__table__.columns if c.name not in BOOKKEEPING}
-                for r in rows]
-
-
-def simulated_list(tmp_path: Path, rows: int) -> Path:
-    from uncounted.simulate import simulate_scenario, write_scenario
-    from uncounted.simulate.config import single_list_config
-
-    scenario = simulate_scenario(single_list_config(rows), seed=11)
-    return next(p for p in write_scenario(scenario, tmp_path / "sim") if p.name.startswith("01_"))
-
-
 def import_both_ways(ws: Any, path: Path, monkeypatch: pytest.MonkeyPatch, **options: Any
                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[ImportProblem], list[ImportProblem]]:
     fast = import_file(ws, path, source="fast (SYNTHETIC)", progress=False, rejects_path=path.with_suffix(".f.csv"),
@@ -105,7 +88,7 @@ def import_both_ways(ws: Any, path: Path, monkeypatch: pytest.MonkeyPatch, **opt
 
 def test_simulated_list_is_stored_exactly_as_by_the_reference(workspace, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    path = simulated_list(tmp_path, 1500)
+    path = simulated_list(tmp_path, 1500, seed=11)
     fast, slow, fast_problems, slow_problems = import_both_ways(workspace, path, monkeypatch)
     assert len(fast) == 1500
     assert fast == slow

@@ -17,46 +17,20 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from ingest_helpers import import_in_workers, simulated_list, stored
 from uncounted.ingest import import_file, importer
 from uncounted.records.models import Report
 
 DATA = Path(__file__).parent / "data" / "ingest"
-BOOKKEEPING = {"id", "report_key", "source_id", "document_id", "created_at", "supersedes_id"}
-
-
-def stored(ws: Any, document_id: int) -> list[dict[str, Any]]:
-    """Every stored field of a document's reports, in row order, but for the fields that differ by design."""
-    with ws.session() as session:
-        rows = session.execute(select(Report).where(Report.document_id == document_id)
-                               .order_by(Report.sheet, Report.row_number)).scalars()
-        return [{c.name: getattr(r, c.name) for c in Report.__table__.columns if c.name not in BOOKKEEPING}
-                for r in rows]
-
-
-def simulated_list(tmp_path: Path, rows: int) -> Path:
-    from uncounted.simulate import simulate_scenario, write_scenario
-    from uncounted.simulate.config import single_list_config
-
-    scenario = simulate_scenario(single_list_config(rows), seed=5)
-    return next(p for p in write_scenario(scenario, tmp_path / "sim") if p.name.startswith("01_"))
 
 
 def import_both_ways(ws: Any, path: Path, monkeypatch: pytest.MonkeyPatch, workers: int = 2,
                      **options: Any) -> tuple[Any, Any]:
     plain = import_file(ws, path, source="in-process (SYNTHETIC)", progress=False,
                         rejects_path=path.with_suffix(".plain.csv"), workers=0, **options)
-    started = []
-    real = importer.WorkerPool
-
-    def counted(spec: Any, workers: int) -> Any:
-        started.append(spec)
-        return real(spec, workers)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(importer, "CHUNK_ROWS", 7)
-        patch.setattr(importer, "WorkerPool", counted)  # the real pool, counted
-        helped = import_file(ws, path, source="workers (SYNTHETIC)", progress=False,
-                             rejects_path=path.with_suffix(".helped.csv"), workers=workers, **options)
+    helped, started = import_in_workers(ws, path, monkeypatch, workers=workers, chunk_rows=7,
+                                        source="workers (SYNTHETIC)", rejects_path=path.with_suffix(".helped.csv"),
+                                        **options)
     assert started, "no worker process was used"
     assert {t["workers"] for t in helped.tables} == {workers}
     return plain, helped
@@ -88,7 +62,7 @@ def test_fixture_built_in_workers_is_stored_the_same(workspace, tmp_path: Path, 
 @pytest.mark.parametrize("workers", [1, 3])
 def test_simulated_list_built_in_workers_is_stored_the_same(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                             workers: int) -> None:
-    path = simulated_list(tmp_path, 800)
+    path = simulated_list(tmp_path, 800, seed=5)
     plain, helped = import_both_ways(workspace, path, monkeypatch, workers)
     same_results(plain, helped)
     rows = stored(workspace, helped.document_id)
@@ -141,7 +115,7 @@ def test_workers_by_default_only_for_big_files_and_a_free_core(monkeypatch: pyte
 
 def test_staging_files_are_removed_and_nothing_stays_attached(sqlite_workspace, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    path = simulated_list(tmp_path, 300)
+    path = simulated_list(tmp_path, 300, seed=5)
     monkeypatch.setattr(importer, "CHUNK_ROWS", 20)
     staging = Path(sqlite_workspace.path) / "tmp"
     staging.mkdir()
@@ -224,7 +198,7 @@ def test_each_round_is_copied_as_soon_as_its_files_are_sealed(sqlite_workspace, 
     handed over together would leave the copying to the end, with the workers idle)."""
     from uncounted.ingest import store
 
-    path = simulated_list(tmp_path, 600)
+    path = simulated_list(tmp_path, 600, seed=5)
     monkeypatch.setattr(importer, "CHUNK_ROWS", 5)
     handed: list[int] = []
     real = store.ReportWriter.insert_staged
