@@ -211,3 +211,20 @@ def test_each_round_is_copied_as_soon_as_its_files_are_sealed(sqlite_workspace, 
     result = import_file(sqlite_workspace, path, source="Rounds (SYNTHETIC)", progress=False, workers=2)
     assert len(handed) == len(importer.ROUND_ENDS) + 1 and sum(handed) == result.imported == 600
     assert handed[0] > handed[-1]  # the later rounds are the small ones
+
+
+def test_over_long_record_ids_are_read_as_in_process(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An id longer than the column is left out of a good row (so never a repeat) but kept for a row
+    rejected for its structure (so a repeat of it is one)."""
+    long_id = "X" * 250
+    path = tmp_path / "long_ids.csv"
+    lines = ["S.No,Name of Victim,Remarks"] + [f"{i},Person {i},SYNTHETIC" for i in range(1, 30)]
+    lines[5] = f"{long_id},Person 5,SYNTHETIC"
+    lines[12] = f"{long_id},Person 12,SYNTHETIC"  # the same long id on a good row: no repeat
+    lines[20] = f"{long_id},Person 20,SYNTHETIC,extra"  # too many values: rejected, its id kept
+    lines[25] = f"{long_id},Person 25,SYNTHETIC,extra"  # ... and this one repeats it
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    plain, helped = import_both_ways(workspace, path, monkeypatch)
+    same_results(plain, helped)
+    assert stored(workspace, plain.document_id) == stored(workspace, helped.document_id)
+    assert helped.rejected == 2 and any("already used at row" in p.expected for p in helped.problems)

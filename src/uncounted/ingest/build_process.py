@@ -33,14 +33,13 @@ from typing import Any, Callable, Iterator
 
 from uncounted.errors import ImportFailed, ImportProblem
 from uncounted.ingest.problems import ProblemGroups
-from uncounted.ingest.readers import MAX_CELL_CHARS, Table
+from uncounted.ingest.readers import Table
 from uncounted.ingest.rows import BuiltRow, RowBuilder, duplicate_id_problem, is_blank
-from uncounted.ingest.store import (FIRST_VERSION_FIELDS, MAX_LENGTHS, REPORT_COLUMNS, VALUE_COLUMNS, EmptyColumns,
+from uncounted.ingest.store import (DATE_INDEXES, FIRST_VERSION_FIELDS, MAX_LENGTHS, REPORT_COLUMNS, EmptyColumns,
                                     canonical_text_raw, problems_json, report_keys)
 
 # The columns of a staging file: what varies from row to row (the rest is constant per import).
 STAGED_COLUMNS: tuple[str, ...] = FIRST_VERSION_FIELDS
-DATE_INDEXES = (VALUE_COLUMNS.index("event_date_start"), VALUE_COLUMNS.index("event_date_end"))
 MAX_PROBLEMS_KEPT = 2000  # the same limit as the importer's list of problems
 PREVIEW_ROWS = 5
 WORKER_NICENESS = 10
@@ -239,8 +238,8 @@ class RecordIds:
     None; the same ids as ``RowStage`` takes from the rows it builds."""
 
     def __init__(self, builder: RowBuilder):
+        self.builder = builder
         self.index = builder.index.get("record_id")
-        self.n_headers = builder.n_headers
         self.limit = MAX_LENGTHS.get("source_record_id", 0)
         self.first_row: dict[str, int] = {}
 
@@ -272,13 +271,8 @@ class RecordIds:
         return text
 
     def _broken(self, cells: list[Any]) -> bool:
-        """True when ``RowBuilder`` rejects the row for its structure (see ``_structure_errors``)."""
-        n = len(cells)
-        if n > self.n_headers and any(c.strip() for c in cells[self.n_headers:]):
-            return True
-        if n < self.n_headers and any("\n" in c for c in cells):
-            return True
-        return any(len(c) > MAX_CELL_CHARS for c in cells)
+        """True when ``RowBuilder`` rejects the row for its structure (its own check, asked directly)."""
+        return self.builder._structure_errors(0, cells, [])
 
 
 UNIT, RECORD = "\x1f", "\x1e"  # separators of cells and rows in a packed chunk

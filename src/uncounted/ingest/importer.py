@@ -42,8 +42,8 @@ from uncounted.ingest.readers import Table, read_table
 from uncounted.ingest.rows import BuiltRow, RowBuilder, RowStage, problem_dict
 from uncounted.ingest.sensitive import (DIGEST_KEY, REDACTED, digest_key, missing_key_expectation, no_key_message,
                                         refuse_without_key, secret_digest, sensitive_columns)
-from uncounted.ingest.store import (PreviousReport, ReportWriter, canonical_raw, previous_reports, problems_json,
-                                    raw_fingerprint, report_keys)
+from uncounted.ingest.store import (DATE_INDEXES, PreviousReport, ReportWriter, canonical_raw, previous_reports,
+                                    problems_json, raw_fingerprint, report_keys)
 from uncounted.normalize.dates import detect_date_order
 from uncounted.records import audit
 from uncounted.records.crypto import encrypt_fields, load_key
@@ -653,9 +653,6 @@ def _worker_count(size: int) -> int:
     return max(2, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
-from uncounted.ingest.store import VALUE_COLUMNS  # noqa: E402  (kept next to its one use)
-
-DATE_INDEXES = (VALUE_COLUMNS.index("event_date_start"), VALUE_COLUMNS.index("event_date_end"))
 
 
 def _core_to_spare() -> bool:

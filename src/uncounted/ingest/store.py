@@ -40,6 +40,7 @@ VALUE_COLUMNS = REPORT_COLUMNS[REPORT_COLUMNS.index("source_record_id"):REPORT_C
 MAX_LENGTHS: dict[str, int] = {
     c.name: c.type.length for c in Report.__table__.columns if getattr(c.type, "length", None)
 }
+DATE_INDEXES = (VALUE_COLUMNS.index("event_date_start"), VALUE_COLUMNS.index("event_date_end"))  # in VALUE_COLUMNS
 # The fields of a first version that vary from row to row, in the order a writer receives them.
 FIRST_VERSION_FIELDS: tuple[str, ...] = ("report_key", "row_number", *VALUE_COLUMNS, "raw", "problems")
 # What a staging table gives for each report column: its own field, or the import's constant
