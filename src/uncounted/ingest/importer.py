@@ -378,7 +378,7 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
     start_rejected, start_imported = result.rejected, result.imported
     progress_every = 5000
     stage = RowStage(builder)
-    for built in (stage.build(row_number, cells) for row_number, cells in _chain(head, table.rows)):
+    for built in (stage.build(row_number, cells) for row_number, cells in chain(head, table.rows)):
         rows += 1
         if bar is not None and rows % progress_every == 0:
             _advance(bar, table, progress_every)
@@ -697,11 +697,6 @@ def _few_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
-
-
-def _chain(head: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
-    yield from head
-    yield from rest
 
 
 def _lookahead(table: Table) -> list[tuple[int, list[Any]]]:

@@ -380,7 +380,9 @@ class EmptyColumns:
         width = len(rows[0])
         if self.candidates is None:
             self.candidates = tuple(i for i in range(width) if _all_none(rows, i))
-        empty = {i for i in self.candidates if _all_none(rows, i)}
+            empty = set(self.candidates)
+        else:
+            empty = {i for i in self.candidates if _all_none(rows, i)}
         if not empty:
             return tuple(range(width)), rows
         kept = tuple(i for i in range(width) if i not in empty)
