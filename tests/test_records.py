@@ -37,6 +37,39 @@ def test_init_creates_schema_at_head(workspace: Workspace) -> None:
     assert status(workspace)["reports"] == 0
 
 
+def test_migrations_build_the_schema_the_models_describe(workspace: Workspace) -> None:
+    """The tables, columns and indexes that the migrations made are those of the models, so a model
+    change without its migration (or the reverse) fails here."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from uncounted.records.models import Base
+
+    with workspace.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert differences == []
+
+
+def test_unused_report_indexes_are_gone_after_upgrade(tmp_path: Path) -> None:
+    """Migration 0005 drops two report indexes from a workspace made before it, keeping the rows."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from uncounted.records.migrate import alembic_config, head_revision, upgrade
+
+    ws = Workspace.init(tmp_path / "ws")
+    _add_report(ws)
+    command.downgrade(alembic_config(ws.engine), "0004")
+    assert {"ix_reports_name_key", "ix_reports_current_source"} <= {
+        i["name"] for i in inspect(ws.engine).get_indexes("reports")}
+    upgrade(ws.engine)
+    assert current_revision(ws.engine) == head_revision()
+    names = {i["name"] for i in inspect(ws.engine).get_indexes("reports")}
+    assert not names & {"ix_reports_name_key", "ix_reports_current_source"}
+    assert status(ws)["reports"] == 1
+    ws.dispose()
+
+
 def test_init_refuses_existing_workspace(tmp_path: Path) -> None:
     Workspace.init(tmp_path / "w").dispose()
     with pytest.raises(WorkspaceError, match="already a workspace"):

@@ -85,11 +85,8 @@ class Report(Base):
     """One source's account of one victim: one version of it."""
 
     __tablename__ = "reports"
-    __table_args__ = (
-        UniqueConstraint("report_key", "version", name="uq_report_key_version"),
-        Index("ix_reports_current_source", "is_current", "source_id"),
-        Index("ix_reports_name_key", "name_key"),
-    )
+    # Few indexes: each one costs every import (migrations 0003 and 0005 dropped unused ones).
+    __table_args__ = (UniqueConstraint("report_key", "version", name="uq_report_key_version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # stable across versions; looked up through uq_report_key_version, which starts with it
