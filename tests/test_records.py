@@ -184,12 +184,12 @@ def test_set_setting_rewrites_one_line_and_keeps_the_rest(tmp_path: Path) -> Non
         ws.set_setting("link_treshold", 0.3)
 
 
-def test_new_sqlite_workspaces_use_16k_pages_and_old_ones_keep_theirs(tmp_path: Path) -> None:
+def test_new_sqlite_workspaces_use_32k_pages_and_old_ones_keep_theirs(tmp_path: Path) -> None:
     import sqlite3
 
     new = Workspace.init(tmp_path / "new")
     with new.engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA page_size").scalar() == 16_384
+        assert connection.exec_driver_sql("PRAGMA page_size").scalar() == 32_768
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     new.dispose()
     old = tmp_path / "old"
