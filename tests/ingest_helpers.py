@@ -37,15 +37,16 @@ def import_in_workers(ws: Any, path: Path, monkeypatch: pytest.MonkeyPatch, *, w
                       **options: Any) -> tuple[Any, list[Any]]:
     """Import with ``workers`` worker processes and tiny chunks; the result, and the specs of the
     pools that were started (the real pool, counted)."""
-    started: list[Any] = []
+    pools: list[Any] = []
     real = importer.WorkerPool
 
-    def counted(spec: Any, n: int) -> Any:
-        started.append(spec)
-        return real(spec, n)
+    def counted(n: int, spec: Any = None) -> Any:
+        pool = real(n, spec)
+        pools.append(pool)
+        return pool
 
     with monkeypatch.context() as patch:
         patch.setattr(importer, "CHUNK_ROWS", chunk_rows)
         patch.setattr(importer, "WorkerPool", counted)
         result = import_file(ws, path, progress=False, workers=workers, **options)
-    return result, started
+    return result, [pool.spec for pool in pools if pool.spec is not None]

@@ -10,7 +10,9 @@ import of the same file built in-process. Runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -100,17 +102,52 @@ def test_a_new_version_after_a_first_built_in_workers(workspace, tmp_path: Path,
     assert (first.added, second.changed, second.withdrawn, second.unchanged) == (19, 1, 1, 17)
 
 
-def test_workers_by_default_only_for_big_files_and_a_free_core(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_workers_by_default_only_for_big_files_and_a_free_core(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importer.os, "cpu_count", lambda: 2)
+    big, small = tmp_path / "big.csv", tmp_path / "small.csv"
+    with open(big, "wb") as handle:
+        handle.truncate(importer.PARALLEL_MIN_BYTES)
+    small.write_bytes(b"x" * (importer.PARALLEL_MIN_BYTES - 1))
+
+    def plan(path: Path, idle: float, dry_run: bool = False) -> tuple[int, bool]:
+        """(workers chosen, whether they were started before the file was read)."""
+        monkeypatch.setattr(importer._IdleCores, "cores", lambda self: idle)
+        chosen = importer._WorkerPlan(None, path, dry_run)
+        try:
+            return chosen.count(), chosen._early is not None
+        finally:
+            chosen.close()
+
     monkeypatch.setattr(importer.os, "getloadavg", lambda: (3.0, 3.0, 3.0))
-    monkeypatch.setattr(importer, "_idle_cores_now", lambda: 0.1)
-    assert importer._worker_count(importer.PARALLEL_MIN_BYTES) == 0  # every core is busy
-    monkeypatch.setattr(importer, "_idle_cores_now", lambda: 1.6)  # busy a minute ago, idle now
-    assert importer._worker_count(importer.PARALLEL_MIN_BYTES) == 2
-    monkeypatch.setattr(importer, "_idle_cores_now", lambda: 0.1)
+    assert plan(big, idle=0.1) == (0, False)  # every core is busy
+    assert plan(big, idle=1.6) == (2, False)  # busy a minute ago, idle now: chosen once the file is read
     monkeypatch.setattr(importer.os, "getloadavg", lambda: (0.4, 0.4, 0.4))
-    assert importer._worker_count(importer.PARALLEL_MIN_BYTES - 1) == 0  # a small file
-    assert importer._worker_count(importer.PARALLEL_MIN_BYTES) == 2
+    assert plan(small, idle=2.0) == (0, False)  # a small file
+    assert plan(big, idle=0.1) == (2, True)  # started at once, while the file is hashed
+    assert plan(big, idle=2.0, dry_run=True) == (0, False)
+
+
+def test_idle_cores_count_this_process_own_work_as_idle() -> None:
+    """Measured while this process keeps one core busy, the cores idle apart from it are at least
+    that one core's worth (this test's own work is not another job's)."""
+    if importer._cpu_times() is None:
+        pytest.skip("no /proc/stat on this system")
+    idle = importer._IdleCores()
+    end = time.perf_counter() + 0.4
+    while time.perf_counter() < end:
+        pass
+    assert idle.cores() >= 0.5  # (loose: on a busy test machine this process gets less than a core)
+
+
+def test_unused_early_workers_are_stopped(sqlite_workspace, tmp_path: Path) -> None:
+    """Workers started for a file that turns out to be imported already stop with the import."""
+    path = simulated_list(tmp_path, 50, seed=3)
+    import_file(sqlite_workspace, path, source="Early (SYNTHETIC)", progress=False, workers=0)
+    before = {p.pid for p in multiprocessing.active_children()}
+    again = import_file(sqlite_workspace, path, source="Early (SYNTHETIC)", progress=False, workers=2)
+    assert again.already_imported
+    assert {p.pid for p in multiprocessing.active_children()} <= before
 
 
 def test_staging_files_are_removed_and_nothing_stays_attached(sqlite_workspace, tmp_path: Path,

@@ -104,11 +104,15 @@ class WorkerPool:
     sent, whichever worker answered. A worker's staging file may hold chunks that are not next to
     each other: each chunk's answer says where its rows are."""
 
-    def __init__(self, spec: PoolSpec, workers: int):
+    def __init__(self, workers: int, spec: PoolSpec | None = None):
+        """Start ``workers`` processes. They load the row builder's modules at once, then wait for
+        ``start(spec)``: a pool can be started while the file is still being hashed."""
         from multiprocessing import get_context
 
         # "spawn": the importing process runs a writer thread; forking a threaded process is unsafe.
         context = get_context("spawn")
+        self.size = workers
+        self.spec: PoolSpec | None = None
         self._answers: queue.Queue[Any] = queue.Queue()
         self.building = [0] * workers  # chunks sent to each worker and not answered yet
         self._count_lock = threading.Lock()
@@ -118,7 +122,7 @@ class WorkerPool:
         self._threads = []
         for i in range(workers):
             conn, child = context.Pipe()
-            process = context.Process(target=_serve, args=(child, spec), name=f"uncounted-import-worker-{i}",
+            process = context.Process(target=_serve, args=(child,), name=f"uncounted-import-worker-{i}",
                                       daemon=True)
             process.start()
             child.close()
@@ -136,6 +140,16 @@ class WorkerPool:
         self._waiting: dict[int, Any] = {}
         self._next = 0
         self.sent = 0
+        if spec is not None:
+            self.start(spec)
+
+    def start(self, spec: PoolSpec) -> None:
+        """Tell every worker what to build (the table, its columns, where to stage); once per pool."""
+        if self.spec is not None:
+            raise RuntimeError("this pool of import workers has started already")
+        self.spec = spec
+        for outbox in self._outboxes:
+            outbox.put(("spec", spec))  # not numbered: a spec has no answer
 
     def least_busy(self) -> int:
         """The worker with the fewest chunks to build; waits while every worker has two or more."""
@@ -330,9 +344,11 @@ def unpack_rows(form: str, rows: Any) -> list[list[Any]]:
 
 # ---- the worker's side -----------------------------------------------------------------------------
 
-def _serve(conn: Any, spec: PoolSpec) -> None:
-    """(in a worker) Build chunks until told to stop (None) or the importing process is gone."""
+def _serve(conn: Any) -> None:
+    """(in a worker) Wait for the spec, then build chunks until told to stop (None) or the importing
+    process is gone."""
     from uncounted.ingest.normal import Normalisers
+    from uncounted.normalize import names  # noqa: F401  (loaded now, while the importer hashes the file)
 
     _lower_priority()
     # Building rows makes no reference cycles, and the collector's passes over the growing caches cost
@@ -343,6 +359,9 @@ def _serve(conn: Any, spec: PoolSpec) -> None:
     chunks = 0
     stopped = False
     try:
+        spec = _wait_for_spec(conn)
+        if spec is None:  # stopped (or the importing process is gone) before any work
+            return
         table = Table(file=spec.file, sheet=spec.sheet, headers=spec.headers, header_row=spec.header_row,
                       rows=iter(()), original_headers=spec.original_headers, format=spec.format)
         worker = _Worker(spec, RowBuilder(table, spec.columns, Normalisers(**spec.normaliser_options)))
@@ -378,6 +397,19 @@ def _serve(conn: Any, spec: PoolSpec) -> None:
         # Told to stop, with every file sealed and every answer sent: leave without tearing down the
         # interpreter (freeing the caches one object at a time would hold up the import's commit).
         os._exit(0)
+
+
+def _wait_for_spec(conn: Any) -> PoolSpec | None:
+    try:
+        message = conn.recv()
+    except EOFError:
+        return None
+    if message is None:
+        return None
+    kind, spec = message
+    if kind != "spec":
+        raise ValueError(f"an import worker expected its spec first, not {kind!r}")
+    return spec
 
 
 def _lower_priority() -> None:

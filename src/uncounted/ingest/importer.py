@@ -155,6 +155,20 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
     Raises ImportFailed when nothing can be imported (and nothing was written).
     """
     started = time.perf_counter()
+    plan = _WorkerPlan(workers, Path(path), dry_run)
+    try:
+        return _import_file(ws, path, plan, started, source=source, kind=kind, mapping=mapping, strict=strict,
+                            dry_run=dry_run, rejects_path=rejects_path, progress=progress, encoding=encoding,
+                            delimiter=delimiter, date_order=date_order, two_digit_year_pivot=two_digit_year_pivot,
+                            key=key)
+    finally:
+        plan.close()
+
+
+def _import_file(ws: Any, path: str | Path, plan: "_WorkerPlan", started: float, *, source: str, kind: str | None,
+                 mapping: Mapping | str | Path | None, strict: bool, dry_run: bool,
+                 rejects_path: str | Path | None, progress: bool, encoding: str | None, delimiter: str | None,
+                 date_order: str | None, two_digit_year_pivot: int | None, key: bytes | None) -> ImportResult:
     path = Path(path)
     source = _clean_source_name(source)
     kind = _clean_kind(kind)
@@ -233,7 +247,7 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
 
     enc_key = key
     normalisers: dict[str, Normalisers] = {}
-    n_workers = _worker_count(size) if workers is None else max(0, int(workers))
+    n_workers = plan.count()
     staging = _StagingFolder(Path(ws.path) / "tmp")
     rejects = RejectsWriter(rejects_path or _default_rejects_path(path), dry_run,
                             fallback_dir=None if rejects_path else Path(ws.path) / "rejects")
@@ -294,8 +308,8 @@ def import_file(ws: Any, path: str | Path, *, source: str, kind: str | None = No
                                     staging_dir=staging.path() if writer.is_sqlite else "",
                                     source_id=src.id, document_id=doc.id,
                                     constants=_copy_constants(writer, src.id, doc.id, table.sheet, ws.actor))
-                    stats = _import_rows_in_workers(table, builder, head, writer, spec, pool_workers, staging,
-                                                    result, rejects, merge, kept, bar, size, ws.actor)
+                    stats = _import_rows_in_workers(table, builder, head, writer, plan.pool(pool_workers, spec),
+                                                    staging, result, rejects, merge, kept, bar, size, ws.actor)
                 else:
                     stats = _import_rows(table, builder, head, writer, doc, src, source, original_name, old, seen,
                                          changed_old_ids, result, rejects, note, ws.actor, bar, enc_key)
@@ -448,7 +462,7 @@ def _import_rows(table: Table, builder: RowBuilder, head: list[tuple[int, list[A
 
 
 def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[int, list[Any]]],
-                            writer: ReportWriter, spec: PoolSpec, workers: int, staging: "_StagingFolder",
+                            writer: ReportWriter, pool: WorkerPool, staging: "_StagingFolder",
                             result: ImportResult, rejects: "RejectsWriter", merge: Any, kept: list[ImportProblem],
                             bar: Any, size: int, actor: str) -> dict[str, Any]:
     """``_import_rows`` for a first version of a plain table, with the rows built in worker processes.
@@ -459,9 +473,12 @@ def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[
     gives them.
     """
     start_rejected, start_imported = result.rejected, result.imported
+    workers = pool.size
+    assert pool.spec is not None
     ids = RecordIds(builder)
     rounds = _Rounds(table, staging.free_slots // workers if writer.is_sqlite else 1, size, head)
-    constants = dict(source_id=spec.source_id, document_id=spec.document_id, sheet=table.sheet, actor=actor)
+    constants = dict(source_id=pool.spec.source_id, document_id=pool.spec.document_id, sheet=table.sheet,
+                     actor=actor)
     round_rows: list[tuple[str, int, int]] = []  # staged chunks of the round, until its files are sealed
     state = {"seals": 0, "read": 0}
 
@@ -498,7 +515,6 @@ def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[
         for worker in range(workers):
             pool.send(worker, ("seal",))
 
-    pool = WorkerPool(spec, workers)
     try:
         rows = chain(head, table.rows)
         while True:
@@ -646,45 +662,112 @@ def _copy_constants(writer: ReportWriter | None, source_id: int, document_id: in
             "supersedes_id": "\\N"}
 
 
-def _worker_count(size: int) -> int:
-    """Worker processes for a file of ``size`` bytes: none for a small file or a busy machine."""
-    if size < PARALLEL_MIN_BYTES or not _core_to_spare():
-        return 0
+class _WorkerPlan:
+    """How many worker processes build the rows (``import_file(workers=)``), and their early start.
+
+    By default a file of PARALLEL_MIN_BYTES or more gets workers when the machine has a core to
+    spare. When the load average says so, they start before the file is hashed, so that loading
+    their modules overlaps the hashing. When it does not (it lags a minute behind a job that has
+    just ended), the choice waits until the file is hashed and read, and how idle the cores were
+    meanwhile decides.
+    """
+
+    def __init__(self, requested: int | None, path: Path, dry_run: bool):
+        self.idle = _IdleCores()
+        self._count: int | None = None
+        self._early: WorkerPool | None = None
+        try:
+            size = path.stat().st_size
+        except OSError:  # reported (as a missing file) by the import itself
+            size = 0
+        if dry_run:
+            self._count = 0
+        elif requested is not None:
+            self._count = max(0, int(requested))
+        elif size < PARALLEL_MIN_BYTES or path.suffix.lower() in (".jsonl", ".ndjson"):
+            self._count = 0  # (JSON Lines is built in this process)
+        elif _load_leaves_a_core():
+            self._count = _default_workers()
+        if self._count:
+            self._early = WorkerPool(self._count)
+
+    def count(self) -> int:
+        """The number of workers a table may use (0: none)."""
+        if self._count is None:
+            self._count = _default_workers() if self.idle.cores() >= 1 - FREE_CORE_MARGIN else 0
+        return self._count
+
+    def pool(self, workers: int, spec: PoolSpec) -> WorkerPool:
+        """A pool of ``workers`` processes told to build ``spec``: the early one while unused."""
+        early, self._early = self._early, None
+        if early is not None and early.size == workers:
+            early.start(spec)
+            return early
+        if early is not None:
+            early.close(abort=True)
+        return WorkerPool(workers, spec)
+
+    def close(self) -> None:
+        """Stop the early workers if no table used them (a re-import, a file already imported)."""
+        if self._early is not None:
+            self._early.close(abort=True)
+            self._early = None
+
+
+def _default_workers() -> int:
     return max(2, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
-
-
-def _core_to_spare() -> bool:
-    """True when the machine has two or more cores and about one of them is idle: by the load
-    average of the last minute, or (as that average lags behind a job that has just ended) by how
-    idle the cores are over a quarter of a second (Linux)."""
+def _load_leaves_a_core() -> bool:
+    """True when the machine has two or more cores and the load average of the last minute leaves
+    about one of them free."""
     cores = os.cpu_count() or 1
     if cores < 2:
         return False
     try:
         load = os.getloadavg()[0]
-    except OSError:  # not available on this system
-        load = 0.0
-    return load <= cores - 1 + FREE_CORE_MARGIN or _idle_cores_now() >= 1 - FREE_CORE_MARGIN
+    except OSError:  # not available on this system: then by the idle cores (``_IdleCores``)
+        return False
+    return load <= cores - 1 + FREE_CORE_MARGIN
 
 
-def _idle_cores_now(seconds: float = 0.25) -> float:
-    """How many cores were idle, on average, over the next ``seconds`` (0 when it cannot be told)."""
-    def idle_and_total() -> tuple[int, int]:
+class _IdleCores:
+    """How many cores sat idle from its creation until ``cores()`` is asked, counting the CPU this
+    process used meanwhile as idle (it is the import's own), from /proc/stat (Linux; else 0)."""
+
+    MIN_SECONDS = 0.25  # shorter spans are too few clock ticks to tell
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.own_cpu = time.process_time()
+        self.times = _cpu_times()
+
+    def cores(self) -> float:
+        if _cores() < 2:
+            return 0.0
+        waited = time.perf_counter() - self.started
+        if waited < self.MIN_SECONDS:
+            time.sleep(self.MIN_SECONDS - waited)
+        elapsed = time.perf_counter() - self.started
+        now = _cpu_times()
+        if self.times is None or now is None or now[1] <= self.times[1]:
+            return 0.0
+        idle = (now[0] - self.times[0]) / (now[1] - self.times[1]) * _cores()
+        return idle + (time.process_time() - self.own_cpu) / elapsed
+
+
+def _cores() -> int:
+    return os.cpu_count() or 1
+
+
+def _cpu_times() -> tuple[int, int] | None:
+    """(idle, total) clock ticks of all cores since boot (Linux), or None."""
+    try:
         with open("/proc/stat", encoding="ascii") as handle:
             fields = [int(v) for v in handle.readline().split()[1:]]
         return fields[3] + (fields[4] if len(fields) > 4 else 0), sum(fields[:8])
-
-    try:
-        idle0, total0 = idle_and_total()
-        time.sleep(seconds)
-        idle1, total1 = idle_and_total()
     except (OSError, ValueError, IndexError):
-        return 0.0
-    if total1 <= total0:
-        return 0.0
-    return (idle1 - idle0) / (total1 - total0) * (os.cpu_count() or 1)
+        return None
 
 
 @contextmanager
