@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import multiprocessing
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from ingest_helpers import import_in_workers, simulated_list, stored
-from uncounted.ingest import import_file, importer
+from uncounted.ingest import import_file, importer, store
 from uncounted.records.models import Report
 
 DATA = Path(__file__).parent / "data" / "ingest"
@@ -165,6 +166,60 @@ def test_staging_files_are_removed_and_nothing_stays_attached(sqlite_workspace, 
     with sqlite_workspace.engine.connect() as connection:
         names = [row[1] for row in connection.exec_driver_sql("PRAGMA database_list")]
     assert set(names) <= {"main", "temp"}
+
+
+def _spy_on_write_in_place(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """What each call of the real ``write_in_place`` answered (did the import write in place?)."""
+    answers: list[bool] = []
+    real = store.write_in_place
+
+    def spy(dbapi: Any, info: dict[str, Any]) -> bool:
+        answers.append(real(dbapi, info))
+        return answers[-1]
+
+    monkeypatch.setattr(store, "write_in_place", spy)
+    return answers
+
+
+def _journal_state(ws: Any) -> tuple[str, int, bool]:
+    """(journal mode of a new connection, synchronous of a pooled one, whether a rollback journal is left)."""
+    db = Path(ws.path) / "uncounted.sqlite"
+    fresh = sqlite3.connect(db)
+    mode = fresh.execute("PRAGMA journal_mode").fetchone()[0]
+    fresh.close()
+    with ws.engine.connect() as connection:
+        synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == mode
+    return mode, synchronous, Path(f"{db}-journal").exists()
+
+
+def test_a_big_import_alone_writes_in_place_and_leaves_the_workspace_in_wal(sqlite_workspace, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    path = simulated_list(tmp_path, 300, seed=8)
+    answers = _spy_on_write_in_place(monkeypatch)
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 40)
+    result = import_file(sqlite_workspace, path, source="In place (SYNTHETIC)", progress=False, workers=2)
+    assert result.imported == 300 and answers == [True]
+    assert _journal_state(sqlite_workspace) == ("wal", 1, False)  # WAL again, synchronous NORMAL (1)
+    again = import_file(sqlite_workspace, simulated_list(tmp_path / "2", 50, seed=9), source="Small (SYNTHETIC)",
+                        progress=False, workers=0)
+    assert again.imported == 50 and answers == [True]  # a small import keeps the WAL
+
+
+def test_a_big_import_keeps_the_wal_while_another_connection_is_open(sqlite_workspace, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    path = simulated_list(tmp_path, 300, seed=8)
+    answers = _spy_on_write_in_place(monkeypatch)
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 40)
+    reader = sqlite3.connect(Path(sqlite_workspace.path) / "uncounted.sqlite")  # e.g. the web app's
+    try:
+        assert reader.execute("SELECT count(*) FROM reports").fetchone() == (0,)
+        result = import_file(sqlite_workspace, path, source="Shared (SYNTHETIC)", progress=False, workers=2)
+        assert result.imported == 300 and answers == [False]
+        assert reader.execute("SELECT count(*) FROM reports").fetchone() == (300,)
+    finally:
+        reader.close()
+    assert _journal_state(sqlite_workspace) == ("wal", 1, False)
 
 
 def test_tricky_characters_survive_workers_exactly(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -272,7 +272,7 @@ def _import_file(ws: Any, path: str | Path, plan: "_WorkerPlan", started: float,
         note(problem)
     try:
         with _few_collections(), ws.session() as session, (
-                nullcontext() if dry_run else ReportWriter(session)) as writer:
+                nullcontext() if dry_run else ReportWriter(session, bulk=n_workers > 0)) as writer:
             src, created = _source(session, source, kind, ws.actor, dry_run)
             result.source_id, result.source_created = (src.id if src else None), created
             previous = _latest_document(session, src.id, original_name) if src and src.id else None
