@@ -173,24 +173,26 @@ def _spy_on_write_in_place(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     answers: list[bool] = []
     real = store.write_in_place
 
-    def spy(dbapi: Any, info: dict[str, Any]) -> bool:
-        answers.append(real(dbapi, info))
+    def spy(dbapi: Any) -> bool:
+        answers.append(real(dbapi))
         return answers[-1]
 
     monkeypatch.setattr(store, "write_in_place", spy)
     return answers
 
 
-def _journal_state(ws: Any) -> tuple[str, int, bool]:
-    """(journal mode of a new connection, synchronous of a pooled one, whether a rollback journal is left)."""
+def _journal_state(ws: Any) -> tuple[str, int, int, bool]:
+    """(journal mode of a new connection, synchronous and foreign keys of a pooled one, whether a
+    rollback journal is left)."""
     db = Path(ws.path) / "uncounted.sqlite"
     fresh = sqlite3.connect(db)
     mode = fresh.execute("PRAGMA journal_mode").fetchone()[0]
     fresh.close()
     with ws.engine.connect() as connection:
         synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+        foreign_keys = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == mode
-    return mode, synchronous, Path(f"{db}-journal").exists()
+    return mode, synchronous, foreign_keys, Path(f"{db}-journal").exists()
 
 
 def test_a_big_import_alone_writes_in_place_and_leaves_the_workspace_in_wal(sqlite_workspace, tmp_path: Path,
@@ -200,7 +202,7 @@ def test_a_big_import_alone_writes_in_place_and_leaves_the_workspace_in_wal(sqli
     monkeypatch.setattr(importer, "CHUNK_ROWS", 40)
     result = import_file(sqlite_workspace, path, source="In place (SYNTHETIC)", progress=False, workers=2)
     assert result.imported == 300 and answers == [True]
-    assert _journal_state(sqlite_workspace) == ("wal", 1, False)  # WAL again, synchronous NORMAL (1)
+    assert _journal_state(sqlite_workspace) == ("wal", 1, 1, False)  # WAL, synchronous NORMAL, foreign keys on
     again = import_file(sqlite_workspace, simulated_list(tmp_path / "2", 50, seed=9), source="Small (SYNTHETIC)",
                         progress=False, workers=0)
     assert again.imported == 50 and answers == [True]  # a small import keeps the WAL
@@ -219,7 +221,7 @@ def test_a_big_import_keeps_the_wal_while_another_connection_is_open(sqlite_work
         assert reader.execute("SELECT count(*) FROM reports").fetchone() == (300,)
     finally:
         reader.close()
-    assert _journal_state(sqlite_workspace) == ("wal", 1, False)
+    assert _journal_state(sqlite_workspace) == ("wal", 1, 1, False)
 
 
 def test_tricky_characters_survive_workers_exactly(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -282,6 +284,30 @@ def test_a_strict_import_refused_after_workers_built_it_leaves_nothing(sqlite_wo
     assert list((Path(sqlite_workspace.path) / "tmp").iterdir()) == []
     result = import_file(sqlite_workspace, path, source="Strict (SYNTHETIC)", progress=False, workers=2)
     assert (result.imported, result.warnings) == (79, 1)
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_refused_row_in_the_copy_fails_the_whole_import(workspace, tmp_path: Path, workers: int,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row the store refuses (here: a report key already taken) fails the import, and nothing of it
+    stays, although the staged copy is ``INSERT OR FAIL`` and a big import does not check foreign keys."""
+    from uncounted.errors import ImportFailed
+    from uncounted.records.models import Document, Source
+
+    path = tmp_path / "taken_key.csv"
+    path.write_text("S.No,Name of Victim\n" + "".join(f"{i},Person {i}\n" for i in range(1, 61)), encoding="utf-8")
+    with workspace.session() as session:  # a report of this source that holds row 40's key already
+        source = Source(name="Taken (SYNTHETIC)", kind="ngo_list")
+        session.add(source)
+        session.flush()
+        session.add(Report(report_key=store.report_key(source.name, path.name, None, "40", 41),
+                           source_id=source.id, name_raw="Person 40", raw={"S.No": "40"}))
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 7)
+    with pytest.raises(ImportFailed, match="refused a write"):
+        import_file(workspace, path, source="Taken (SYNTHETIC)", progress=False, workers=workers)
+    with workspace.session() as session:
+        assert session.execute(select(Document)).first() is None
+        assert [r.name_raw for r in session.execute(select(Report)).scalars()] == ["Person 40"]
 
 
 def test_each_round_is_copied_as_soon_as_its_files_are_sealed(sqlite_workspace, tmp_path: Path,

@@ -270,6 +270,8 @@ def _import_file(ws: Any, path: str | Path, plan: "_WorkerPlan", started: float,
 
     for problem in file_problems:
         note(problem)
+    # A write the store refused (a constraint), through SQLAlchemy or from ReportWriter's own driver calls.
+    refused_write = (IntegrityError, ws.engine.dialect.loaded_dbapi.IntegrityError)
     try:
         with _few_collections(), ws.session() as session, (
                 nullcontext() if dry_run else ReportWriter(session, bulk=n_workers > 0)) as writer:
@@ -348,10 +350,11 @@ def _import_file(ws: Any, path: str | Path, plan: "_WorkerPlan", started: float,
                                                                          "unchanged", "withdrawn", "rejected")}})
             if dry_run:
                 session.rollback()
-    except IntegrityError as exc:
+    except refused_write as exc:
         staging.remove()
         rejects.discard()
-        raise ImportFailed(f"{original_name} could not be imported because the store refused a write ({exc.orig}). "
+        refused = getattr(exc, "orig", exc)
+        raise ImportFailed(f"{original_name} could not be imported because the store refused a write ({refused}). "
                            "If another import of the same file or source was running at the same time, wait for "
                            "it and try again; nothing was written.") from exc
     except BaseException:

@@ -148,8 +148,9 @@ class Workspace:
 
 
 SQLITE_PAGE_SIZE = 32_768
-# In a pooled connection's info: it wrote through a rollback journal and goes back to WAL on checkin.
-ROLLBACK_JOURNAL_FLAG = "uncounted_rollback_journal"
+# In a pooled connection's info: a big import changed its settings (``ingest.store.prepare_bulk_write``);
+# it gets the usual ones back on checkin.
+BULK_WRITE_FLAG = "uncounted_bulk_write"
 
 
 def make_engine(url: str) -> Engine:
@@ -172,17 +173,18 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "checkin")
         def _detach_databases(dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
             """A connection goes back to the pool with nothing attached (a big import attaches its
-            staging files for the length of its transaction), and in WAL mode (a big import may
-            have written through a rollback journal: ``ingest.store.write_in_place``)."""
+            staging files for the length of its transaction), and with the usual settings (a big
+            import may have changed them: ``ingest.store.prepare_bulk_write``)."""
             if dbapi_connection is None:
                 return
             try:
                 for _seq, name, _file in dbapi_connection.execute("PRAGMA database_list").fetchall():
                     if name not in ("main", "temp"):
                         dbapi_connection.execute(f'DETACH DATABASE "{name}"')
-                if record.info.pop(ROLLBACK_JOURNAL_FLAG, False):
+                if record.info.pop(BULK_WRITE_FLAG, False):
                     dbapi_connection.execute("PRAGMA journal_mode=WAL")
                     dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+                    dbapi_connection.execute("PRAGMA foreign_keys=ON")
             except Exception:  # never hand out a connection in an unknown state (a new one sets WAL)
                 record.invalidate()
 
