@@ -43,7 +43,7 @@ STAGED_COLUMNS: tuple[str, ...] = FIRST_VERSION_FIELDS
 MAX_PROBLEMS_KEPT = 2000  # the same limit as the importer's list of problems
 PREVIEW_ROWS = 5
 WORKER_NICENESS = 10
-COLLECT_EVERY = 20  # chunks a worker builds between two passes of the garbage collector
+COLLECT_EVERY = 100  # chunks a worker builds between two passes of the garbage collector (a safety net)
 
 
 @dataclass
@@ -351,9 +351,10 @@ def _serve(conn: Any) -> None:
     from uncounted.normalize import names  # noqa: F401  (loaded now, while the importer hashes the file)
 
     _lower_priority()
-    # Building rows makes no reference cycles, and the collector's passes over the growing caches cost
-    # about a seventh of a worker's time: it is off, with a full pass every COLLECT_EVERY chunks,
-    # after which what survived (the caches, mostly) is frozen out of later passes.
+    # Building rows makes no reference cycles (none were found after 200,000 simulated rows, nor
+    # after rows whose every cell is wrong), and the collector's passes over the growing caches cost
+    # about a seventh of a worker's time: it is off, with a full pass every COLLECT_EVERY chunks as a
+    # safety net, after which what survived (the caches, mostly) is frozen out of later passes.
     gc.disable()
     worker = None
     chunks = 0
