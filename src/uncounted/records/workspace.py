@@ -182,9 +182,14 @@ def make_engine(url: str) -> Engine:
                     if name not in ("main", "temp"):
                         dbapi_connection.execute(f'DETACH DATABASE "{name}"')
                 if record.info.pop(BULK_WRITE_FLAG, False):
-                    dbapi_connection.execute("PRAGMA journal_mode=WAL")
-                    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
                     dbapi_connection.execute("PRAGMA foreign_keys=ON")
+                    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+                    # Back to WAL needs a moment alone with the database: a reader that came in
+                    # meanwhile is waited for briefly (else this connection is dropped, see below).
+                    timeout = dbapi_connection.execute("PRAGMA busy_timeout").fetchone()[0]
+                    dbapi_connection.execute("PRAGMA busy_timeout=5000")
+                    dbapi_connection.execute("PRAGMA journal_mode=WAL")
+                    dbapi_connection.execute(f"PRAGMA busy_timeout={int(timeout)}")
             except Exception:  # never hand out a connection in an unknown state (a new one sets WAL)
                 record.invalidate()
 
