@@ -8,7 +8,8 @@ Precision vocabulary (``PartialDate.precision``):
 - "day": one day ("14/10/1992", "1992-10-14", a date object, an Excel serial number)
 - "month": a whole month ("June 1995", "06/1995", "1995-06", "Jun-95")
 - "year": a whole year ("1995")
-- "range": an explicit span ("1995-1996", "1995/96", "March-May 1995", "10-12 June 1995", "1990s")
+- "range": an explicit span ("1995-1996", "1995/96", "March-May 1995", "10-12 June 1995", "1990s",
+  "third week of June 1995": days 15-21; the last week is the month's last seven days)
 - "approximate": a hedged statement ("around 1996", "c. 1996", "1996?", "early 1990s", "mid-June 1995")
 
 Approximate dates are widened by a margin that depends on the stated precision
@@ -79,6 +80,8 @@ _APPROX_PATTERN = re.compile(
     r"|~|\?|\(approx\.?\)|تقریباً|تقریبا"
 )
 _QUALIFIER_PATTERN = re.compile(r"^(early|beginning of|start of|mid|middle of|late|end of)[\s-]+(.+)$")
+_WEEK_PATTERN = re.compile(r"^(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|last)\s+week\s+(?:of\s+)?(.+)$")
+_WEEK_NUMBER = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": 5}
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 _SEASON_PATTERN = re.compile(r"(spring|summer|autumn|fall|winter)(?:\s+of)?\s+('?\d{2}|\d{4})")
 _RANGE_START = re.compile(r"^(?:between|from|betw|btw)\s+")
@@ -328,6 +331,9 @@ class _Parser:
         qualified = _QUALIFIER_PATTERN.match(text)
         if qualified:
             return self._qualified(qualified.group(1), qualified.group(2), raw)
+        week = _WEEK_PATTERN.match(text)
+        if week:
+            return self._week(_WEEK_NUMBER[week.group(1)], week.group(2), raw, approximate)
         season = _SEASON_PATTERN.fullmatch(text)
         if season:
             return self._season(season.group(1), season.group(2), raw)
@@ -375,6 +381,21 @@ class _Parser:
             days = [(1, 10), (11, 20), (21, end.day)][third]
             start, end = start.replace(day=days[0]), start.replace(day=days[1])
         return PartialDate(start, end, "approximate", raw)
+
+    def _week(self, number: int, rest: str, raw: str, approximate: bool) -> PartialDate:
+        """The first to fourth week of a month (days 1-7, 8-14, 15-21, 22-28) or its last (the last seven days)."""
+        fields = self.fields(rest)
+        if fields.year is None or fields.month is None or fields.day is not None:
+            raise DateParseError(f"expected a month and a year after the week ('third week of June 1995'); got {raw!r}")
+        month_start, month_end = fields.bounds(raw)
+        if number == 5:
+            start, end = month_end - dt.timedelta(days=6), month_end
+        else:
+            start = month_start + dt.timedelta(days=7 * (number - 1))
+            end = start + dt.timedelta(days=6)
+        if approximate:
+            return _widen(start, end, "day", raw)
+        return PartialDate(start, end, "range", raw)
 
     def _season(self, name: str, year_text: str, raw: str) -> PartialDate:
         """Spring (Mar-May), summer (Jun-Aug), autumn (Sep-Nov), winter (Dec of the year before - Feb)."""
