@@ -76,6 +76,13 @@ def test_violation_synonyms(text, label):
         ("armed group", "armed_group"),
         ("party workers", "armed_group"),
         ("picked up by Rangers and police", "paramilitary"),
+        # a phrase inside a longer phrase that matched says nothing of its own
+        ("Law enforcement agencies", "police"),
+        ("picked up by law enforcement agencies", "police"),
+        ("taken by unknown armed men", "unknown"),
+        ("Plain clothed men", "unknown"),
+        ("men in plain clothes and Rangers", "paramilitary"),
+        ("ISI and law enforcement agencies", "intelligence_agency"),
     ],
 )
 def test_perpetrator_synonyms(text, label):

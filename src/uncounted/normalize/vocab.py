@@ -107,9 +107,11 @@ class Vocabulary:
                 if any(_contains_phrase(folded, phrase) for phrase in table):
                     return []
                 continue
-            for phrase, label in table.items():
-                if _contains_phrase(folded, phrase):
-                    labels.add(label)
+            found = [(phrase, label) for phrase, label in table.items() if _contains_phrase(folded, phrase)]
+            # A phrase inside a longer one that matched says nothing of its own: "agencies" in "law
+            # enforcement agencies", "armed men" in "unknown armed men", "dead" in "dead body found".
+            labels = {label for phrase, label in found
+                      if not any(other != phrase and _contains_phrase(other, phrase) for other, _ in found)}
             if labels:
                 break
         for label in self.labels:
@@ -184,7 +186,8 @@ PERPETRATOR_VOCAB = _vocabulary(
         "police": (
             "police", "policemen", "policeman", "cops", "ctd", "counter terrorism department", "cia",
             "crime investigation agency", "cid", "sho", "police station", "thana", "elite force", "elite police",
-            "special branch", "پولیس",
+            "special branch", "law enforcement agencies", "law enforcement agency", "law enforcers", "lea", "leas",
+            "پولیس",
         ),
         "intelligence_agency": (
             "isi", "inter services intelligence", "mi", "military intelligence", "ib", "intelligence bureau",
@@ -198,7 +201,8 @@ PERPETRATOR_VOCAB = _vocabulary(
         ),
         "unknown": (
             "unknown", "unknown persons", "unknown people", "unidentified", "unidentified persons", "unidentified men",
-            "unknown gunmen", "gunmen", "not known", "nk", "unknown armed men", "نامعلوم", "نامعلوم افراد",
+            "unknown gunmen", "gunmen", "not known", "nk", "unknown armed men", "plain clothes", "plain clothed",
+            "plainclothes", "plain clothed men", "men in plain clothes", "masked men", "نامعلوم", "نامعلوم افراد",
         ),
     },
     priority=("army", "paramilitary", "intelligence_agency", "police", "armed_group", "unknown"),
