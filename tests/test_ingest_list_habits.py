@@ -204,3 +204,26 @@ def test_a_place_and_its_area_in_one_cell(workspace, tmp_path: Path) -> None:
     assert (rows["Sajid"].event_place, rows["Sajid"].event_place_parent) == ("Turbat", "Kech District")
     # Lyari is not in Quetta: not guessed, a warning as for any place not found
     assert rows["Zahid"].event_place is None and problems_of(rows["Zahid"], "warning")[0]["column"] == "Area"
+
+
+def test_a_yes_no_column_that_looks_like_a_place_by_its_name_stays_in_the_raw_row(workspace, tmp_path: Path) -> None:
+    """'Body found' reads like a place header ('found at'); its yes/no values say it is not one."""
+    header = ["Case ID", "Name", "District", "Body found", "Place of arrest"]
+    rows = [["K-1", "Ghulam Mustafa", "Karachi East", "No", "Nazimabad"],
+            ["K-2", "Shazia Parveen", "Karachi South", "Yes", "Lyari"],
+            ["K-3", "Faraz Ahmed", "Malir", "no", ""],
+            ["K-4", "Iqbal Khan", "Malir", "", "Korangi"]]
+    path = write_csv(tmp_path / "flags.csv", header, rows)
+    result = import_file(workspace, path, source="Flags (SYNTHETIC)", progress=False)
+    assert result.mapping.columns["Body found"] is None
+    assert result.mapping.columns["Place of arrest"] == "event_place"  # real places stay mapped
+    notes = [p for p in result.problems if p.column == "Body found"]
+    assert len(notes) == 1 and notes[0].severity == "info" and "yes/no" in notes[0].expected
+    found = by_id(workspace, result.document_id)
+    assert found["K-2"].raw["Body found"] == "Yes" and found["K-2"].event_place_raw == "Lyari, Karachi South"
+
+    mapping = tmp_path / "flags.toml"  # a mapping file is obeyed, yes/no or not
+    mapping.write_text('[columns]\n"Body found" = "event_place"\n', encoding="utf-8")
+    again = write_csv(tmp_path / "flags_2.csv", header, rows + [["K-5", "Sajid Ali", "Malir", "Yes", ""]])
+    mapped = import_file(workspace, again, source="Flags (SYNTHETIC)", mapping=mapping, progress=False)
+    assert mapped.mapping.columns["Body found"] == "event_place"

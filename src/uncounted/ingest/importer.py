@@ -24,7 +24,7 @@ import tempfile
 import time
 from collections import Counter
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
 from typing import Any, Iterator
@@ -39,7 +39,7 @@ from uncounted.ingest.mapping import Mapping, detect_mapping
 from uncounted.ingest.normal import Normalisers
 from uncounted.ingest.problems import ProblemGroups
 from uncounted.ingest.readers import Table, read_table
-from uncounted.ingest.rows import BuiltRow, RowBuilder, RowStage, problem_dict
+from uncounted.ingest.rows import FALSE_WORDS, TRUE_WORDS, BuiltRow, RowBuilder, RowStage, problem_dict
 from uncounted.ingest.sensitive import (DIGEST_KEY, REDACTED, digest_key, missing_key_expectation, no_key_message,
                                         refuse_without_key, secret_digest, sensitive_columns)
 from uncounted.ingest.store import (DATE_INDEXES, PreviousReport, ReportWriter, canonical_raw, previous_reports,
@@ -228,6 +228,8 @@ def _import_file(ws: Any, path: str | Path, plan: "_WorkerPlan", started: float,
         file_problems.extend(table.problems)
         file_problems.extend(_mapping_problems(table, table_mapping, explicit))
         head = _lookahead(table)
+        table_mapping, notes = _without_yes_no_columns(table, table_mapping, head, explicit)
+        file_problems.extend(notes)
         order, order_problem = _choose_date_order(table, table_mapping, head, order_explicit,
                                                   settings.get("date_order") or "dmy")
         if order_problem:
@@ -880,6 +882,51 @@ def _mapping_problems(table: Table, mapping: Mapping, explicit: Mapping | None) 
             "it, then import with --mapping mapping.toml).",
             [ImportProblem(label, table.header_row, None, None, "a column with the victim's name")])
     return problems
+
+
+# Fields whose values are never a bare yes or no: a column detected as one of them by its header but
+# holding only yes/no values ("Body found", "Tortured?") was misread, and is kept in the raw row only.
+_NOT_YES_NO_FIELDS = frozenset({"father_name", "age", "age_sex", "birth_year", "community", "occupation", "residence",
+                                "violation", "event_date", "event_place", "district", "perpetrator", "record_id"})
+YES_NO_MIN_VALUES = 3  # non-empty values in the first rows before a column is judged by them
+
+
+def _without_yes_no_columns(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]],
+                            explicit: Mapping | None) -> tuple[Mapping, list[ImportProblem]]:
+    """The mapping without the columns its header detection got wrong by their values: mapped by
+    their header (not by a mapping file or HXL) to a field that never holds a bare yes/no, while
+    their first rows hold nothing but yes/no. Each is kept in the raw rows only, with a note, and
+    the detection runs again, so that another column can take the field ("Place of arrest" once
+    "Body found" is set aside)."""
+    pinned: dict[str, str | None] = {}
+    notes: list[ImportProblem] = []
+    for _ in range(len(_NOT_YES_NO_FIELDS)):
+        found = _yes_no_columns(table, mapping, head)
+        if not found:
+            break
+        for header, field_name in found:
+            pinned[header] = None
+            notes.append(ImportProblem(
+                table.label, table.header_row, header, None,
+                f"values for the field {field_name} (as the column's name suggests), but its first rows hold only "
+                "yes/no values, so it is kept in the raw rows only; name its field in a mapping file if it means "
+                "something", "info"))
+        base = replace(explicit, columns={**explicit.columns, **pinned}) if explicit else Mapping(columns=dict(pinned))
+        mapping = detect_mapping(table.headers, table.hxl_tags, base=base)
+    return mapping, notes
+
+
+def _yes_no_columns(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]]) -> list[tuple[str, str]]:
+    found = []
+    for i, header in enumerate(table.headers):
+        field_name = mapping.columns.get(header)
+        if field_name not in _NOT_YES_NO_FIELDS or mapping.origin.get(header) != "header":
+            continue
+        values = [cells[i].strip().casefold() for _, cells in head
+                  if i < len(cells) and isinstance(cells[i], str) and cells[i].strip()]
+        if len(values) >= YES_NO_MIN_VALUES and all(v in TRUE_WORDS or v in FALSE_WORDS for v in values):
+            found.append((header, field_name))
+    return found
 
 
 def _choose_date_order(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]], explicit: str | None,
