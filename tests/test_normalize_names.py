@@ -16,6 +16,8 @@ CASES = [
     ("Muhammad Iqbal S/o. Abdul Ghafoor", [], ["Muhammad", "Iqbal"], None, "son_of", "Abdul Ghafoor"),
     ("Muhammad Iqbal son of Abdul Ghafoor", [], ["Muhammad", "Iqbal"], None, "son_of", "Abdul Ghafoor"),
     ("Muhammad Iqbal, s/o Abdul Ghafoor", [], ["Muhammad", "Iqbal"], None, "son_of", "Abdul Ghafoor"),
+    ("Muhammad Iqbal \u2013 son of Abdul Ghafoor", [], ["Muhammad", "Iqbal"], None, "son_of", "Abdul Ghafoor"),
+    ("Muhammad Iqbal \u2014 s/o Abdul Ghafoor", [], ["Muhammad", "Iqbal"], None, "son_of", "Abdul Ghafoor"),
     ("Muhammad Iqbal s/o Late Abdul Ghafoor", [], ["Muhammad", "Iqbal"], None, "son_of", "Abdul Ghafoor"),
     ("Muhammad Iqbal s/o Abdul Ghafoor (late)", [], ["Muhammad", "Iqbal"], None, "son_of", "Abdul Ghafoor"),
     ("Nasreen d/o Abdul Ghafoor", [], ["Nasreen"], None, "daughter_of", "Abdul Ghafoor"),

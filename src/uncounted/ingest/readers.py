@@ -132,7 +132,7 @@ def detect_encoding(path: Path, name: str) -> tuple[str, list[ImportProblem]]:
     encoding = _guess_legacy_encoding(path)
     problem = ImportProblem(
         name, line, None, None,
-        f"UTF-8 text; byte {offset} (line {line}) is not valid UTF-8, so the file was read as "
+        f"UTF-8 text; the byte at position {offset:,} (line {line}) is not valid UTF-8, so the file was read as "
         f"{ENCODING_NAMES[encoding]}. Check accented and non-Latin letters in the imported rows; if they "
         f"look wrong, save the file as 'CSV UTF-8' or pass --encoding", "warning")
     return encoding, [problem]
