@@ -43,6 +43,7 @@ EXPECTED = {
     "Wald": "father_name", "Walad": "father_name", "F/Name": "father_name", "Name of Shaheed": "name",
     "Brought From": "event_place", "Picked up from": "event_place", "Abducted on": "event_date",
     "Police Station": "event_place", "Status (Missing/Found)": "victim_status",
+    "P.S.": "event_place", "P.S": "event_place", "N.I.C. No.": "id_number", "Dt. of Incident": "event_date",
     # Urdu headers
     "نمبر شمار": "record_id", "نام": "name", "ولدیت": "father_name", "عمر": "age", "تاریخ واقعہ": "event_date",
     "علاقہ": "event_place", "ضلع": "district", "کیفیت": "notes",

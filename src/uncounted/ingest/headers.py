@@ -252,8 +252,11 @@ _DATE_ABBREVIATIONS = (
     (re.compile(r"\bd\s*\.?\s*o\s*\.?\s*d\b\.?"), " date death "),
     (re.compile(r"\bd\s*\.?\s*o\s*\.?\s*a\b\.?"), " date arrest "),
     (re.compile(r"\bf\s*[/.']\s*name\b"), " father name "),
+    (re.compile(r"\bdt\b\.?"), " date "),  # "Dt. of Incident"
 )
 _BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
+# "P.S." (police station), "F.I.R.", "U.C.": two or more single letters with dots are one word.
+_DOTTED_LETTERS = re.compile(r"\b(?:[a-z]\.\s?)+[a-z]\b\.?")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NUMBER_MARK = re.compile(r"(?:\bno\.|\bnum\b|\bnumber\b|\bnr\.?|#)")
 _NON_WORD = re.compile(r"[^\w]+")
@@ -269,6 +272,7 @@ def header_tokens(header: str) -> tuple[str, ...]:
     for pattern, words in _DATE_ABBREVIATIONS:
         text = pattern.sub(words, text)
     text = _RELATION_SHORT.sub(lambda m: f" {m.group(1)}_o ", text)
+    text = _DOTTED_LETTERS.sub(lambda m: " " + re.sub(r"[.\s]", "", m.group(0)) + " ", text)
     text = _NUMBER_MARK.sub(" no ", text)
     tokens = _NON_WORD.sub(" ", text).split()
     return tuple(_singular(t) for t in tokens if t)
