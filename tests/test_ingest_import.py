@@ -286,6 +286,31 @@ def test_jsonl_raw_keeps_json_values(workspace, tmp_path: Path) -> None:
     assert rows["P-3"].raw["late_key"] == "kept"
 
 
+def test_jsonl_objects_inside_a_line_are_columns_of_their_own(workspace, tmp_path: Path) -> None:
+    """{"victim": {"name": ..., "father": ...}} gives the columns victim.name and victim.father; the
+    raw row keeps the line's object as it was (a key with a dot of its own is still read)."""
+    path = tmp_path / "api_export.jsonl"
+    lines = [{"case": {"id": "N-1"}, "victim": {"name": "Saleem Akhtar", "father": "Akhtar Ali", "age": 30},
+              "incident": {"date": "1995-06-19", "place": "Liaquatabad", "type": "disappeared"},
+              "S.No": 1, "remarks": "SYNTHETIC"},
+             {"case": {"id": "N-2"}, "victim": {"name": "Rubina Kausar d/o Nazir"},
+              "incident": {"date": "19/06/1995", "type": "abducted", "where": {"area": {"deep": "x"}}},
+              "S.No": 2, "remarks": "SYNTHETIC"}]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = import_file(workspace, path, source="API (SYNTHETIC)", progress=False)
+    assert result.mapping.columns["victim.name"] == "name"
+    assert result.mapping.columns["victim.father"] == "father_name"
+    assert result.mapping.columns["incident.date"] == "event_date"
+    rows = {r.name_raw: r for r in reports(workspace)}
+    first = rows["Saleem Akhtar"]
+    assert (first.father_name, first.birth_year_min, first.event_place, first.violation) == (
+        "Akhtar Ali", 1964, "Liaquatabad Town", "enforced_disappearance")
+    assert first.raw["victim"] == lines[0]["victim"] and first.raw["S.No"] == 1
+    second = rows["Rubina Kausar d/o Nazir"]
+    assert (second.father_name, second.relation, second.violation) == ("Nazir", "daughter_of", "abduction")
+    assert second.raw["incident"]["where"] == {"area": {"deep": "x"}}
+
+
 def test_xlsx_sheets_keep_their_own_record_ids(workspace, tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()

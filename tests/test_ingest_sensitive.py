@@ -91,6 +91,27 @@ def test_sensitive_columns_are_encrypted_and_come_back_with_the_key(workspace: W
         decrypt_fields(key, stored[0].sensitive_enc, report_key=stored[1].report_key)
 
 
+def test_sensitive_values_inside_json_objects_are_encrypted_too(workspace: Workspace, tmp_path: Path) -> None:
+    """JSON Lines with {"witness": {"name": ..., "phone": ...}}: the nested values are taken out of the
+    raw row and encrypted like any sensitive column; the rest of the object stays."""
+    key = generate_key()
+    path = tmp_path / "nested.jsonl"
+    lines = [{"id": i + 1, "victim": {"name": f"SYNTHETIC Person {i + 1}", "occupation": "tailor"},
+              "witness": {"name": WITNESSES[i], "phone": PHONES[i]}, "testimony": TESTIMONY[i]} for i in range(3)]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = import_file(workspace, path, source="Nested (SYNTHETIC)", progress=False, key=key)
+    assert result.imported == 3
+    assert set(result.encrypted_columns) == {"witness.name", "witness.phone", "testimony"}
+    for i, report in enumerate(current_reports(workspace)):
+        assert report.name_raw == f"SYNTHETIC Person {i + 1}"
+        assert report.raw["witness"] == {} and "testimony" not in report.raw
+        assert report.raw["victim"] == lines[i]["victim"] and report.occupation == "tailor"
+        assert decrypt_fields(key, report.sensitive_enc, report_key=report.report_key) == {
+            "witness.name": WITNESSES[i], "witness.phone": PHONES[i], "testimony": TESTIMONY[i]}
+    text = database_text(workspace)
+    assert not [s for s in SECRETS if s in text]
+
+
 def test_the_sqlite_file_alone_reveals_none_of_the_fields(tmp_path: Path) -> None:
     ws = Workspace.init(tmp_path / "ws")
     key_path = write_key_file(tmp_path / "secret" / "uncounted.key")

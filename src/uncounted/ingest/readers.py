@@ -52,6 +52,8 @@ class Table:
     delimiter: str | None = None
     format: str = "csv"
     progress: Callable[[], int] | None = None  # bytes consumed so far, for progress bars
+    # JSON Lines: where each header's value lies in a line's object ("victim.name" -> ("victim", "name"))
+    json_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -503,25 +505,51 @@ def _read_jsonl(path: Path, name: str, encoding: str | None) -> Table:
         encoding = check_encoding_name(encoding)
     else:
         encoding, problems = detect_encoding(path, name)
-    keys: dict[str, None] = {}
+    keys: dict[str, tuple[str, ...]] = {}
     with open(path, encoding=encoding) as handle:
         for i, line in enumerate(handle):
             if i >= 1000:
                 break
             obj = _json_object(line)
             if isinstance(obj, dict):
-                keys.update(dict.fromkeys(str(k) for k in obj))
+                for json_path in _leaf_paths(obj):
+                    keys.setdefault(".".join(json_path), json_path)
     if not keys:
         raise ImportFailed(f"{name} has no JSON objects in its first 1,000 lines. A JSON Lines file has "
                            'one object per line, like {"name": "...", "date": "..."}.',
                            [ImportProblem(name, None, None, None, "one JSON object per line")])
     headers = list(keys)
     table = Table(file=name, sheet=None, headers=headers, header_row=0, rows=iter(()),
-                  original_headers=headers, problems=problems, encoding=encoding, format="jsonl")
+                  original_headers=headers, problems=problems, encoding=encoding, format="jsonl",
+                  json_paths=keys)
     text, counter = _open_text(path, encoding)
     table.rows = _jsonl_rows(text)
     table.progress = lambda: counter.count
     return table
+
+
+JSON_NESTING = 3  # levels of objects within objects read as columns ("victim.name"); deeper ones stay JSON text
+
+
+def _leaf_paths(obj: dict[str, Any], prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """The paths to the values of an object, an object inside it read as columns of its own:
+    {"victim": {"name": ...}} has the column "victim.name" (lists and deeper objects are values)."""
+    for key, value in obj.items():
+        json_path = (*prefix, str(key))
+        if isinstance(value, dict) and value and len(json_path) < JSON_NESTING:
+            yield from _leaf_paths(value, json_path)
+        else:
+            yield json_path
+
+
+def json_value(obj: dict[str, Any], json_path: tuple[str, ...]) -> Any:
+    """The value at ``json_path`` in a line's object, or None when it is not there."""
+    value: Any = obj
+    for key in json_path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
 
 
 def _json_object(line: str) -> Any:

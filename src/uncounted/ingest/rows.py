@@ -20,7 +20,7 @@ from typing import Any, Iterable
 
 from uncounted.errors import ImportProblem
 from uncounted.ingest.normal import Normalisers
-from uncounted.ingest.readers import MAX_CELL_CHARS, BadLine, Table, column_letter
+from uncounted.ingest.readers import MAX_CELL_CHARS, BadLine, Table, column_letter, json_value
 from uncounted.ingest.sensitive import REDACTED
 from uncounted.ingest.store import MAX_LENGTHS, VALUE_COLUMNS
 
@@ -70,6 +70,7 @@ class RowBuilder:
         self._sex_notes: dict[tuple[str, str, str], str] = {}
         self.indicators = [(f.split(":", 1)[1], i) for f, i in self.index.items() if f.startswith("indicator:")]
         self.is_jsonl = table.format == "jsonl"
+        self.json_paths = table.json_paths
         custody = norm.custody_from(self.col.get("custody_acknowledged"))
         self.vocab_fields = (
             ("victim_status", norm.victim_status, "a victim status such as dead, missing, released, found dead"),
@@ -98,8 +99,9 @@ class RowBuilder:
             if "_line" in raw:  # an unreadable line: it may hold anything
                 raw["_line"] = REDACTED
         secret = built.secret
+        paths = self.json_paths
         for header, _i in self.secret_index:
-            value = raw.pop(header, None)
+            value = _pop_json(raw, paths[header]) if header in paths else raw.pop(header, None)
             if value is not None and (not isinstance(value, str) or value.strip()):
                 secret[header] = value
         if built.problems:
@@ -210,8 +212,9 @@ class RowBuilder:
             problems.append(ImportProblem(self.label, row_number, None, obj.text, obj.reason))
             return [obj.text], {"_line": obj.text}, True
         cells = []
+        paths = self.json_paths
         for header in self.headers:
-            value = obj.get(header)
+            value = json_value(obj, paths[header]) if header in paths else obj.get(header)
             if value is None:
                 cells.append("")
             elif isinstance(value, (dict, list)):
@@ -472,6 +475,18 @@ def duplicate_id_problem(label: str, row_number: int, column: str | None, record
         label, row_number, column, record_id,
         f"a record id used once; {record_id!r} is already used at row {first}. Give each row its own "
         "id (if this is the same person reported twice, keep both rows with different ids)")
+
+
+def _pop_json(raw: dict[str, Any], json_path: tuple[str, ...]) -> Any:
+    """Take the value at ``json_path`` out of a JSON Lines row, copying the objects on the way (the
+    line's own object stays whole); None when it is not there."""
+    node = raw
+    for key in json_path[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            return None
+        node[key] = node = dict(child)
+    return node.pop(json_path[-1], None)
 
 
 def is_blank(cells: list[Any]) -> bool:
