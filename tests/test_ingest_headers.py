@@ -44,6 +44,8 @@ EXPECTED = {
     "Brought From": "event_place", "Picked up from": "event_place", "Abducted on": "event_date",
     "Police Station": "event_place", "Status (Missing/Found)": "victim_status",
     "P.S.": "event_place", "P.S": "event_place", "N.I.C. No.": "id_number", "Dt. of Incident": "event_date",
+    "Date & Place of Incident": "date_place", "Place and date of death": "date_place", "When & Where": "date_place",
+    "Place of Incident": "event_place",
     # Urdu headers
     "نمبر شمار": "record_id", "نام": "name", "ولدیت": "father_name", "عمر": "age", "تاریخ واقعہ": "event_date",
     "علاقہ": "event_place", "ضلع": "district", "کیفیت": "notes",

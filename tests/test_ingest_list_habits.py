@@ -227,3 +227,27 @@ def test_a_yes_no_column_that_looks_like_a_place_by_its_name_stays_in_the_raw_ro
     again = write_csv(tmp_path / "flags_2.csv", header, rows + [["K-5", "Sajid Ali", "Malir", "Yes", ""]])
     mapped = import_file(workspace, again, source="Flags (SYNTHETIC)", mapping=mapping, progress=False)
     assert mapped.mapping.columns["Body found"] == "event_place"
+
+
+def test_date_and_place_in_one_column(workspace, tmp_path: Path) -> None:
+    """'Date & Place of Incident': the part that reads as a date is the date, the rest the place; a
+    date that can only be month-first sets the order, as in a date column of its own."""
+    header = ["No.", "Name", "Date & Place of Incident", "Remarks"]
+    rows = [["1", "Jamil Ahmed", "06-14-1995, Nazimabad", "SYNTHETIC"],
+            ["2", "Saima Anwar", "June 1995, Lyari", "SYNTHETIC"],
+            ["3", "Abdul Qadir", "1996 Malir", "SYNTHETIC"],
+            ["4", "Imran Ali", "Orangi on 7/22/95", "SYNTHETIC"],
+            ["5", "Faisal Rafiq", "Gulberg", "SYNTHETIC"]]
+    path = write_csv(tmp_path / "combined.csv", header, rows)
+    result = import_file(workspace, path, source="Combined (SYNTHETIC)", progress=False)
+    assert result.mapping.columns["Date & Place of Incident"] == "date_place"
+    found = by_id(workspace, result.document_id)
+    got = {k: (r.event_date_start.isoformat() if r.event_date_start else None, r.event_date_precision,
+               r.event_place_raw, r.event_place) for k, r in found.items()}
+    assert got == {"1": ("1995-06-14", "day", "Nazimabad", "Nazimabad"),
+                   "2": ("1995-06-01", "month", "Lyari", "Lyari Town"),
+                   "3": ("1996-01-01", "year", "Malir", "Malir Town"),
+                   "4": ("1995-07-22", "day", "Orangi", "Orangi Town"),
+                   "5": (None, None, "Gulberg", "Gulberg Town")}
+    assert found["1"].raw["Date & Place of Incident"] == "06-14-1995, Nazimabad"
+    assert any("month-first" in p.expected for p in result.problems)

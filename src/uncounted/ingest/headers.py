@@ -36,6 +36,7 @@ FIELDS: dict[str, str] = {
     "violation": "what happened (type of violation, cause of death)",
     "event_date": "date of the event",
     "event_place": "place of the event (the finest level given)",
+    "date_place": "date and place of the event in one column (14-06-1995, Nazimabad; June 1995 Lyari)",
     "district": "district or other coarser area of the event",
     "perpetrator": "alleged perpetrator",
     "victim_status": "the victim's status (dead, missing, released, ...)",
@@ -104,6 +105,10 @@ VARIANTS: dict[str, tuple[str, ...]] = {
                    "incident", "date happened", "day", "year", "year incident", "month year",
                    "abducted on", "picked up on", "arrested on", "killed on", "missing from", "date recovery",
                    "body found on"),
+    "date_place": ("date place", "place date", "date and place", "place and date", "date place incident",
+                   "date and place incident", "date place occurrence", "date place event", "date place arrest",
+                   "date place abduction", "date place death", "date place disappearance", "when and where",
+                   "date venue", "تاریخ جگہ"),
     "event_place": ("جگہ", "مقام", "علاقہ", "جائے وقوعہ", "place", "area", "location", "place incident", "incident place", "place event",
                     "incident location", "location incident", "locality", "village", "town", "mohalla",
                     "neighbourhood", "neighborhood", "place arrest", "place abduction", "place death",
@@ -165,6 +170,8 @@ MIN_SCORE = 0.6
 # or it scores as if it named neither ("Age" alone is the age, "Sex" alone the sex).
 BOTH_ANCHORS: dict[str, tuple[frozenset[str], ...]] = {
     "age_sex": (frozenset({"age", "عمر", "umar"}), frozenset({"sex", "gender", "جنس", "jins", "m", "f"})),
+    "date_place": (frozenset({"date", "when", "dated", "تاریخ"}),
+                   frozenset({"place", "where", "venue", "location", "area", "جگہ", "مقام"})),
 }
 HEADER_CELL_SCORE = 0.75  # a cell must look at least this much like a column name to count as one
 
@@ -179,6 +186,7 @@ ANCHORS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "sex": "جنس sex gender m f male female",
     "age": "عمر age",
     "age_sex": "عمر جنس age sex gender umar jins",
+    "date_place": "تاریخ جگہ date place when where venue",
     "birth_year": "birth dob born yob birthdate",
     "community": "برادری ذات مذہب community ethnicity ethnic tribe caste religion sect clan nationality qaum biradari "
                  "religious minority",

@@ -18,6 +18,7 @@ import datetime as dt
 import gc
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -887,7 +888,8 @@ def _mapping_problems(table: Table, mapping: Mapping, explicit: Mapping | None) 
 # Fields whose values are never a bare yes or no: a column detected as one of them by its header but
 # holding only yes/no values ("Body found", "Tortured?") was misread, and is kept in the raw row only.
 _NOT_YES_NO_FIELDS = frozenset({"father_name", "age", "age_sex", "birth_year", "community", "occupation", "residence",
-                                "violation", "event_date", "event_place", "district", "perpetrator", "record_id"})
+                                "violation", "event_date", "event_place", "district", "perpetrator", "record_id",
+                                "date_place"})
 YES_NO_MIN_VALUES = 3  # non-empty values in the first rows before a column is judged by them
 
 
@@ -929,14 +931,19 @@ def _yes_no_columns(table: Table, mapping: Mapping, head: list[tuple[int, list[A
     return found
 
 
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+
+
 def _choose_date_order(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]], explicit: str | None,
                        default: str) -> tuple[str, ImportProblem | None]:
     """The date order for a table: as set, or proved by its dates (e.g. 6/22/1992 can only be month-first)."""
-    column = mapping.column_for("event_date")
+    column = mapping.column_for("event_date") or mapping.column_for("date_place")
     if column is None:
         return explicit or default, None
     i = table.headers.index(column)
     values = [cells[i] for _, cells in head if i < len(cells) and isinstance(cells[i], str)]
+    if mapping.columns[column] == "date_place":  # the numeric dates inside "14-06-1995, Nazimabad"
+        values = [found.group(0) for v in values if (found := _NUMERIC_DATE.search(v))]
     proved = detect_date_order(values)
     names = {"dmy": "day-first (14/10/1992)", "mdy": "month-first (10/14/1992)", "ymd": "year-first"}
     if proved is None or proved == (explicit or default) or (explicit or default) in ("ymd", "auto"):

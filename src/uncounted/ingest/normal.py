@@ -70,6 +70,7 @@ class Normalisers:
         self.cause_of_death = lru_cache(CACHE)(self._causes_of_death)
         self.relative = lru_cache(CACHE)(_relative)
         self.age_sex = lru_cache(4096)(self._age_sex)
+        self.date_place = lru_cache(CACHE)(self._date_place)
         self.perpetrator = lru_cache(CACHE)(self._perpetrators)
         self.victim_status = lru_cache(4096)(self._statuses)
         self.custody = lru_cache(4096)(self._custody)
@@ -112,6 +113,31 @@ class Normalisers:
             problems.append(f"the age part {age_text!r} cannot be read")
             age_text = None
         return age_text, sex, f"{AGE_SEX_EXPECTED}; {' and '.join(problems)}" if problems else None
+
+    def _date_place(self, text: str) -> tuple[str | None, str | None]:
+        """(date, place) as written, from one cell holding both: "14-06-1995, Nazimabad", "Lyari; June
+        1995", "1996 Malir", "Orangi 22.7.95". The date is the part (between commas or semicolons, else
+        the first or last words) that reads as a date; without one, it is all place."""
+        if self._is_date(text):
+            return text, None
+        parts = [p for p in _DATE_PLACE_SEPARATOR.split(text.strip()) if p]
+        if len(parts) > 1:
+            dated = [i for i, part in enumerate(parts) if self._is_date(part)]
+            if len(dated) == 1:
+                place = ", ".join(p for i, p in enumerate(parts) if i != dated[0])
+                return parts[dated[0]], place
+        words = text.split()
+        for n in range(len(words) - 1, 0, -1):  # the longest run of first or last words that is a date
+            first, rest = " ".join(words[:n]), " ".join(words[n:])
+            if self._is_date(first):
+                return first, _place_part(rest)
+            last, rest = " ".join(words[-n:]), " ".join(words[:-n])
+            if self._is_date(last):
+                return last, _place_part(rest)
+        return None, text
+
+    def _is_date(self, text: str) -> bool:
+        return isinstance(self.date(text), tuple)
 
     def _is_sex_word(self, word: str) -> bool:
         """A sex written as one word or a few (M, F, male, Female, mard, the source's own words)."""
@@ -324,6 +350,14 @@ AGE_SEX_EXPECTED = ("an age and a sex in one cell, such as 32/M, M/32, 32 M, F-4
                     "is kept as written in the raw row)")
 UNKNOWN_WORDS = frozenset({"unknown", "not known", "nk", "unk"})
 _AGE_SEX_SEPARATOR = re.compile(r"\s*[/\\|,;]\s*")
+_DATE_PLACE_SEPARATOR = re.compile(r"\s*[,;|]\s*")
+_PLACE_CONNECTORS = re.compile(r"^(?:(?:at|in|on|near|from|dated|of)\s+)+|(?:\s+(?:at|in|on|near|from|dated|of))+$",
+                               re.IGNORECASE)
+
+
+def _place_part(text: str) -> str | None:
+    """The place left beside a date, without the words that joined them ("Orangi on", "at Lyari")."""
+    return _PLACE_CONNECTORS.sub("", text.strip(" ,;-")).strip(" ,;-") or None
 _SEX_FIRST = re.compile(r"(?P<sex>[^\W\d_]+)\.?\s*[-:]?\s*(?P<age>(?:\d|[^\W\d_]+\s+\d).*)")
 _SEX_LAST = re.compile(r"(?P<age>.*?\d.*?)\s*[-:]?\s*(?P<sex>[^\W\d_]+)\.?")
 

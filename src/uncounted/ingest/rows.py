@@ -139,15 +139,23 @@ class RowBuilder:
                 age_text, age_field = combined_age, "age_sex"
         if name_sex is not None and not sex_written:
             self._sex_from_name(name_sex, vals, values, row_number, problems)
-        date = self._event_date(vals.get("event_date"), values, row_number, problems)
+        date_text, date_field = vals.get("event_date"), "event_date"
+        place_text, place_field = vals.get("event_place"), "event_place"
+        if "date_place" in vals:  # "14-06-1995, Nazimabad": each part where its own column would be
+            split_date, split_place = self.norm.date_place(vals["date_place"])
+            if date_text is None and split_date is not None:
+                date_text, date_field = split_date, "date_place"
+            if place_text is None and split_place is not None:
+                place_text, place_field = split_place, "date_place"
+        date = self._event_date(date_text, values, row_number, problems, date_field)
         if age_text is not None or "birth_year" in vals:
             self._birth_years(age_text, age_field, vals.get("birth_year"), values, date, row_number, problems)
         for field_name, column in TEXT_COLUMNS:
             text = vals.get(field_name)
             if text is not None:
                 values[column] = text
-        if "event_place" in vals or "district" in vals:
-            self._place(vals.get("event_place"), vals.get("district"), values, row_number, problems)
+        if place_text is not None or "district" in vals:
+            self._place(place_text, vals.get("district"), values, row_number, problems, place_field)
         if "violation" in vals or self.indicators:
             self._violation(vals.get("violation"), cells, values, row_number, problems)
         if "perpetrator" in vals:
@@ -337,7 +345,8 @@ class RowBuilder:
         else:
             values[V["sex"]] = sex
 
-    def _event_date(self, text: str | None, values: list[Any], row: int, problems: list[ImportProblem]) -> Any:
+    def _event_date(self, text: str | None, values: list[Any], row: int, problems: list[ImportProblem],
+                    field_name: str = "event_date") -> Any:
         if text is None:
             return None
         values[EVENT_DATE_RAW] = text
@@ -346,7 +355,7 @@ class RowBuilder:
             values[EVENT_DATE_RAW + 3] = "unknown"
             return None
         if isinstance(result, str):
-            self._warn(problems, row, "event_date", text, result)
+            self._warn(problems, row, field_name, text, result)
             return None
         values[EVENT_DATE_RAW + 1:EVENT_DATE_RAW + 4] = result
         return result
@@ -377,7 +386,7 @@ class RowBuilder:
             values[V["birth_year_min"]], values[V["birth_year_max"]] = from_age or from_birth
 
     def _place(self, place: str | None, district: str | None, values: list[Any], row: int,
-               problems: list[ImportProblem]) -> None:
+               problems: list[ImportProblem], place_field: str = "event_place") -> None:
         values[V["event_place_raw"]] = place if place is not None else district
         if place is not None and district is not None and len(place) + len(district) + 2 <= MAX_LENGTHS["event_place_raw"]:
             values[V["event_place_raw"]] = f"{place}, {district}"
@@ -390,7 +399,7 @@ class RowBuilder:
                 found = coarse if isinstance(coarse, tuple) else None
                 if found is not None:
                     reason += f"; only the district {district!r} was recognised, so the event place is that district"
-                self._warn(problems, row, "event_place", place, reason)
+                self._warn(problems, row, place_field, place, reason)
         else:
             found = self.norm.place(district, None)
             if not isinstance(found, tuple):
@@ -503,7 +512,7 @@ def is_blank(cells: list[Any]) -> bool:
 FIELD_COLUMN = {"record_id": "source_record_id", "father_name": "father_name", "age": "age_raw", "age_sex": "age_raw",
                 "community": "community", "occupation": "occupation", "residence": "residence",
                 "violation": "violation_raw", "event_date": "event_date_raw", "event_place": "event_place_raw",
-                "district": "event_place_raw", "perpetrator": "perpetrator_raw"}
+                "district": "event_place_raw", "perpetrator": "perpetrator_raw", "date_place": "event_place_raw"}
 FIELD_LABEL = {f: c.replace("_", " ") for f, c in FIELD_COLUMN.items()}
 SOURCE_RECORD_ID = V["source_record_id"]
 NAME_RAW, NAME_HONORIFIC, NAME_KEY = V["name_raw"], V["name_honorific"], V["name_key"]
