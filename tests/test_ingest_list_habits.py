@@ -215,12 +215,15 @@ def test_a_yes_no_column_that_looks_like_a_place_by_its_name_stays_in_the_raw_ro
             ["K-4", "Iqbal Khan", "Malir", "", "Korangi"]]
     path = write_csv(tmp_path / "flags.csv", header, rows)
     result = import_file(workspace, path, source="Flags (SYNTHETIC)", progress=False)
-    assert result.mapping.columns["Body found"] is None
+    # not a place; as it names a violation ("body found" reads as a killing), a column of tick boxes
+    assert result.mapping.columns["Body found"] == "indicator:killing"
     assert result.mapping.columns["Place of arrest"] == "event_place"  # real places stay mapped
     notes = [p for p in result.problems if p.column == "Body found"]
-    assert len(notes) == 1 and notes[0].severity == "info" and "yes/no" in notes[0].expected
+    assert [p.severity for p in notes] == ["info", "info"] and "event_place" in notes[0].expected
+    assert "tick boxes" in notes[1].expected
     found = by_id(workspace, result.document_id)
     assert found["K-2"].raw["Body found"] == "Yes" and found["K-2"].event_place_raw == "Lyari, Karachi South"
+    assert (found["K-1"].violation, found["K-2"].violation) == (None, "killing")
 
     mapping = tmp_path / "flags.toml"  # a mapping file is obeyed, yes/no or not
     mapping.write_text('[columns]\n"Body found" = "event_place"\n', encoding="utf-8")
@@ -251,3 +254,28 @@ def test_date_and_place_in_one_column(workspace, tmp_path: Path) -> None:
                    "5": (None, None, "Gulberg", "Gulberg Town")}
     assert found["1"].raw["Date & Place of Incident"] == "06-14-1995, Nazimabad"
     assert any("month-first" in p.expected for p in result.problems)
+
+
+def test_tick_box_columns_of_violations_become_indicators(workspace, tmp_path: Path) -> None:
+    """'Killed', 'Disappeared', 'Tortured (Y/N)' holding yes/no: a yes marks the row's violation (the
+    first such column that says yes), as HXL's #affected+killed does; a mapping file still decides."""
+    header = ["S.No", "Name", "Killed", "Disappeared", "Tortured (Y/N)", "Area"]
+    rows = [["1", "Ali Raza", "No", "Yes", "N", "Nazimabad"],
+            ["2", "Babar Khan", "Yes", "No", "Y", "Lyari"],
+            ["3", "Kamran Ali", "no", "no", "y", "Malir"],
+            ["4", "Danish Iqbal", "", "", "", "Korangi"]]
+    path = write_csv(tmp_path / "ticks.csv", header, rows)
+    result = import_file(workspace, path, source="Ticks (SYNTHETIC)", progress=False)
+    assert [result.mapping.columns[h] for h in header[2:5]] == [
+        "indicator:killing", "indicator:disappearance", "indicator:torture"]
+    found = by_id(workspace, result.document_id)
+    assert {k: r.violation for k, r in found.items()} == {
+        "1": "enforced_disappearance", "2": "killing", "3": "torture", "4": None}
+    assert found["2"].raw["Tortured (Y/N)"] == "Y"
+
+    mapping = tmp_path / "ticks.toml"
+    mapping.write_text('[columns]\n"Killed" = ""\n', encoding="utf-8")
+    again = write_csv(tmp_path / "ticks_2.csv", header, rows + [["5", "Sajid Ali", "Yes", "No", "N", "Malir"]])
+    mapped = import_file(workspace, again, source="Ticks (SYNTHETIC)", mapping=mapping, progress=False)
+    assert mapped.mapping.columns["Killed"] is None
+    assert by_id(workspace, mapped.document_id)["5"].violation is None

@@ -46,6 +46,7 @@ from uncounted.ingest.sensitive import (DIGEST_KEY, REDACTED, digest_key, missin
 from uncounted.ingest.store import (DATE_INDEXES, PreviousReport, ReportWriter, canonical_raw, previous_reports,
                                     problems_json, raw_fingerprint, report_keys)
 from uncounted.normalize.dates import detect_date_order
+from uncounted.normalize.vocab import VIOLATION_VOCAB
 from uncounted.records import audit
 from uncounted.records.crypto import encrypt_fields, load_key
 from uncounted.records.evidence import sha256_file
@@ -915,6 +916,7 @@ def _without_yes_no_columns(table: Table, mapping: Mapping, head: list[tuple[int
                 "something", "info"))
         base = replace(explicit, columns={**explicit.columns, **pinned}) if explicit else Mapping(columns=dict(pinned))
         mapping = detect_mapping(table.headers, table.hxl_tags, base=base)
+    notes.extend(_tick_box_columns(table, mapping, head, explicit))
     return mapping, notes
 
 
@@ -922,13 +924,44 @@ def _yes_no_columns(table: Table, mapping: Mapping, head: list[tuple[int, list[A
     found = []
     for i, header in enumerate(table.headers):
         field_name = mapping.columns.get(header)
-        if field_name not in _NOT_YES_NO_FIELDS or mapping.origin.get(header) != "header":
-            continue
-        values = [cells[i].strip().casefold() for _, cells in head
-                  if i < len(cells) and isinstance(cells[i], str) and cells[i].strip()]
-        if len(values) >= YES_NO_MIN_VALUES and all(v in TRUE_WORDS or v in FALSE_WORDS for v in values):
+        if field_name in _NOT_YES_NO_FIELDS and mapping.origin.get(header) == "header" and _only_yes_no(head, i):
             found.append((header, field_name))
     return found
+
+
+def _only_yes_no(head: list[tuple[int, list[Any]]], i: int) -> bool:
+    """True when the column's first rows hold enough values, all of them yes/no (1/0, x, ✓ ...)."""
+    values = [cells[i].strip().casefold() for _, cells in head
+              if i < len(cells) and isinstance(cells[i], str) and cells[i].strip()]
+    return len(values) >= YES_NO_MIN_VALUES and all(v in TRUE_WORDS or v in FALSE_WORDS for v in values)
+
+
+# The indicator field of a violation, for columns of tick boxes ("Killed", "Disappeared", "Tortured").
+_INDICATOR_OF = {"killing": "killing", "enforced_disappearance": "disappearance", "abduction": "abduction",
+                 "arbitrary_detention": "detention", "torture": "torture"}
+
+
+def _tick_box_columns(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]],
+                      explicit: Mapping | None) -> list[ImportProblem]:
+    """Unmapped columns of yes/no values whose header names a violation ("Killed", "Tortured (Y/N)")
+    become indicators, as HXL's #affected+killed: a yes marks the row's violation when it has none
+    written. A column a mapping file keeps in the raw rows stays there."""
+    notes = []
+    used = {f for f in mapping.columns.values() if f}
+    for i, header in enumerate(table.headers):
+        if mapping.columns.get(header) or (explicit is not None and header in explicit.columns):
+            continue
+        indicator = _INDICATOR_OF.get(VIOLATION_VOCAB.classify(header) or "")
+        if indicator is None or f"indicator:{indicator}" in used or not _only_yes_no(head, i):
+            continue
+        field_name = f"indicator:{indicator}"
+        mapping.columns[header], mapping.confidence[header], mapping.origin[header] = field_name, 0.9, "values"
+        used.add(field_name)
+        notes.append(ImportProblem(
+            table.label, table.header_row, header, None,
+            f"a column of tick boxes: its header names a violation and its first rows hold only yes/no values, so a "
+            f"yes marks the row's violation as {indicator} (when no violation is written in the row)", "info"))
+    return notes
 
 
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
