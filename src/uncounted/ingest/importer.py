@@ -680,7 +680,6 @@ class _WorkerPlan:
     """
 
     def __init__(self, requested: int | None, path: Path, dry_run: bool):
-        self.idle = _IdleCores()
         self._count: int | None = None
         self._early: WorkerPool | None = None
         try:
@@ -695,12 +694,15 @@ class _WorkerPlan:
             self._count = 0  # (JSON Lines is built in this process)
         elif _load_leaves_a_core():
             self._count = _default_workers()
+        # undecided: measured from now until the file is hashed and read
+        self.idle = _IdleCores() if self._count is None else None
         if self._count:
             self._early = WorkerPool(self._count)
 
     def count(self) -> int:
         """The number of workers a table may use (0: none)."""
         if self._count is None:
+            assert self.idle is not None
             self._count = _default_workers() if self.idle.cores() >= 1 - FREE_CORE_MARGIN else 0
         return self._count
 
@@ -722,13 +724,13 @@ class _WorkerPlan:
 
 
 def _default_workers() -> int:
-    return max(2, min(MAX_WORKERS, os.cpu_count() or 1))
+    return max(2, min(MAX_WORKERS, _cores()))
 
 
 def _load_leaves_a_core() -> bool:
     """True when the machine has two or more cores and the load average of the last minute leaves
     about one of them free."""
-    cores = os.cpu_count() or 1
+    cores = _cores()
     if cores < 2:
         return False
     try:

@@ -222,7 +222,7 @@ class RowBuilder:
         cells = []
         paths = self.json_paths
         for header in self.headers:
-            value = json_value(obj, paths[header]) if header in paths else obj.get(header)
+            value = json_value(obj, paths.get(header, (header,)))
             if value is None:
                 cells.append("")
             elif isinstance(value, (dict, list)):

@@ -14,9 +14,9 @@ import json
 import queue
 import sqlite3
 import threading
+from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 from orjson import dumps as _orjson_dumps
@@ -109,11 +109,11 @@ _PROBLEMS_JSON: dict[tuple[Any, ...], str] = {}
 def problems_json(problems: list[Any]) -> str:
     """A report's problems as stored (JSON text). The same problems repeat across rows (one
     unknown word, one note), and the stored form does not name the row, so each is encoded once."""
-    from uncounted.ingest.rows import problem_dict
-
     key = tuple((p.column, p.value, p.expected, p.severity) for p in problems)
     text = _PROBLEMS_JSON.get(key)
     if text is None:
+        from uncounted.ingest.rows import problem_dict  # (rows imports this module)
+
         if len(_PROBLEMS_JSON) >= 50_000:
             _PROBLEMS_JSON.clear()
         text = _PROBLEMS_JSON[key] = json.dumps([problem_dict(p) for p in problems], ensure_ascii=False)
@@ -153,6 +153,7 @@ class ReportWriter:
         self.dialect = connection.dialect
         self.is_sqlite = self.dialect.name == "sqlite"
         self.dbapi = connection.connection.dbapi_connection
+        self._info = connection.connection.info  # the pooled connection's (see BULK_WRITE_FLAG)
         self.pending: list[list[Any]] = []
         self.written = 0
         self._sql = (f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) "
@@ -170,7 +171,7 @@ class ReportWriter:
             cursor.execute("PRAGMA cache_size = -131072")  # 128 MB page cache for the index updates
             cursor.close()
             if bulk:
-                prepare_bulk_write(self.dbapi, connection.connection.info)
+                prepare_bulk_write(self.dbapi, self._info)
         self._queue: queue.Queue[list[list[Any]] | Callable[[], None] | None] = queue.Queue(maxsize=2)
         self._attached: dict[str, str] = {}  # staging file -> its schema name on this connection
         self._error: BaseException | None = None
@@ -324,6 +325,7 @@ class ReportWriter:
         schema = self._attached.get(path)
         if schema is None:
             schema = self._attached[path] = f"uncounted_staging_{len(self._attached) + 1}"
+            self._info[BULK_WRITE_FLAG] = True  # detached when the connection goes back to the pool
             self.dbapi.execute(f"ATTACH DATABASE ? AS {schema}", (path,))
         # OR FAIL: a broken constraint fails the import all the same (its transaction is rolled back),
         # and, with foreign keys unchecked (``prepare_bulk_write``), SQLite keeps no statement journal

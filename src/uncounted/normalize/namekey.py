@@ -613,7 +613,11 @@ def optional_tokens(text: str) -> list[str]:
 @lru_cache(maxsize=500_000)
 def _key(text: str) -> str:
     # _profile(text).sorted_core, without the joined pairs a profile also computes (for similarity only)
-    words, _, initials = _core_words(_tokens_cached(text))
+    return _key_of_tokens(_tokens_cached(text))
+
+
+def _key_of_tokens(tokens: tuple[str, ...]) -> str:
+    words, _, initials = _core_words(tokens)
     return " ".join(sorted(words or initials))
 
 
@@ -628,8 +632,7 @@ def plain_name_key(text: str) -> str:
     """name_key of a name of ASCII letters and single spaces only, with no relation, residence or
     alias word in it (the own name of ``names.split_plain_name``): the same key, without looking
     for those words, brackets or commas, which such a name cannot hold."""
-    words, _, initials = _core_words(_tokens_of_words(text.lower().split(" ")))
-    return " ".join(sorted(words or initials))
+    return _key_of_tokens(_tokens_of_words(text.lower().split(" ")))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -74,6 +74,7 @@ _FEMALE_SUFFIX_KEYS = frozenset(canonical_token(w) for w in lexicon.FEMALE_SUFFI
 _FAMILY_KEYS = frozenset(canonical_token(w) for w in lexicon.FAMILY_NAMES)
 _SUFFIX_KEYS = _TRAILING_KEYS | _FEMALE_SUFFIX_KEYS
 _DECEASED_WORDS = frozenset(w.strip("()") for w in lexicon.DECEASED_WORDS)
+_SEPARATORS = " ,;:-–—"  # around a relation or an alias: spaces, punctuation, hyphen, en and em dash
 
 _RELATION_PATTERN = re.compile(
     r"(?<![\w/\\])(?P<marker>" + "|".join(re.escape(m) for m in sorted(lexicon.RELATION_MARKERS, key=len, reverse=True))
@@ -118,8 +119,8 @@ def parse_name(text: str) -> ParsedName:
     relation_match = _first_relation(cleaned)
     relative_text = None
     if relation_match is not None:
-        relative_text = cleaned[relation_match.end():].strip(" ,;:-–—")
-        cleaned = cleaned[:relation_match.start()].strip(" ,;:-–—")
+        relative_text = cleaned[relation_match.end():].strip(_SEPARATORS)
+        cleaned = cleaned[:relation_match.start()].strip(_SEPARATORS)
         parsed.relation = lexicon.RELATION_MARKERS[relation_match.group("marker").lower()]
     own, aliases = _split_aliases(cleaned)
     parsed.aliases = aliases
@@ -239,7 +240,7 @@ def split_relation_prefix(text: str) -> tuple[str | None, str]:
     match = _RELATION_PREFIX.match(text)
     if match is None:
         return None, text
-    rest = text[match.end():].strip(" ,;:-–—()[]")
+    rest = text[match.end():].strip(_SEPARATORS + "()[]")
     if not rest:
         return None, text
     return lexicon.RELATION_MARKERS[match.group("marker").lower()], rest
@@ -301,7 +302,7 @@ def _relative(relative_text: str) -> tuple[str | None, bool]:
         text, _ = _split_aliases(relative_text)
         nested = _first_relation(text)
         if nested is not None:  # "s/o Ahmed s/o Karim": keep the immediate relative
-            text = text[:nested.start()].strip(" ,;:-–—")
+            text = text[:nested.start()].strip(_SEPARATORS)
         stripped = _LATE.sub("", text).strip()
         found = (stripped or None, stripped != text)
         if len(_RELATIVES) >= PART_CACHE:
@@ -314,20 +315,20 @@ def _cut(text: str, pattern: re.Pattern[str]) -> tuple[str, str | None]:
     match = pattern.search(text)
     if not match or not text[:match.start()].strip():
         return text, None
-    rest = text[match.end():].strip(" ,;:-–—.")
-    return text[:match.start()].strip(" ,;:-–—"), rest or None
+    rest = text[match.end():].strip(_SEPARATORS + ".")
+    return text[:match.start()].strip(_SEPARATORS), rest or None
 
 
 def _first_relation(text: str) -> re.Match[str] | None:
     """The first relation marker that has a name before it ("Bin Yamin" alone is a name)."""
     for match in _RELATION_PATTERN.finditer(text):
-        if text[:match.start()].strip(" ,;:-–—"):
+        if text[:match.start()].strip(_SEPARATORS):
             return match
     return None
 
 
 def _split_aliases(text: str) -> tuple[str, list[str]]:
-    parts = [p.strip(" ,;:-–—") for p in _ALIAS_PATTERN.split(text)]
+    parts = [p.strip(_SEPARATORS) for p in _ALIAS_PATTERN.split(text)]
     own = parts[0]
     aliases = [p.strip("()") for p in parts[1:] if p.strip("()")]
     bracketed = _FINAL_BRACKET.search(own) if ")" in own else None

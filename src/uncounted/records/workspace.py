@@ -148,8 +148,8 @@ class Workspace:
 
 
 SQLITE_PAGE_SIZE = 32_768
-# In a pooled connection's info: a big import changed its settings (``ingest.store.prepare_bulk_write``);
-# it gets the usual ones back on checkin.
+# In a pooled connection's info: a big import changed its settings or attached staging files
+# (``ingest.store``); it gets the usual state back on checkin.
 BULK_WRITE_FLAG = "uncounted_bulk_write"
 
 
@@ -171,25 +171,24 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         @event.listens_for(engine, "checkin")
-        def _detach_databases(dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
-            """A connection goes back to the pool with nothing attached (a big import attaches its
-            staging files for the length of its transaction), and with the usual settings (a big
-            import may have changed them: ``ingest.store.prepare_bulk_write``)."""
-            if dbapi_connection is None:
+        def _undo_bulk_write(dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+            """A connection a big import used (its settings changed by ``ingest.store.prepare_bulk_write``,
+            its staging files attached for the length of its transaction) goes back to the pool with
+            nothing attached and the usual settings. Other connections pass untouched."""
+            if dbapi_connection is None or not record.info.pop(BULK_WRITE_FLAG, False):
                 return
             try:
                 for _seq, name, _file in dbapi_connection.execute("PRAGMA database_list").fetchall():
                     if name not in ("main", "temp"):
                         dbapi_connection.execute(f'DETACH DATABASE "{name}"')
-                if record.info.pop(BULK_WRITE_FLAG, False):
-                    dbapi_connection.execute("PRAGMA foreign_keys=ON")
-                    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
-                    # Back to WAL needs a moment alone with the database: a reader that came in
-                    # meanwhile is waited for briefly (else this connection is dropped, see below).
-                    timeout = dbapi_connection.execute("PRAGMA busy_timeout").fetchone()[0]
-                    dbapi_connection.execute("PRAGMA busy_timeout=5000")
-                    dbapi_connection.execute("PRAGMA journal_mode=WAL")
-                    dbapi_connection.execute(f"PRAGMA busy_timeout={int(timeout)}")
+                dbapi_connection.execute("PRAGMA foreign_keys=ON")
+                dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+                # Back to WAL needs a moment alone with the database: a reader that came in
+                # meanwhile is waited for briefly (else this connection is dropped, see below).
+                timeout = dbapi_connection.execute("PRAGMA busy_timeout").fetchone()[0]
+                dbapi_connection.execute("PRAGMA busy_timeout=5000")
+                dbapi_connection.execute("PRAGMA journal_mode=WAL")
+                dbapi_connection.execute(f"PRAGMA busy_timeout={int(timeout)}")
             except Exception:  # never hand out a connection in an unknown state (a new one sets WAL)
                 record.invalidate()
 
