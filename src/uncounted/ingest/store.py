@@ -423,26 +423,30 @@ class EmptyColumns:
     much as binding text; the columns left out of an INSERT are NULL all the same. Only the fields
     empty in the first batch are looked at again (keeping a field that happens to be empty in a
     later batch costs a little; leaving out one that is not would lose data, so each is counted).
+    Cutting the rows costs too: fewer than ``min_empty`` empty fields are bound as they are.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, min_empty: int = 1) -> None:
         self.candidates: tuple[int, ...] | None = None
+        self.min_empty = min_empty
 
-    def cut(self, rows: list[tuple[Any, ...]]) -> tuple[tuple[int, ...], list[tuple[Any, ...]]]:
+    def cut(self, rows: Sequence[Sequence[Any]]) -> tuple[tuple[int, ...], Sequence[Sequence[Any]]]:
         """(positions of the fields kept, the rows cut to them)."""
         width = len(rows[0])
         if self.candidates is None:
             self.candidates = tuple(i for i in range(width) if _all_none(rows, i))
+            if len(self.candidates) < self.min_empty:  # too few ever to cut: none is looked at again
+                self.candidates = ()
             empty = set(self.candidates)
         else:
             empty = {i for i in self.candidates if _all_none(rows, i)}
-        if not empty:
+        if len(empty) < self.min_empty:
             return tuple(range(width)), rows
         kept = tuple(i for i in range(width) if i not in empty)
         return kept, list(map(itemgetter(*kept), rows))
 
 
-def _all_none(rows: list[tuple[Any, ...]], i: int) -> bool:
+def _all_none(rows: Sequence[Sequence[Any]], i: int) -> bool:
     return list(map(itemgetter(i), rows)).count(None) == len(rows)
 
 
