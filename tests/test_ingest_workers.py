@@ -346,3 +346,53 @@ def test_over_long_record_ids_are_read_as_in_process(workspace, tmp_path: Path, 
     same_results(plain, helped)
     assert stored(workspace, plain.document_id) == stored(workspace, helped.document_id)
     assert helped.rejected == 2 and any("already used at row" in p.expected for p in helped.problems)
+
+
+def test_a_chunk_finds_blank_rows_and_repeated_ids_as_row_by_row_checks_do() -> None:
+    """``ChunkPacker.fill`` checks rows a batch at a time; what it finds must be what ``is_blank`` and
+    ``RecordIds.first_use`` find row by row, on every kind of awkward cell (SYNTHETIC values)."""
+    import random
+
+    from uncounted.ingest.build_process import ChunkPacker, RecordIds
+    from uncounted.ingest.normal import Normalisers
+    from uncounted.ingest.readers import Table
+    from uncounted.ingest.rows import RowBuilder, is_blank
+
+    headers = ["S.No", "Name of Victim", "Remarks"]
+    table = Table(file="batch.csv", sheet=None, headers=headers, header_row=1, rows=iter(()),
+                  original_headers=list(headers))
+    builder = RowBuilder(table, {"S.No": "record_id", "Name of Victim": "name", "Remarks": "notes"}, Normalisers())
+    ids = ["1", "2", "3", " 3", "3 ", "", "   ", "X" * 250, "Y" * 200, "ٹ12", "4"]
+    first_cells = [*ids, "\t", " 5"]
+    rng = random.Random(11)
+    rows = []
+    for row_number in range(2, 3000):
+        kind = rng.random()
+        if kind < 0.03:
+            cells = [rng.choice(["", " ", "\t"]) for _ in headers]  # blank
+        elif kind < 0.05:
+            cells = [rng.choice(first_cells)]  # a short row
+        elif kind < 0.07:
+            cells = [rng.choice(first_cells), "Person", "SYNTHETIC", "extra"]  # too many values
+        else:
+            cells = [rng.choice(first_cells) if rng.random() < 0.3 else str(row_number), f"Person {row_number}",
+                     "SYNTHETIC"]
+        rows.append((row_number, cells))
+
+    expected_ids, expected = RecordIds(builder), []
+    for row_number, cells in rows:
+        if not is_blank(cells):
+            expected.append((row_number, expected_ids.first_use(row_number, cells)))
+
+    batched_ids, found, blank = RecordIds(builder), [], 0
+    stream = iter(rows)
+    while True:
+        chunk = ChunkPacker()
+        blank_here, ended = chunk.fill(stream, batched_ids, 97)
+        blank += blank_here
+        found += [(n, chunk.repeats.get(k)) for k, n in enumerate(chunk.numbers)]
+        if ended:
+            break
+    assert found == expected
+    assert blank == sum(is_blank(cells) for _, cells in rows)
+    assert any(first is not None for _, first in expected) and blank > 0

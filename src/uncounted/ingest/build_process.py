@@ -29,7 +29,8 @@ import threading
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from itertools import islice
+from typing import Any, Iterator, Sequence
 
 from uncounted.errors import ImportFailed, ImportProblem
 from uncounted.ingest.problems import ProblemGroups
@@ -46,6 +47,7 @@ WORKER_NICENESS = 10
 # With None bound cheaply (_bind_none_directly), leaving fewer empty fields out of a staged row
 # costs more than binding them (measured with the rows of `uncounted simulate`).
 MIN_EMPTY_COLUMNS_CUT = 10
+FILL_BATCH = 1000  # rows a chunk takes at a time: checked together, while still in the CPU cache
 COLLECT_EVERY = 100  # chunks a worker builds between two passes of the garbage collector (a safety net)
 
 
@@ -274,6 +276,40 @@ class RecordIds:
         first = self.first_row.setdefault(record_id, row_number)
         return None if first == row_number else first
 
+    def first_uses(self, numbers: Sequence[int], rows: Sequence[list[Any]]) -> dict[int, int]:
+        """``first_use`` of a batch of rows: {index in the batch: the row that first used its id},
+        for the rows whose id was used before. When every id is plain text as ``RowBuilder`` keeps it
+        (the usual case), the whole batch is looked up and recorded in one pass."""
+        i = self.index
+        if i is None:
+            return {}
+        try:
+            batch_ids = [cells[i] for cells in rows]
+        except IndexError:  # a short row
+            batch_ids = []
+        if batch_ids and self._all_plain(batch_ids):
+            firsts = list(map(self.first_row.setdefault, batch_ids, numbers))
+            if firsts == list(numbers):
+                return {}
+            return {k: first for k, (first, row_number) in enumerate(zip(firsts, numbers)) if first != row_number}
+        repeats = {}
+        for k, (row_number, cells) in enumerate(zip(numbers, rows)):
+            first = self.first_use(row_number, cells)
+            if first is not None:
+                repeats[k] = first
+        return repeats
+
+    def _all_plain(self, batch_ids: list[Any]) -> bool:
+        """True when every id is text, not empty, within the column's limit and without spaces
+        around it: ``RowBuilder`` keeps each as it is."""
+        try:
+            "".join(batch_ids)
+        except TypeError:  # a cell that is not text
+            return False
+        lengths = list(map(len, batch_ids))
+        return (min(lengths) > 0 and (not self.limit or max(lengths) <= self.limit)
+                and list(map(str.strip, batch_ids)) == batch_ids)
+
     def record_id(self, cells: list[Any]) -> str | None:
         """The row's record id as ``RowBuilder`` reads it: the stripped cell; left out when longer
         than the column allows, unless the row is rejected for its structure (then kept as is)."""
@@ -308,24 +344,28 @@ class ChunkPacker:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def fill(self, rows: Iterator[tuple[int, list[Any]]], first_use: Callable[[int, list[Any]], int | None],
-             size: int) -> tuple[int, bool]:
-        """Take rows until the chunk holds ``size``, leaving out blank ones; ``first_use`` gives the
-        row that first used a row's record id. Returns (blank rows left out, whether the rows ran out)."""
-        numbers, kept, repeats = self.numbers, self.rows, self.repeats
+    def fill(self, rows: Iterator[tuple[int, list[Any]]], ids: RecordIds, size: int) -> tuple[int, bool]:
+        """Take rows until the chunk holds ``size``, leaving out blank ones; ``ids`` gives the rows
+        whose record id was used before. Returns (blank rows left out, whether the rows ran out).
+        Rows are taken and checked a batch at a time: per row, a Python call costs more than the check."""
         blank = 0
-        for row_number, cells in rows:
-            if is_blank(cells):
-                blank += 1
-                continue
-            first = first_use(row_number, cells)
-            if first is not None:
-                repeats[len(kept)] = first
-            numbers.append(row_number)
-            kept.append(cells)
-            if len(kept) >= size:
-                return blank, False
-        return blank, True
+        while len(self.rows) < size:
+            batch = list(islice(rows, min(FILL_BATCH, size - len(self.rows))))
+            if not batch:
+                return blank, True
+            numbers, cells = zip(*batch)
+            blanks = _blank_rows(cells)
+            if blanks:
+                blank += len(blanks)
+                left_out = set(blanks)
+                numbers = [n for k, n in enumerate(numbers) if k not in left_out]
+                cells = [c for k, c in enumerate(cells) if k not in left_out]
+            offset = len(self.rows)
+            for k, first in ids.first_uses(numbers, cells).items():
+                self.repeats[offset + k] = first
+            self.numbers.extend(numbers)
+            self.rows.extend(cells)
+        return blank, False
 
     def pack(self) -> tuple[Any, ...]:
         """(form, row numbers, rows, repeats) where form is "text" or "rows"."""
@@ -336,6 +376,13 @@ class ChunkPacker:
         if text.count(UNIT) + text.count(RECORD) != sum(map(len, self.rows)) - 1:
             return ("rows", self.numbers, self.rows, self.repeats)
         return ("text", self.numbers, text, self.repeats)
+
+
+def _blank_rows(rows: Sequence[list[Any]]) -> list[int]:
+    """The indexes of the blank rows (``is_blank``); a row whose first cell is text that does not
+    start with a space is ruled out without a call."""
+    return [k for k, cells in enumerate(rows)
+            if not (cells and type(cells[0]) is str and cells[0][:1].strip()) and is_blank(cells)]
 
 
 def unpack_rows(form: str, rows: Any) -> list[list[Any]]:

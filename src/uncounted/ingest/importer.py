@@ -526,7 +526,7 @@ def _import_rows_in_workers(table: Table, builder: RowBuilder, head: list[tuple[
         rows = chain(head, table.rows)
         while True:
             chunk = ChunkPacker()
-            blank, ended = chunk.fill(rows, ids.first_use, CHUNK_ROWS)
+            blank, ended = chunk.fill(rows, ids, CHUNK_ROWS)
             result.blank_rows += blank
             if len(chunk):
                 pool.send(pool.least_busy(), ("chunk", chunk.pack(), len(kept) < MAX_PROBLEMS_KEPT,
