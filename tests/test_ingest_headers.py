@@ -145,3 +145,23 @@ def test_age_and_sex_columns_of_their_own_stay_age_and_sex() -> None:
     assert (fields["Age"], fields["Sex"]) == ("age", "sex")
     fields = {m.column: m.field for m in match_columns(["Name", "Age (yrs)", "Age/Sex"])}
     assert (fields["Age (yrs)"], fields["Age/Sex"]) == ("age", "age_sex")
+
+
+def test_cells_with_no_known_word_are_ruled_out_exactly() -> None:
+    """``field_scores`` skips a cell none of whose words is (or is a typo of) a word of some field's
+    headers. Such a cell must score zero for every field when scored in full (SYNTHETIC cells)."""
+    from uncounted.ingest import headers as h
+
+    cells = ["Muhammad Hussain Qureshi", "Zainab Bibi w/o Aslam", "19/06/1992", "Lyari", "Killed", "Picked up",
+             "Released", "SYNTHETIC", "Nazimabad Block 2", "Paramilitary", "Perpetrater", "Occuption", "Fathr Name",
+             "Name of Victm", "Date of Incidnt", "Remarks", "Incident Type", "Entry No", "S/O", "Age (yrs)",
+             "Cause of Death", "Gunshot injuries", "Karachi Central", "Orangi Town", "Soldier Bazar"]
+    cells += [variant for variants in h.VARIANTS.values() for variant in variants]
+    ruled_out = 0
+    for cell in cells:
+        readings = [h.header_tokens(cell)]
+        if not any(h._known_token(token) for tokens in readings for token in tokens):
+            ruled_out += 1
+            assert all(h._reading_score(readings[0], variants, field) == 0
+                       for field, variants in h._VARIANT_TOKENS.items()), cell
+    assert 5 <= ruled_out < len(cells) - 50

@@ -50,6 +50,20 @@ def test_windows_1252_is_read_with_a_warning_and_without_mojibake(tmp_path: Path
     assert warning.severity == "warning" and "Windows-1252" in warning.expected and warning.row == 2
 
 
+def test_a_bad_byte_far_into_the_file_is_placed_on_its_line(tmp_path: Path) -> None:
+    """The first byte that is not UTF-8, beyond the first megabyte read: its position and line are exact."""
+    lines = ["S.No,Name of Victim,Area"] + [f"{i},Person {i} (SYNTHETIC),Lyari" for i in range(1, 60_001)]
+    lines[45_000] = "45000,Zoë (SYNTHETIC),Baldia"
+    data = "\n".join(lines).encode("cp1252") + b"\n"
+    assert len(data) > 2 << 20
+    path = tmp_path / "late_legacy.csv"
+    path.write_bytes(data)
+    [table] = read_table(path)
+    [warning] = table.problems
+    offset = data.index("ë".encode("cp1252"))
+    assert warning.row == 45_001 and f"position {offset:,} (line 45001)" in warning.expected
+
+
 def test_explicit_encoding_overrides_detection(tmp_path: Path) -> None:
     path = tmp_path / "legacy.csv"
     path.write_bytes("Name,Area\nJosé,Lyari\n".encode("cp1252"))

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from uncounted.records.crypto import ALWAYS_SENSITIVE
@@ -332,6 +333,19 @@ _VARIANT_TOKENS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
+_KNOWN_TOKENS = frozenset(t for variants in _VARIANT_TOKENS.values() for v in variants for t in v)
+_LONG_KNOWN_TOKENS = sorted(t for t in _KNOWN_TOKENS if len(t) >= 5)
+
+
+def _known_token(token: str) -> bool:
+    """Whether ``_same_token`` holds for this token and a word of some field's headers. A header
+    none of whose tokens is known scores zero for every field (``token_score`` counts only them)."""
+    if token in _KNOWN_TOKENS:
+        return True
+    return len(token) >= 5 and process.extractOne(token, _LONG_KNOWN_TOKENS, scorer=Levenshtein.normalized_similarity,
+                                                  processor=None, score_cutoff=0.8) is not None
+
+
 @lru_cache(maxsize=4096)
 def field_scores(header: str) -> tuple[tuple[str, float], ...]:
     """Every field with its score for this header, best first (only scores above zero)."""
@@ -345,6 +359,8 @@ def field_scores(header: str) -> tuple[tuple[str, float], ...]:
     unbracketed = _BRACKETED.sub(" ", text).strip()
     if unbracketed and unbracketed != text:  # "Name (as reported)", "Age (yrs)": also read without
         readings.append(header_tokens(unbracketed))
+    if not any(_known_token(token) for tokens in readings for token in tokens):
+        return ()  # (a name, a date, a place in a data row: no field's words, so every score is zero)
     scores = []
     for field_name, variants in _VARIANT_TOKENS.items():
         best = max(_reading_score(tokens, variants, field_name) for tokens in readings)

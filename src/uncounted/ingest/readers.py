@@ -158,20 +158,28 @@ def _first_invalid_utf8(path: Path) -> tuple[int, int] | None:
     """(byte offset, line number) of the first byte that is not valid UTF-8, or None."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset = 0
-    lines = 1
     with open(path, "rb") as handle:
         while chunk := handle.read(1 << 20):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                return offset + exc.start, lines + chunk[: exc.start].count(b"\n")
+                return offset + exc.start, _line_at(path, offset + exc.start)
             offset += len(chunk)
-            lines += chunk.count(b"\n")
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return offset, lines
+        return offset, _line_at(path, offset)
     return None
+
+
+def _line_at(path: Path, offset: int) -> int:
+    """The line number of a byte offset (lines are counted only when a bad byte is found)."""
+    lines = 1
+    with open(path, "rb") as handle:
+        while offset > 0 and (chunk := handle.read(min(1 << 20, offset))):
+            lines += chunk.count(b"\n")
+            offset -= len(chunk)
+    return lines
 
 
 def _guess_legacy_encoding(path: Path) -> str:
