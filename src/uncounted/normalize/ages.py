@@ -1,7 +1,8 @@
 """Ages as written ("35", "35 yrs", "about 30", "30-35", "30s", "infant") and birth-year ranges.
 
 ``parse_age`` keeps what was said: "35" is 35..35, "about 30" is 30..30 marked approximate and
-widened by ``APPROXIMATE_AGE_MARGIN`` years each side (so 27..33), "30s" is 30..39.
+widened by ``APPROXIMATE_AGE_MARGIN`` years each side (so 27..33), "30s" is 30..39,
+"in his early 30s" 30..33 (approximate).
 
 ``birth_year_range`` turns an age at an event into the years of birth that fit it. A person aged
 ``a`` on a day of year ``y`` was born in year ``y - a - 1`` or ``y - a`` (depending on whether the
@@ -37,6 +38,14 @@ _WORD_AGES = {
     "adult": (18, MAX_AGE), "middle aged": (40, 60), "middle-aged": (40, 60), "old": (60, MAX_AGE),
     "elderly": (60, MAX_AGE), "old man": (60, MAX_AGE), "old woman": (60, MAX_AGE), "aged": (60, MAX_AGE),
 }
+
+
+# "in his 20s", "in her late thirties", "early 30s", "mid-40s", "in his teens": a decade, or a third of one.
+_IN_ONES = re.compile(r"^in (?:his|her|their|the) ")
+_DECADE_WORDS = {"teens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
+                 "seventies": 70, "eighties": 80, "nineties": 90}
+_DECADE = re.compile(r"(?:(early|mid|middle|late)[\s-]*)?(?:(\d)0\s*'?s|(" + "|".join(_DECADE_WORDS) + r"))")
+_DECADE_THIRDS = {"early": (0, 3), "mid": (4, 6), "middle": (4, 6), "late": (7, 9)}
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,10 @@ def parse_age(value: object) -> AgeRange | None:
     age = _months_or_days(text)
     if age is not None:
         return AgeRange(0, age, approximate) if age else AgeRange(0, 0, approximate)
+    decade = _decade(_IN_ONES.sub("", text))
+    if decade is not None:
+        low, high, hedged = decade
+        return _checked(low, high, approximate or hedged, raw)
     match = re.fullmatch(r"(\d{1,3})\s*'?s", text)
     if match and int(match.group(1)) % 10 == 0:
         low = int(match.group(1))
@@ -113,6 +126,23 @@ def parse_age(value: object) -> AgeRange | None:
     raise AgeParseError(
         f"could not read {raw!r} as an age; expected forms such as 35, 35 yrs, about 30, 30-35, 30s or infant"
     )
+
+
+def _decade(text: str) -> tuple[int, int, bool] | None:
+    """(low, high, hedged) of "20s", "twenties", "early 30s", "late teens" (teens are 13-19);
+    "early", "mid" and "late" take a third of the decade and make the age approximate."""
+    match = _DECADE.fullmatch(text)
+    if match is None:
+        return None
+    part, digit, word = match.groups()
+    start = int(digit) * 10 if digit else _DECADE_WORDS[word]
+    low, high = (13, 19) if start == 10 else (start, start + 9)
+    if part is None:
+        return low, high, start == 10
+    if start == 10:
+        return {"early": (13, 15), "late": (17, 19)}.get(part, (15, 17)) + (True,)
+    first, last = _DECADE_THIRDS[part]
+    return start + first, start + last, True
 
 
 def _from_number(number: float, raw: str) -> AgeRange | None:

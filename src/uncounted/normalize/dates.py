@@ -90,6 +90,9 @@ _RANGE_SEPARATORS = (" and ", " to ", " till ", " until ", " upto ", " up to ", 
 _TIME_SUFFIX = re.compile(
     r"(?:[t\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?m\.?)?(?:z|[+-]\d{2}:?\d{2})?)$"
 )
+# "11 pm", "at 3 a.m.", "around 10.30 pm", "2230 hrs" after the date: a time, not part of the date.
+_CLOCK_TIME = re.compile(r"[\s,]+(?:at\s+)?(?:around\s+|about\s+)?(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m\.?|\d{4}\s*hrs?\.?)$")
+_LEADING_WEEKDAY = re.compile(r"^(?:" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\b\.?,?\s*(?=\d)")
 _TIME_OF_DAY = re.compile(r"[\s,]+(?:at\s+|in\s+the\s+|late\s+|early\s+)?(?:night|morning|evening|afternoon|noon|midnight)$")
 _PARENTHESIS = re.compile(r"\([^)]*\)?")
 _THREE_NUMBERS = re.compile(r"(\d{1,4})\s*([/.\-\s])\s*(\d{1,2})\s*\2\s*(\d{1,4})")
@@ -550,7 +553,15 @@ class _Parser:
             if self.order == "ymd" or _is_valid(fields):
                 return fields
         first, second, year = int(text[:2]), int(text[2:4]), int(text[4:])
-        return self._day_month(first, second, year, text)
+        try:
+            return self._day_month(first, second, year, text)
+        except DateParseError:
+            # "19950614" read day first fails (month 95); read year first, it may be a date. Both
+            # readings cannot hold: a year of 1800-2199 in the last four digits is no month.
+            fields = _Fields(int(text[:4]), int(text[4:6]), int(text[6:]))
+            if text[:2] in ("18", "19", "20", "21") and _is_valid(fields):
+                return fields
+            raise
 
     def _three_parts(self, a: str, b: str, c: str) -> _Fields:
         if len(a) == 4 or self.order == "ymd":
@@ -629,8 +640,10 @@ def _month_end(day: dt.date) -> dt.date:
 def _clean(raw: str) -> str:
     text = to_ascii_digits(raw).strip().lower()
     text = re.sub(r"\s+", " ", text)
+    text = _CLOCK_TIME.sub("", text).strip()
     text = _TIME_OF_DAY.sub("", text).strip()
     text = _TIME_SUFFIX.sub("", text).strip()
+    text = _LEADING_WEEKDAY.sub("", text)  # "Wed 14/06/1995"
     return text.strip(" ,;")
 
 
