@@ -279,3 +279,30 @@ def test_tick_box_columns_of_violations_become_indicators(workspace, tmp_path: P
     mapped = import_file(workspace, again, source="Ticks (SYNTHETIC)", mapping=mapping, progress=False)
     assert mapped.mapping.columns["Killed"] is None
     assert by_id(workspace, mapped.document_id)["5"].violation is None
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_totals_row_is_no_person_and_a_bare_hash_heads_the_row_numbers(workspace, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch,
+                                                                          workers: int) -> None:
+    """Rows that sum up the list ("Total", "Grand total: 3") go to the rejects file with the reason;
+    a person whose name starts like one ("Sultan", "Tofeeq") does not. "#" is the record id column."""
+    header = ["#", "Name of Victim", "Area", "Remarks"]
+    rows = [["1", "Sultan Ahmed", "Lyari", "SYNTHETIC"], ["2", "Tofeeq Ali", "Malir", "SYNTHETIC"],
+            ["", "Total", "", "2 killed"], ["3", "Grace Masih", "Korangi", "SYNTHETIC"],
+            ["Grand total:", "", "", "3"], ["4", "", "Orangi", "unnamed body (SYNTHETIC)"]]
+    path = write_csv(tmp_path / "totals.csv", header, rows)
+    if workers:
+        result, started = import_in_workers(workspace, path, monkeypatch, workers=workers, chunk_rows=2,
+                                            source="Totals (SYNTHETIC)")
+        assert started
+    else:
+        result = import_file(workspace, path, source="Totals (SYNTHETIC)", progress=False, workers=0)
+    assert result.mapping.columns["#"] == "record_id"
+    assert result.imported == 4 and result.rejected == 2
+    found = by_id(workspace, result.document_id)
+    assert sorted(found) == ["1", "2", "3", "4"] and found["4"].name_raw is None
+    totals = [p for p in result.problems if "total of the rows above" in p.expected]
+    assert [(p.row, p.column, p.value) for p in totals] == [(4, "Name of Victim", "Total"), (6, "#", "Grand total:")]
+    rejected = Path(result.rejects_path).read_text(encoding="utf-8-sig")
+    assert "2 killed" in rejected and "total of the rows above" in rejected

@@ -352,6 +352,8 @@ def field_scores(header: str) -> tuple[tuple[str, float], ...]:
     text = header.strip()
     if not text:
         return ()
+    if text.rstrip(".:") == "#":  # a bare "#" heads the row numbers (an HXL hashtag has a name)
+        return (("record_id", 1.0),)
     if text.startswith("#"):
         hxl = hxl_field(text)
         return ((hxl[0], hxl[1]),) if hxl else ()

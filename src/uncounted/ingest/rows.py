@@ -15,6 +15,7 @@ The rule everywhere: never guess silently, never lose data.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
@@ -125,6 +126,10 @@ class RowBuilder:
             elif self.unnamed:
                 raw = self._raw(cells)
         vals = self._texts(cells, row_number, problems)
+        name = vals.get("name")
+        if (name is None or name[:2].casefold() in _TOTAL_STARTS) and \
+                self._totals_row(name, cells, row_number, problems):
+            return BuiltRow(row_number, vals.get("record_id"), None, raw, problems, True, cells)
         values: list[Any] = [None] * N_VALUES
         record_id = vals.get("record_id")
         values[SOURCE_RECORD_ID] = record_id
@@ -201,6 +206,26 @@ class RowBuilder:
         if i is None or i >= len(cells) or not isinstance(cells[i], str):
             return None
         return cells[i].strip() or None
+
+    def _totals_row(self, name: str | None, cells: list[Any], row: int, problems: list[ImportProblem]) -> bool:
+        """A row that sums up the rows above ("Total", "Grand total: 45") is no person: an error
+        that leaves it out (into the rejects file, with the reason)."""
+        first = next((c.strip() for c in cells if isinstance(c, str) and c.strip()), "")
+        said = name if name is not None and _TOTALS.match(name) else first if _TOTALS.match(first) else None
+        if said is None:
+            return False
+        where = "name" if said is name else None
+        problems.append(ImportProblem(
+            self.label, row, self.col.get("name") if where else self._column_of(cells, first), said,
+            "one person per row; this row looks like a total of the rows above it, so it was left out. If it "
+            "is a person, write the name in the name column"))
+        return True
+
+    def _column_of(self, cells: list[Any], value: str) -> str | None:
+        for i, cell in enumerate(cells):
+            if isinstance(cell, str) and cell.strip() == value:
+                return self.headers[i] if i < self.n_headers else f"column {column_letter(i)}"
+        return None
 
     def _raw(self, cells: list[Any]) -> dict[str, Any]:
         raw = dict(zip(self.headers, cells))
@@ -496,6 +521,11 @@ def _pop_json(raw: dict[str, Any], json_path: tuple[str, ...]) -> Any:
             return None
         node[key] = node = dict(child)
     return node.pop(json_path[-1], None)
+
+
+# "Total", "Grand Total", "Sub-total", "Totals:", "TOTAL KILLED 45", "کل", "ٹوٹل": a row that sums up others.
+_TOTALS = re.compile(r"^(?:(?:grand|sub)[\s-]*)?totals?\b|^(?:کل|ٹوٹل)(?:\s|$|:)", re.IGNORECASE)
+_TOTAL_STARTS = frozenset({"to", "gr", "su", "کل", "ٹو"})
 
 
 def is_blank(cells: list[Any]) -> bool:

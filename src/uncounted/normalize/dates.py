@@ -91,8 +91,10 @@ _TIME_SUFFIX = re.compile(
     r"(?:[t\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?m\.?)?(?:z|[+-]\d{2}:?\d{2})?)$"
 )
 # "11 pm", "at 3 a.m.", "around 10.30 pm", "2230 hrs" after the date: a time, not part of the date.
-_CLOCK_TIME = re.compile(r"[\s,]+(?:at\s+)?(?:around\s+|about\s+)?(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m\.?|\d{4}\s*hrs?\.?)$")
-_LEADING_WEEKDAY = re.compile(r"^(?:" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\b\.?,?\s*(?=\d)")
+_CLOCK_TIME = re.compile(r"[\s,]+(?:at\s+)?(?:around\s+|about\s+)?"
+                         r"(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m\.?|\d{4}\s*hrs?\.?)$")
+_LEADING_WEEKDAY = re.compile(r"^(?:" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+                              + r")\b\.?,?\s*(?=\d)")
 _TIME_OF_DAY = re.compile(r"[\s,]+(?:at\s+|in\s+the\s+|late\s+|early\s+)?(?:night|morning|evening|afternoon|noon|midnight)$")
 _PARENTHESIS = re.compile(r"\([^)]*\)?")
 _THREE_NUMBERS = re.compile(r"(\d{1,4})\s*([/.\-\s])\s*(\d{1,2})\s*\2\s*(\d{1,4})")
