@@ -306,3 +306,37 @@ def test_a_totals_row_is_no_person_and_a_bare_hash_heads_the_row_numbers(workspa
     assert [(p.row, p.column, p.value) for p in totals] == [(4, "Name of Victim", "Total"), (6, "#", "Grand total:")]
     rejected = Path(result.rejects_path).read_text(encoding="utf-8-sig")
     assert "2 killed" in rejected and "total of the rows above" in rejected
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_press_rows_naming_or_counting_several_people_are_rejected_and_an_age_after_a_name_is_read(
+        workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    """A press list's habits (SYNTHETIC): several people in one name cell, a column counting the
+    row's people, an age written after the name. One report per person: the first two are errors."""
+    header = ["Date", "Victim(s)", "Location", "No. of victims"]
+    rows = [["15/06/1995", "Ali Raza and Kamran Khan", "Nazimabad", ""],
+            ["16/06/1995", "Asif, Rehan, Tariq", "Landhi", ""],
+            ["17/06/1995", "Saleem Akhtar, 25", "Liaquatabad", "1"],
+            ["18/06/1995", "QURESHI, OWAIS", "Lyari", "1"],
+            ["19/06/1995", "Unidentified body", "Orangi", "4"],
+            ["20/06/1995", "Bashir Ahmed (40 yrs)", "Malir", ""],
+            ["21/06/1995", "Naveed Iqbal", "Korangi", "one"]]
+    path = write_csv(tmp_path / "press.csv", header, rows)
+    if workers:
+        result, started = import_in_workers(workspace, path, monkeypatch, workers=workers, chunk_rows=2,
+                                            source="Press (SYNTHETIC)")
+        assert started
+    else:
+        result = import_file(workspace, path, source="Press (SYNTHETIC)", progress=False, workers=0)
+    assert result.mapping.columns["No. of victims"] == "people_count"
+    errors = {(p.row, p.value): p.expected for p in result.problems if p.severity == "error"}
+    assert set(errors) == {(2, "Ali Raza and Kamran Khan"), (3, "Asif, Rehan, Tariq"), (6, "4")}
+    assert "names 2 people" in errors[(2, "Ali Raza and Kamran Khan")] and "counts 4 people" in errors[(6, "4")]
+    assert any(p.row == 8 and p.severity == "warning" and "a number of people" in p.expected for p in result.problems)
+    reports = {r.name_raw: r for r in by_id_rows(workspace, result.document_id)}
+    assert set(reports) == {"Saleem Akhtar, 25", "QURESHI, OWAIS", "Bashir Ahmed (40 yrs)", "Naveed Iqbal"}
+    saleem, bashir = reports["Saleem Akhtar, 25"], reports["Bashir Ahmed (40 yrs)"]
+    assert (saleem.name_given, saleem.age_raw, saleem.birth_year_min, saleem.birth_year_max) == (
+        "Saleem Akhtar", "25", 1969, 1970)
+    assert (bashir.name_given, bashir.age_raw) == ("Bashir Ahmed", "40 yrs")
+    assert reports["QURESHI, OWAIS"].age_raw is None

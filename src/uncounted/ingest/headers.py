@@ -44,6 +44,7 @@ FIELDS: dict[str, str] = {
     "custody_acknowledged": "whether the authorities acknowledge or deny holding the person",
     "certainty": "certainty or confidence of the report",
     "notes": "notes or remarks",
+    "people_count": "how many people the row counts (No. of victims, Number killed): one person per row",
     # Sensitive fields: never stored in plain text; they go only into the report's encrypted blob
     # (see uncounted.records.crypto.ALWAYS_SENSITIVE, which lists the same names).
     "witness_name": "a witness's name (encrypted)",
@@ -106,6 +107,11 @@ VARIANTS: dict[str, tuple[str, ...]] = {
                    "incident", "date happened", "day", "year", "year incident", "month year",
                    "abducted on", "picked up on", "arrested on", "killed on", "missing from", "date recovery",
                    "body found on"),
+    "people_count": ("no victims", "number victims", "victims number", "victim count", "number killed",
+                     "no killed", "killed number", "total killed", "persons killed", "no persons", "number persons",
+                     "number people", "people killed", "no dead", "number dead", "casualties", "number casualties",
+                     "no casualties", "number injured", "no missing", "number missing", "count", "head count",
+                     "تعداد"),
     "date_place": ("date place", "place date", "date and place", "place and date", "date place incident",
                    "date and place incident", "date place occurrence", "date place event", "date place arrest",
                    "date place abduction", "date place death", "date place disappearance", "when and where",
@@ -188,6 +194,7 @@ ANCHORS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "age": "عمر age",
     "age_sex": "عمر جنس age sex gender umar jins",
     "date_place": "تاریخ جگہ date place when where venue",
+    "people_count": "تعداد number no count total nos casualties tally",
     "birth_year": "birth dob born yob birthdate",
     "community": "برادری ذات مذہب community ethnicity ethnic tribe caste religion sect clan nationality qaum biradari "
                  "religious minority",

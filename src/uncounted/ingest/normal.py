@@ -75,6 +75,8 @@ class Normalisers:
         self.victim_status = lru_cache(4096)(self._statuses)
         self.custody = lru_cache(4096)(self._custody)
         self.certainty = lru_cache(4096)(self._certainty)
+        self.people_named = lru_cache(CACHE)(self._people_named)
+        self.name_and_age = lru_cache(CACHE)(_name_and_age)
 
     # ---- each field ------------------------------------------------------------------------------
     def name(self, text: str) -> tuple[Any, ...] | None:
@@ -90,6 +92,22 @@ class Normalisers:
                 self._names.clear()
             entry = self._names[text] = name_parts_and_sex(text)
         return entry
+
+    def _people_named(self, text: str) -> int:
+        """How many people a name cell plainly lists: "Ali Raza and Kamran Khan" 2, "Asif, Rehan and
+        Tariq" 3, "Asif, Rehan, Tariq" 3; else 1. Every piece must read as a name (letters, not a
+        relation, alias or title, not a place in the gazetteer); commas alone list people only when
+        there are three pieces or more ("QURESHI, OWAIS", "Ali Raza, Lyari" are one person)."""
+        halves = _AND.split(text)
+        pieces = [piece.strip() for half in halves for piece in half.split(",")]
+        if len(pieces) < 2 or (len(halves) == 1 and len(pieces) < 3):
+            return 1
+        for piece in pieces:
+            if not _NAME_PIECE.fullmatch(piece) or _names().starts_with_marker(piece) or _all_titles(piece):
+                return 1
+            if isinstance(self.place(piece, None), tuple):
+                return 1
+        return len(pieces)
 
     def violation_for(self, header: str | None) -> Callable[[str], str | None]:
         """The violation classifier for a column: causes of death are read as a morgue reads them."""
@@ -343,6 +361,36 @@ def _names() -> Any:
     from uncounted.normalize import names
 
     return names
+
+
+# ---- several people, or an age, in a name cell ----------------------------------------------------
+_AND = re.compile(r"\s+(?:and|&)\s+|\s*&\s*", re.IGNORECASE)
+_NAME_PIECE = re.compile(r"[^\W\d_][^\W\d_'\-]*\.?(?:[ '\-]+[^\W\d_][^\W\d_'\-]*\.?)*")
+# "Saleem Akhtar, 25", "Saleem Akhtar (25 yrs)", "Saleem Akhtar aged 25", "Saleem Akhtar 25 years": a
+# name, then an age. A bare number after a name ("Unidentified body 3") is no age.
+_AGE_TEXT = r"\d{1,3}(?:\s*(?:years?|yrs?\.?|y))?"
+_TRAILING_AGE = re.compile(r"(?P<name>.*?[^\W\d_].*?)(?:\s*[,;]\s*(?:aged?\s*:?\s*)?(?P<a>" + _AGE_TEXT + r")"
+                           r"|\s*\(\s*(?:aged?\s*:?\s*)?(?P<b>" + _AGE_TEXT + r")\s*\)"
+                           r"|\s+aged?\s*:?\s*(?P<c>" + _AGE_TEXT + r")"
+                           r"|\s+(?P<d>\d{1,3}\s*(?:years?|yrs?\.?)))", re.IGNORECASE)
+
+
+def _name_and_age(text: str) -> tuple[str, str] | None:
+    """(name, age as written) of a name cell that ends with an age, or None."""
+    match = _TRAILING_AGE.fullmatch(text.strip())
+    if match is None:
+        return None
+    name = match.group("name").strip(" ,;-")
+    if any(ch.isdigit() for ch in name):
+        return None
+    age = next(group for group in match.group("a", "b", "c", "d") if group)
+    return name, age.strip()
+
+
+def _all_titles(piece: str) -> bool:
+    """True for a piece made only of titles ("Dr.", "Advocate Sahib"): not a person's name."""
+    titles = _names().TITLE_WORDS
+    return all(word.strip(".").casefold() in titles for word in piece.split())
 
 
 # ---- age and sex in one cell -----------------------------------------------------------------------

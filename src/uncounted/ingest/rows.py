@@ -24,6 +24,7 @@ from uncounted.ingest.normal import Normalisers
 from uncounted.ingest.readers import MAX_CELL_CHARS, BadLine, Table, column_letter, json_value
 from uncounted.ingest.sensitive import REDACTED
 from uncounted.ingest.store import MAX_LENGTHS, VALUE_COLUMNS
+from uncounted.normalize.digits import to_ascii_digits
 
 V = {name: i for i, name in enumerate(VALUE_COLUMNS)}
 N_VALUES = len(VALUE_COLUMNS)
@@ -127,13 +128,24 @@ class RowBuilder:
                 raw = self._raw(cells)
         vals = self._texts(cells, row_number, problems)
         name = vals.get("name")
-        if (name is None or name[:2].casefold() in _TOTAL_STARTS) and \
+        if (name is None or name[:2] in _TOTAL_STARTS) and \
                 self._totals_row(name, cells, row_number, problems):
             return BuiltRow(row_number, vals.get("record_id"), None, raw, problems, True, cells)
+        name_age = None
+        if name is not None:
+            if ("," in name or "&" in name or "nd " in name or "ND " in name) and self.norm.people_named(name) > 1:
+                self._warn(problems, row_number, "name", name,
+                           f"one person per row; this name cell names {self.norm.people_named(name)} people. "
+                           "uncounted records one report per person: split the row into one row per person", "error")
+            elif (name[-1:] in _AGE_ENDINGS or name[-3:] in _AGE_UNIT_ENDINGS) and \
+                    (split := self.norm.name_and_age(name)) is not None:
+                vals["name"], name_age = split  # "Saleem Akhtar, 25": the name's parts from "Saleem Akhtar"
         values: list[Any] = [None] * N_VALUES
         record_id = vals.get("record_id")
         values[SOURCE_RECORD_ID] = record_id
         name_sex = self._name(vals, values)
+        if name_age is not None:
+            values[NAME_RAW] = name
         if "sex" in vals:
             self._sex(vals["sex"], values, row_number, problems)
         age_text, age_field = vals.get("age"), "age"
@@ -142,6 +154,8 @@ class RowBuilder:
             combined_age, sex_written = self._age_sex(vals["age_sex"], values, row_number, problems, sex_written)
             if age_text is None and combined_age is not None:
                 age_text, age_field = combined_age, "age_sex"
+        if age_text is None and name_age is not None and "birth_year" not in vals:
+            age_text, age_field = name_age, "name"
         if name_sex is not None and not sex_written:
             self._sex_from_name(name_sex, vals, values, row_number, problems)
         date_text, date_field = vals.get("event_date"), "event_date"
@@ -165,6 +179,8 @@ class RowBuilder:
             self._violation(vals.get("violation"), cells, values, row_number, problems)
         if "perpetrator" in vals:
             self._perpetrator(vals["perpetrator"], values, row_number, problems)
+        if "people_count" in vals:
+            self._people_count(vals["people_count"], row_number, problems)
         for field_name, classify, expected in self.vocab_fields:
             text = vals.get(field_name)
             if text is not None:
@@ -466,6 +482,17 @@ class RowBuilder:
                 problems.append(ImportProblem(self.label, row, header, cell,
                                               "yes / no, 1 / 0 or an empty cell", "warning"))
 
+    def _people_count(self, text: str, row: int, problems: list[ImportProblem]) -> None:
+        """A column counting the row's people ("No. of victims"): more than one is an error (one report
+        per person); one or none is what a row should count."""
+        count = to_ascii_digits(text).strip()
+        if count.isdigit() and int(count) > 1:
+            self._warn(problems, row, "people_count", text,
+                       f"one person per row; this row counts {int(count)} people. uncounted records one report per "
+                       "person: split the row into one row per person", "error")
+        elif not count.isdigit():
+            self._warn(problems, row, "people_count", text, "a number of people (1: this row is one person)")
+
     def _perpetrator(self, text: str, values: list[Any], row: int, problems: list[ImportProblem]) -> None:
         values[V["perpetrator_raw"]] = text
         category = self.norm.perpetrator(text)
@@ -525,7 +552,11 @@ def _pop_json(raw: dict[str, Any], json_path: tuple[str, ...]) -> Any:
 
 # "Total", "Grand Total", "Sub-total", "Totals:", "TOTAL KILLED 45", "کل", "ٹوٹل": a row that sums up others.
 _TOTALS = re.compile(r"^(?:(?:grand|sub)[\s-]*)?totals?\b|^(?:کل|ٹوٹل)(?:\s|$|:)", re.IGNORECASE)
-_TOTAL_STARTS = frozenset({"to", "gr", "su", "کل", "ٹو"})
+_TOTAL_STARTS = frozenset({"کل", "ٹو"} | {a + b for start in ("to", "gr", "su")
+                                           for a in (start[0], start[0].upper()) for b in (start[1], start[1].upper())})
+# How a name cell that ends with an age ends: "..., 25", "(25)", "25 yrs", "25 yrs.", "25 years".
+_AGE_ENDINGS = frozenset("0123456789)")
+_AGE_UNIT_ENDINGS = frozenset({"yrs", "rs.", "ars", "Yrs", "YRS", "RS.", "ARS"})
 
 
 def is_blank(cells: list[Any]) -> bool:

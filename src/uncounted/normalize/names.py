@@ -423,6 +423,18 @@ def _plain_relation_markers() -> dict[str, str]:
 _PLAIN_RELATIONS = _plain_relation_markers()
 
 
+def starts_with_marker(text: str) -> bool:
+    """True when the text starts with a word of a relation, residence or alias marker ("alias Mana",
+    "s/o Akbar", "son of Karim", "r/o Lyari")."""
+    first = text.split(None, 1)[0].lower() if text.strip() else ""
+    return first in _MARKER_WORDS
+
+
+# Words that are only titles or courtesy words, never a name by themselves.
+TITLE_WORDS = frozenset({*lexicon.PURE_TITLES, *lexicon.TRAILING_HONORIFICS, "advocate", "adv", "engineer", "engr",
+                         "doctor", "dr", "prof", "professor", "sir", "madam"})
+
+
 def split_plain_name(text: str) -> tuple[str, str | None, str | None] | None:
     """(own name, relation, relative's name as written) of a name written plainly, else None.
 
