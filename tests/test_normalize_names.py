@@ -314,3 +314,21 @@ def test_title_sex_reads_titles_as_sex_from_name_and_sex_evidence(honorifics: li
     parsed = ParsedName(raw="x", honorifics=list(honorifics), suffixes=list(suffixes))
     sex = sex_from_name(parsed)
     assert title_sex(tuple(honorifics), tuple(suffixes)) == (sex, sex_evidence(parsed) if sex else None)
+
+
+_PLAIN_WORDS = ["Abdul", "Rehman", "Lateef", "Shaheedullah", "Sonia", "Binyamin", "Ibnat", "Wafa", "Also", "Known",
+                "As", "Son", "Of", "bin", "Late", "late", "Marhoom", "Shaheed", "Urf", "Alias", "Resident", "sakin",
+                "Walad", "Wife", "Daughter", "Mrhm", "Kamran", "KHAN", "ali", "Akbar", "S", "O", "Syed", "Mst"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PLAIN_WORDS), min_size=1, max_size=5))
+def test_a_relatives_name_of_plain_words_is_read_as_in_full(words: list[str]) -> None:
+    """The relative's name after a marker ("Ali s/o <text>") takes a shortcut when it is plain words
+    with no marker or 'late' word in it; the shortcut must give what the full reading gives."""
+    from uncounted.normalize import names
+
+    text = " ".join(words)
+    if names._nothing_to_cut(text):
+        assert names._read_relative(text) == (text, False)
+    assert names._relative(text) == names._read_relative(text)

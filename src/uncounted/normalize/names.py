@@ -299,16 +299,39 @@ def _relative(relative_text: str) -> tuple[str | None, bool]:
     """(relative's name, written as deceased) from the text after a relation marker."""
     found = _RELATIVES.get(relative_text)
     if found is None:
-        text, _ = _split_aliases(relative_text)
-        nested = _first_relation(text)
-        if nested is not None:  # "s/o Ahmed s/o Karim": keep the immediate relative
-            text = text[:nested.start()].strip(_SEPARATORS)
-        stripped = _LATE.sub("", text).strip()
-        found = (stripped or None, stripped != text)
+        # Plain words: what _read_relative gives them, found at less cost.
+        found = (relative_text, False) if _nothing_to_cut(relative_text) else _read_relative(relative_text)
         if len(_RELATIVES) >= PART_CACHE:
             _RELATIVES.clear()
         _RELATIVES[relative_text] = found
     return found
+
+
+def _read_relative(relative_text: str) -> tuple[str | None, bool]:
+    """_relative without its cache and its shortcut."""
+    text, _ = _split_aliases(relative_text)
+    nested = _first_relation(text)
+    if nested is not None:  # "s/o Ahmed s/o Karim": keep the immediate relative
+        text = text[:nested.start()].strip(_SEPARATORS)
+    stripped = _LATE.sub("", text).strip()
+    return stripped or None, stripped != text
+
+
+# The words _LATE cuts from the start or end of a name ("Late Bashir", "Shaheed Ali", "Bashir (late)").
+_LATE_WORDS = frozenset({"late", "marhoom", "marhum", "mrhm", "shaheed"})
+
+
+def _nothing_to_cut(text: str) -> bool:
+    """True when the text is plain words (ASCII letters, one space apart), none of them a word of a
+    relation, residence or alias marker (see _MARKER_WORDS) or of _LATE: then no alias, nested
+    relation or 'late' can be found in it, and it stays as it is."""
+    for word in text.split(" "):
+        if not (word.isascii() and word.isalpha()):
+            return False
+        low = word.lower()
+        if low in _MARKER_WORDS or low in _LATE_WORDS:
+            return False
+    return True
 
 
 def _cut(text: str, pattern: re.Pattern[str]) -> tuple[str, str | None]:
