@@ -396,3 +396,32 @@ def test_a_chunk_finds_blank_rows_and_repeated_ids_as_row_by_row_checks_do() -> 
     assert found == expected
     assert blank == sum(is_blank(cells) for _, cells in rows)
     assert any(first is not None for _, first in expected) and blank > 0
+
+
+def test_long_cells_and_ragged_rows_are_found_in_chunks_checked_at_once(workspace, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers check a whole chunk's row widths and lengths at once; a chunk with one row too wide,
+    too short or with a cell over the limit must still give that row what the importing process gives."""
+    from uncounted.ingest.readers import MAX_CELL_CHARS
+
+    path = tmp_path / "ragged.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["S.No", "Name of Victim", "Remarks"])
+        for i in range(1, 25):
+            remark = "SYNTHETIC"
+            if i == 5:
+                remark = "x" * (MAX_CELL_CHARS + 1)  # over the limit: rejected
+            elif i == 9:
+                remark = "y" * MAX_CELL_CHARS  # at the limit: kept
+            row = [str(i), f"Person {i}", remark]
+            if i == 14:
+                row.append("extra")  # a value beyond the header: rejected
+            elif i == 19:
+                row = row[:2]  # a short row: a warning
+            writer.writerow(row)
+    plain, helped = import_both_ways(workspace, path, monkeypatch)
+    same_results(plain, helped)
+    assert stored(workspace, plain.document_id) == stored(workspace, helped.document_id)
+    assert helped.rejected == 2 and {p.row for p in helped.problems if p.severity == "error"} == {6, 15}
+    assert any(p.row == 20 and p.severity == "warning" for p in helped.problems)

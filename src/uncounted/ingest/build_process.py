@@ -35,7 +35,7 @@ from typing import Any, Iterator, Sequence
 from uncounted.errors import ImportFailed, ImportProblem
 from uncounted.ingest.problems import ProblemGroups
 from uncounted.ingest.readers import Table
-from uncounted.ingest.rows import BuiltRow, RowBuilder, duplicate_id_problem, is_blank
+from uncounted.ingest.rows import BuiltRow, RowBuilder, duplicate_id_problem, is_blank, rows_checked
 from uncounted.ingest.store import (DATE_INDEXES, FIRST_VERSION_FIELDS, MAX_LENGTHS, REPORT_COLUMNS, EmptyColumns,
                                     canonical_text_raw, problems_json, report_keys)
 
@@ -385,11 +385,13 @@ def _blank_rows(rows: Sequence[list[Any]]) -> list[int]:
             if not (cells and type(cells[0]) is str and cells[0][:1].strip()) and is_blank(cells)]
 
 
-def unpack_rows(form: str, rows: Any) -> list[list[Any]]:
-    """The cells of each row of a packed chunk (see ``ChunkPacker``)."""
+def unpack_rows(form: str, rows: Any) -> tuple[list[list[Any]], float]:
+    """The cells of each row of a packed chunk (see ``ChunkPacker``), and a bound on the length of
+    its longest cell (the longest packed row; infinity when the rows were not packed as text)."""
     if form == "text":
-        return [line.split(UNIT) for line in rows.split(RECORD)]
-    return rows
+        lines = rows.split(RECORD)
+        return [line.split(UNIT) for line in lines], max(map(len, lines))
+    return rows, float("inf")
 
 
 # ---- the worker's side -----------------------------------------------------------------------------
@@ -510,8 +512,10 @@ class _Worker:
         out: list[list[Any]] = []
         build = self.builder.build
         form, numbers, rows, repeats = packed
-        for i, (row_number, cells) in enumerate(zip(numbers, unpack_rows(form, rows))):
-            built = build(row_number, cells)
+        cells_of_rows, longest = unpack_rows(form, rows)
+        checked = rows_checked(cells_of_rows, self.builder.n_headers, longest)
+        for i, (row_number, cells) in enumerate(zip(numbers, cells_of_rows)):
+            built = build(row_number, cells, checked)
             first = repeats.get(i) if repeats else None
             if first is not None:
                 built.problems.append(duplicate_id_problem(self.label, row_number, self.id_column,
