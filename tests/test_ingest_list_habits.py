@@ -340,3 +340,37 @@ def test_press_rows_naming_or_counting_several_people_are_rejected_and_an_age_af
         "Saleem Akhtar", "25", 1969, 1970)
     assert (bashir.name_given, bashir.age_raw) == ("Bashir Ahmed", "40 yrs")
     assert reports["QURESHI, OWAIS"].age_raw is None
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_day_month_and_year_in_columns_of_their_own_make_the_date(workspace, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   workers: int) -> None:
+    """'Day', 'Month', 'Year' columns (SYNTHETIC) are read together; a month number becomes its name,
+    so the list's date order cannot change the date; a day without its month gives the year only."""
+    header = ["S.No", "Name", "Day", "Month", "Year", "Event"]
+    rows = [["1", "Imran Ali", "14", "June", "1995", "Killed"],
+            ["2", "Rizwan Khan", "", "07", "1995", "Disappeared"],
+            ["3", "Farhan Siddiqui", "", "", "1996", "Killed"],
+            ["4", "Adnan Qureshi", "3", "Aug", "95", "Arrested"],
+            ["5", "Naveed Iqbal", "12", "", "1994", "Killed"],
+            ["6", "Sajid Mehmood", "2", "13", "1995", "Killed"],
+            ["7", "Kashif Raza", "9", "5", "", "Killed"]]
+    path = write_csv(tmp_path / "parts.csv", header, rows)
+    if workers:
+        result, started = import_in_workers(workspace, path, monkeypatch, workers=workers, chunk_rows=2,
+                                            source="Parts (SYNTHETIC)", date_order="mdy")
+        assert started
+    else:
+        result = import_file(workspace, path, source="Parts (SYNTHETIC)", progress=False, workers=0,
+                             date_order="mdy")
+    assert [result.mapping.columns[h] for h in ("Day", "Month", "Year")] == ["event_day", "event_month", "event_year"]
+    found = by_id(workspace, result.document_id)
+    dates = {k: (r.event_date_raw, r.event_date_start and r.event_date_start.isoformat(), r.event_date_precision)
+             for k, r in found.items()}
+    assert dates == {"1": ("14 June 1995", "1995-06-14", "day"), "2": ("07 1995", "1995-07-01", "month"),
+                     "3": ("1996", "1996-01-01", "year"), "4": ("3 Aug 95", "1995-08-03", "day"),
+                     "5": ("12 1994", "1994-01-01", "year"), "6": ("2 13 1995", "1995-01-01", "year"),
+                     "7": (None, None, None)}
+    warned = {p.row: p.column for p in result.problems if p.severity == "warning"}
+    assert warned == {7: "Month", 8: "Year"}

@@ -38,6 +38,9 @@ FIELDS: dict[str, str] = {
     "event_date": "date of the event",
     "event_place": "place of the event (the finest level given)",
     "date_place": "date and place of the event in one column (14-06-1995, Nazimabad; June 1995 Lyari)",
+    "event_day": "the day of the event's date, when day, month and year are columns of their own",
+    "event_month": "the month of the event's date (7, 07, Jul, July), in a column of its own",
+    "event_year": "the year of the event's date, in a column of its own",
     "district": "district or other coarser area of the event",
     "perpetrator": "alleged perpetrator",
     "victim_status": "the victim's status (dead, missing, released, ...)",
@@ -292,6 +295,22 @@ def header_tokens(header: str) -> tuple[str, ...]:
     text = _NUMBER_MARK.sub(" no ", text)
     tokens = _NON_WORD.sub(" ", text).split()
     return tuple(_singular(t) for t in tokens if t)
+
+
+# Headers of one part of a date: "Day", "Month of incident", "Year (yyyy)", "DD", "MM".
+_DATE_PART_TOKENS = {"day": "event_day", "dd": "event_day", "month": "event_month", "mm": "event_month",
+                     "mon": "event_month", "year": "event_year", "yyyy": "event_year", "yy": "event_year",
+                     "yr": "event_year"}
+_DATE_PART_EXTRA_TOKENS = frozenset({"of", "the", "incident", "event", "occurrence", "death", "arrest", "abduction",
+                                     "disappearance", "killing", "missing", "no", "number"})
+
+
+def date_part_field(header: str) -> str | None:
+    """event_day, event_month or event_year for a header that names one part of a date ("Day",
+    "Month of Incident", "Year (yyyy)"), else None."""
+    tokens = [t for t in header_tokens(header) if t not in _DATE_PART_EXTRA_TOKENS]
+    fields = {_DATE_PART_TOKENS.get(t) for t in tokens}
+    return fields.pop() if len(fields) == 1 and None not in fields else None
 
 
 def _singular(token: str) -> str:

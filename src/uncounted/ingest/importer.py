@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from uncounted.errors import ImportFailed, ImportProblem
 from uncounted.ingest.build_process import (ChunkDone, ChunkPacker, PoolSpec, RecordIds, Sealed, WorkerPool,
                                            copy_constant)
+from uncounted.ingest.headers import date_part_field
 from uncounted.ingest.mapping import Mapping, detect_mapping
 from uncounted.ingest.normal import Normalisers
 from uncounted.ingest.problems import ProblemGroups
@@ -892,7 +893,7 @@ def _mapping_problems(table: Table, mapping: Mapping, explicit: Mapping | None) 
 # holding only yes/no values ("Body found", "Tortured?") was misread, and is kept in the raw row only.
 _NOT_YES_NO_FIELDS = frozenset({"father_name", "age", "age_sex", "birth_year", "community", "occupation", "residence",
                                 "violation", "event_date", "event_place", "district", "perpetrator", "record_id",
-                                "date_place"})
+                                "date_place", "event_day", "event_month", "event_year"})
 YES_NO_MIN_VALUES = 3  # non-empty values in the first rows before a column is judged by them
 
 
@@ -919,7 +920,36 @@ def _without_yes_no_columns(table: Table, mapping: Mapping, head: list[tuple[int
         base = replace(explicit, columns={**explicit.columns, **pinned}) if explicit else Mapping(columns=dict(pinned))
         mapping = detect_mapping(table.headers, table.hxl_tags, base=base)
     notes.extend(_tick_box_columns(table, mapping, head, explicit))
+    mapping, split_note = _split_date_columns(table, mapping, explicit)
+    notes.extend(split_note)
     return mapping, notes
+
+
+def _split_date_columns(table: Table, mapping: Mapping, explicit: Mapping | None
+                        ) -> tuple[Mapping, list[ImportProblem]]:
+    """Day, month and year in columns of their own ("Day", "Month", "Year"): read together as the
+    event's date (event_day, event_month, event_year), when a year column and one more part are
+    there. Only columns left unmapped or read as the event date by their header are taken; a
+    mapping file decides its own columns. A column of whole dates, if there is one, wins over the
+    parts in each row."""
+    parts: dict[str, list[str]] = {}
+    for header in table.headers:
+        if explicit is not None and header in explicit.columns:
+            continue
+        if mapping.columns.get(header) not in (None, "event_date") or mapping.origin.get(header) not in ("header", ""):
+            continue
+        part = date_part_field(header)
+        if part is not None:
+            parts.setdefault(part, []).append(header)
+    chosen = {part: headers[0] for part, headers in parts.items() if len(headers) == 1}
+    if "event_year" not in chosen or len(chosen) < 2:
+        return mapping, []
+    for part, header in chosen.items():
+        mapping.columns[header], mapping.origin[header], mapping.confidence[header] = part, "header", 0.9
+    named = ", ".join(repr(chosen[p]) for p in ("event_day", "event_month", "event_year") if p in chosen)
+    return mapping, [ImportProblem(table.label, table.header_row, None, None,
+                                   f"one date per row; the columns {named} are read together as the event's date",
+                                   "info")]
 
 
 def _yes_no_columns(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]]) -> list[tuple[str, str]]:

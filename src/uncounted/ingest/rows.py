@@ -14,6 +14,7 @@ The rule everywhere: never guess silently, never lose data.
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -81,6 +82,7 @@ class RowBuilder:
         )
         self.fields = tuple((f, i, MAX_LENGTHS.get(FIELD_COLUMN.get(f, ""), 0)) for f, i in self.index.items()
                             if not f.startswith("indicator:"))
+        self.date_parts = frozenset(DATE_PART_FIELDS.intersection(self.index))
 
     # ---- the row -------------------------------------------------------------------------------
     def build(self, row_number: int, cells: list[Any], checked: bool = False) -> BuiltRow:
@@ -169,7 +171,10 @@ class RowBuilder:
                 date_text, date_field = split_date, "date_place"
             if place_text is None and split_place is not None:
                 place_text, place_field = split_place, "date_place"
-        date = self._event_date(date_text, values, row_number, problems, date_field)
+        parse_as = None
+        if date_text is None and self.date_parts and not self.date_parts.isdisjoint(vals):
+            date_text, parse_as, date_field = self._date_from_parts(vals, row_number, problems)
+        date = self._event_date(date_text, values, row_number, problems, date_field, parse_as)
         if age_text is not None or "birth_year" in vals:
             self._birth_years(age_text, age_field, vals.get("birth_year"), values, date, row_number, problems)
         for field_name, column in TEXT_COLUMNS:
@@ -390,11 +395,12 @@ class RowBuilder:
             values[V["sex"]] = sex
 
     def _event_date(self, text: str | None, values: list[Any], row: int, problems: list[ImportProblem],
-                    field_name: str = "event_date") -> Any:
+                    field_name: str = "event_date", parse_as: str | None = None) -> Any:
+        """The event date as written (``text``) and read (from ``parse_as`` when given, else ``text``)."""
         if text is None:
             return None
         values[EVENT_DATE_RAW] = text
-        result = self.norm.date(text)
+        result = self.norm.date(parse_as if parse_as is not None else text)
         if result is None:  # "unknown", "-", "n/a": stated as not known
             values[EVENT_DATE_RAW + 3] = "unknown"
             return None
@@ -403,6 +409,32 @@ class RowBuilder:
             return None
         values[EVENT_DATE_RAW + 1:EVENT_DATE_RAW + 4] = result
         return result
+
+    def _date_from_parts(self, vals: dict[str, str], row: int, problems: list[ImportProblem]
+                         ) -> tuple[str | None, str | None, str]:
+        """(date as written, date to read, field) from day, month and year columns: "14 7 1995" is read
+        as "14 July 1995" (a month number becomes its name, so the date order cannot matter)."""
+        day, month, year = vals.get("event_day"), vals.get("event_month"), vals.get("event_year")
+        written = " ".join(part for part in (day, month, year) if part is not None)
+        if len(written) > MAX_LENGTHS["event_date_raw"]:
+            self._warn(problems, row, "event_year", written,
+                       f"a date of at most {MAX_LENGTHS['event_date_raw']} characters; it is kept whole in the raw "
+                       "row only")
+            return None, None, "event_year"
+        if year is None:
+            self._warn(problems, row, "event_year", None,
+                       f"a year for the event's date; the row gives only {written!r}, which is kept as written in the "
+                       "raw row")
+            return None, None, "event_year"
+        if month is not None and month.isdigit():
+            if not 1 <= int(month) <= 12:
+                self._warn(problems, row, "event_month", month,
+                           "a month, 1-12 or its name; the event's date is read from the year alone")
+                month = None
+            else:
+                month = calendar.month_name[int(month)]
+        parts = (day, month, year) if month is not None else (year,)  # a day without its month says nothing
+        return written, " ".join(part for part in parts if part is not None), "event_year"
 
     def _birth_years(self, age_text: str | None, age_field: str, born_text: str | None, values: list[Any],
                      date: Any, row: int, problems: list[ImportProblem]) -> None:
@@ -553,6 +585,7 @@ def _pop_json(raw: dict[str, Any], json_path: tuple[str, ...]) -> Any:
     return node.pop(json_path[-1], None)
 
 
+DATE_PART_FIELDS = frozenset({"event_day", "event_month", "event_year"})
 # "Total", "Grand Total", "Sub-total", "Totals:", "TOTAL KILLED 45", "کل", "ٹوٹل": a row that sums up others.
 _TOTALS = re.compile(r"^(?:(?:grand|sub)[\s-]*)?totals?\b|^(?:کل|ٹوٹل)(?:\s|$|:)", re.IGNORECASE)
 _TOTAL_STARTS = frozenset({"کل", "ٹو"} | {a + b for start in ("to", "gr", "su")
