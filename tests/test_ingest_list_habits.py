@@ -374,3 +374,31 @@ def test_day_month_and_year_in_columns_of_their_own_make_the_date(workspace, tmp
                      "7": (None, None, None)}
     warned = {p.row: p.column for p in result.problems if p.severity == "warning"}
     assert warned == {7: "Month", 8: "Year"}
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_rows_that_describe_no_one_are_left_out_with_the_reason(workspace, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    """Footnotes under a list and empty numbered lines (SYNTHETIC) are no person: rejected with the
+    reason. An unnamed victim with a date or place, or a yes in a tick-box column, is kept."""
+    header = ["S.No", "Name of Victim", "Date of Incident", "Area", "Killed", "Remarks"]
+    rows = [["1", "Imran Ali", "14/06/1995", "Lyari", "yes", "SYNTHETIC"],
+            ["2", "", "16/06/1995", "Orangi", "", ""],
+            ["3", "", "", "", "yes", ""],
+            ["4", "", "", "", "no", ""],
+            ["5", "", "", "", "", "family moved away (SYNTHETIC)"],
+            ["Source: compiled from SYNTHETIC press reports", "", "", "", "", ""],
+            ["", "", "", "", "", "* Names withheld at the request of families"],
+            ["6", "Rizwan Khan", "", "", "no", ""]]
+    path = write_csv(tmp_path / "footnotes.csv", header, rows)
+    if workers:
+        result, started = import_in_workers(workspace, path, monkeypatch, workers=workers, chunk_rows=3,
+                                            source="Footnotes (SYNTHETIC)")
+        assert started
+    else:
+        result = import_file(workspace, path, source="Footnotes (SYNTHETIC)", progress=False, workers=0)
+    assert sorted(by_id(workspace, result.document_id), key=str) == ["1", "2", "3", "6"]
+    left_out = {p.row: (p.column, p.value) for p in result.problems if "a person: a name" in p.expected}
+    assert left_out == {5: ("S.No", "4"), 6: ("S.No", "5"), 7: ("S.No", "Source: compiled from SYNTHETIC press reports"),
+                        8: ("Remarks", "* Names withheld at the request of families")}
+    assert result.rejected == 4

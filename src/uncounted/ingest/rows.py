@@ -136,6 +136,9 @@ class RowBuilder:
         if (name is None or name[:2] in _TOTAL_STARTS) and \
                 self._totals_row(name, cells, row_number, problems):
             return BuiltRow(row_number, vals.get("record_id"), None, raw, problems, True, cells)
+        if len(vals) <= len(_NO_PERSON_FIELDS) and not vals.keys() - _NO_PERSON_FIELDS and \
+                self._describes_no_one(vals, cells, row_number, problems):
+            return BuiltRow(row_number, vals.get("record_id"), None, raw, problems, True, cells)
         name_age = None
         if name is not None:
             if ("," in name or "&" in name or "nd " in name or "ND " in name) and self.norm.people_named(name) > 1:
@@ -243,6 +246,26 @@ class RowBuilder:
             self.label, row, self.col.get("name") if where else self._column_of(cells, first), said,
             "one person per row; this row looks like a total of the rows above it, so it was left out. If it "
             "is a person, write the name in the name column"))
+        return True
+
+    def _describes_no_one(self, vals: dict[str, str], cells: list[Any], row: int,
+                          problems: list[ImportProblem]) -> bool:
+        """A row with nothing but a record id, a note or a count ("8", "Source: press reports", a footnote
+        in an unmapped column) says nothing of a person: an error that leaves it out, with the reason.
+        A yes in a tick-box column is something (a violation)."""
+        for _category, i in self.indicators:
+            if i < len(cells) and isinstance(cells[i], str) and cells[i].strip().casefold() in TRUE_WORDS:
+                return False
+        filled = [(self.headers[i] if i < self.n_headers else f"column {column_letter(i)}", c.strip())
+                  for i, c in enumerate(cells) if isinstance(c, str) and c.strip()]
+        if not filled:
+            return False  # (a blank row; the caller leaves those out before)
+        column, value = filled[0]
+        problems.append(ImportProblem(
+            self.label, row, column, value,
+            "a person: a name or some detail of the event (a date, a place, what happened); this row has only "
+            f"{', '.join(repr(h) for h, _ in filled)}, so it was left out (a note, a title or an empty numbered "
+            "line?)"))
         return True
 
     def _column_of(self, cells: list[Any], value: str) -> str | None:
@@ -586,6 +609,8 @@ def _pop_json(raw: dict[str, Any], json_path: tuple[str, ...]) -> Any:
 
 
 DATE_PART_FIELDS = frozenset({"event_day", "event_month", "event_year"})
+# Fields that say nothing of a person: a row with nothing else describes no one.
+_NO_PERSON_FIELDS = frozenset({"record_id", "notes", "people_count"})
 # "Total", "Grand Total", "Sub-total", "Totals:", "TOTAL KILLED 45", "کل", "ٹوٹل": a row that sums up others.
 _TOTALS = re.compile(r"^(?:(?:grand|sub)[\s-]*)?totals?\b|^(?:کل|ٹوٹل)(?:\s|$|:)", re.IGNORECASE)
 _TOTAL_STARTS = frozenset({"کل", "ٹو"} | {a + b for start in ("to", "gr", "su")
