@@ -402,3 +402,21 @@ def test_rows_that_describe_no_one_are_left_out_with_the_reason(workspace, tmp_p
     assert left_out == {5: ("S.No", "4"), 6: ("S.No", "5"), 7: ("S.No", "Source: compiled from SYNTHETIC press reports"),
                         8: ("Remarks", "* Names withheld at the request of families")}
     assert result.rejected == 4
+
+
+def test_place_of_occurrence_and_police_station_of_an_fir_register(workspace, tmp_path: Path) -> None:
+    """'Place of Occurrence' and 'P.S.' (SYNTHETIC): the first is the event's place, the station
+    the coarser area; with a district column of its own the station stays in the raw row."""
+    header = ["Sl No", "Name & Parentage", "Place of Occurrence", "P.S."]
+    rows = [["1", "Muhammad Ali s/o Ghulam Nabi", "Block 13, Gulshan-e-Iqbal", "Gulshan"],
+            ["2", "Zahid Hussain s/o Talib Hussain", "Sector 5-J (SYNTHETIC)", "New Karachi"]]
+    result = import_file(workspace, write_csv(tmp_path / "fir.csv", header, rows), source="FIR (SYNTHETIC)",
+                         progress=False)
+    assert (result.mapping.columns["Place of Occurrence"], result.mapping.columns["P.S."]) == ("event_place", "district")
+    found = by_id(workspace, result.document_id)
+    assert found["1"].event_place_raw.startswith("Block 13") and found["2"].event_place == "New Karachi Town"
+
+    with_district = write_csv(tmp_path / "fir_2.csv", header + ["District"], [r + ["Karachi Central"] for r in rows])
+    again = import_file(workspace, with_district, source="FIR (SYNTHETIC)", progress=False)
+    assert again.mapping.columns["Place of Occurrence"] == "event_place" and again.mapping.columns["P.S."] is None
+    assert again.mapping.columns["District"] == "district"

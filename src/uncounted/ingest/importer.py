@@ -36,7 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from uncounted.errors import ImportFailed, ImportProblem
 from uncounted.ingest.build_process import (ChunkDone, ChunkPacker, PoolSpec, RecordIds, Sealed, WorkerPool,
                                            copy_constant)
-from uncounted.ingest.headers import date_part_field
+from uncounted.ingest.headers import MIN_SCORE, date_part_field, field_scores, header_tokens
 from uncounted.ingest.mapping import Mapping, detect_mapping
 from uncounted.ingest.normal import Normalisers
 from uncounted.ingest.problems import ProblemGroups
@@ -922,7 +922,42 @@ def _without_yes_no_columns(table: Table, mapping: Mapping, head: list[tuple[int
     notes.extend(_tick_box_columns(table, mapping, head, explicit))
     mapping, split_note = _split_date_columns(table, mapping, explicit)
     notes.extend(split_note)
+    notes.extend(_police_station_as_area(table, mapping, explicit))
     return mapping, notes
+
+
+_POLICE_STATION_TOKENS = frozenset({"ps", "thana", "police", "station", "stn", "name", "of", "the", "concerned"})
+
+
+def _is_police_station(header: str) -> bool:
+    tokens = set(header_tokens(header))
+    return tokens <= _POLICE_STATION_TOKENS and bool({"ps", "thana"} & tokens or {"police", "station"} <= tokens
+                                                     or {"police", "stn"} <= tokens)
+
+
+def _police_station_as_area(table: Table, mapping: Mapping, explicit: Mapping | None) -> list[ImportProblem]:
+    """FIR registers give the place of occurrence and the police station: both read as the event's
+    place, and the station (a whole area) would win. Then the place of occurrence is the place and
+    the station the district (the coarser area, used when the place is not in the gazetteer), or
+    the raw row's only when the list has a district column."""
+    station = next((h for h in table.headers if mapping.columns.get(h) == "event_place"
+                    and mapping.origin.get(h) == "header" and _is_police_station(h)), None)
+    if station is None:
+        return []
+    place = next((h for h in table.headers if h != station and mapping.columns.get(h) is None
+                  and not (explicit is not None and h in explicit.columns) and not _is_police_station(h)
+                  and any(f == "event_place" and score >= MIN_SCORE for f, score in field_scores(h))), None)
+    if place is None:
+        return []
+    mapping.columns[place], mapping.origin[place], mapping.confidence[place] = "event_place", "header", 0.9
+    mapping.alternatives.pop(place, None)
+    district_free = mapping.column_for("district") is None
+    mapping.columns[station] = "district" if district_free else None
+    mapping.origin[station] = "header" if district_free else ""
+    where = "the district (the coarser area)" if district_free else "kept in the raw rows only (the list has a district)"
+    return [ImportProblem(table.label, table.header_row, station, None,
+                          f"one column for the event's place; {place!r} is the place of the event, and the police "
+                          f"station {station!r} is {where}", "info")]
 
 
 def _split_date_columns(table: Table, mapping: Mapping, explicit: Mapping | None
