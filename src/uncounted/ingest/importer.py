@@ -231,7 +231,7 @@ def _import_file(ws: Any, path: str | Path, plan: "_WorkerPlan", started: float,
         file_problems.extend(table.problems)
         file_problems.extend(_mapping_problems(table, table_mapping, explicit))
         head = _lookahead(table)
-        table_mapping, notes = _without_yes_no_columns(table, table_mapping, head, explicit)
+        table_mapping, notes = _refined_mapping(table, table_mapping, head, explicit)
         file_problems.extend(notes)
         order, order_problem = _choose_date_order(table, table_mapping, head, order_explicit,
                                                   settings.get("date_order") or "dmy")
@@ -897,6 +897,18 @@ _NOT_YES_NO_FIELDS = frozenset({"father_name", "age", "age_sex", "birth_year", "
 YES_NO_MIN_VALUES = 3  # non-empty values in the first rows before a column is judged by them
 
 
+def _refined_mapping(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]],
+                     explicit: Mapping | None) -> tuple[Mapping, list[ImportProblem]]:
+    """The mapping the headers gave, mended by what the first rows hold and by how the columns go
+    together, with a note for each change: columns of yes/no misread by their header, tick boxes of
+    violations, day / month / year columns, a police station beside a place of occurrence."""
+    mapping, notes = _without_yes_no_columns(table, mapping, head, explicit)
+    notes.extend(_tick_box_columns(table, mapping, head, explicit))
+    notes.extend(_split_date_columns(table, mapping, explicit))
+    notes.extend(_police_station_as_area(table, mapping, explicit))
+    return mapping, notes
+
+
 def _without_yes_no_columns(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]],
                             explicit: Mapping | None) -> tuple[Mapping, list[ImportProblem]]:
     """The mapping without the columns its header detection got wrong by their values: mapped by
@@ -919,10 +931,6 @@ def _without_yes_no_columns(table: Table, mapping: Mapping, head: list[tuple[int
                 "something", "info"))
         base = replace(explicit, columns={**explicit.columns, **pinned}) if explicit else Mapping(columns=dict(pinned))
         mapping = detect_mapping(table.headers, table.hxl_tags, base=base)
-    notes.extend(_tick_box_columns(table, mapping, head, explicit))
-    mapping, split_note = _split_date_columns(table, mapping, explicit)
-    notes.extend(split_note)
-    notes.extend(_police_station_as_area(table, mapping, explicit))
     return mapping, notes
 
 
@@ -960,8 +968,7 @@ def _police_station_as_area(table: Table, mapping: Mapping, explicit: Mapping | 
                           f"station {station!r} is {where}", "info")]
 
 
-def _split_date_columns(table: Table, mapping: Mapping, explicit: Mapping | None
-                        ) -> tuple[Mapping, list[ImportProblem]]:
+def _split_date_columns(table: Table, mapping: Mapping, explicit: Mapping | None) -> list[ImportProblem]:
     """Day, month and year in columns of their own ("Day", "Month", "Year"): read together as the
     event's date (event_day, event_month, event_year), when a year column and one more part are
     there. Only columns left unmapped or read as the event date by their header are taken; a
@@ -978,13 +985,12 @@ def _split_date_columns(table: Table, mapping: Mapping, explicit: Mapping | None
             parts.setdefault(part, []).append(header)
     chosen = {part: headers[0] for part, headers in parts.items() if len(headers) == 1}
     if "event_year" not in chosen or len(chosen) < 2:
-        return mapping, []
+        return []
     for part, header in chosen.items():
         mapping.columns[header], mapping.origin[header], mapping.confidence[header] = part, "header", 0.9
     named = ", ".join(repr(chosen[p]) for p in ("event_day", "event_month", "event_year") if p in chosen)
-    return mapping, [ImportProblem(table.label, table.header_row, None, None,
-                                   f"one date per row; the columns {named} are read together as the event's date",
-                                   "info")]
+    return [ImportProblem(table.label, table.header_row, None, None,
+                          f"one date per row; the columns {named} are read together as the event's date", "info")]
 
 
 def _yes_no_columns(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]]) -> list[tuple[str, str]]:

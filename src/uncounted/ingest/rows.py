@@ -141,10 +141,11 @@ class RowBuilder:
             return BuiltRow(row_number, vals.get("record_id"), None, raw, problems, True, cells)
         name_age = None
         if name is not None:
-            if ("," in name or "&" in name or "nd " in name or "ND " in name) and self.norm.people_named(name) > 1:
+            if ("," in name or "&" in name or "nd " in name or "ND " in name) and \
+                    (people := self.norm.people_named(name)) > 1:
                 self._warn(problems, row_number, "name", name,
-                           f"one person per row; this name cell names {self.norm.people_named(name)} people. "
-                           "uncounted records one report per person: split the row into one row per person", "error")
+                           f"one person per row; this name cell names {people} people. uncounted records one "
+                           "report per person: split the row into one row per person", "error")
             elif (name[-1:] in _AGE_ENDINGS or name[-3:] in _AGE_UNIT_ENDINGS) and \
                     (split := self.norm.name_and_age(name)) is not None:
                 vals["name"], name_age = split  # "Saleem Akhtar, 25": the name's parts from "Saleem Akhtar"
@@ -237,13 +238,15 @@ class RowBuilder:
     def _totals_row(self, name: str | None, cells: list[Any], row: int, problems: list[ImportProblem]) -> bool:
         """A row that sums up the rows above ("Total", "Grand total: 45") is no person: an error
         that leaves it out (into the rejects file, with the reason)."""
-        first = next((c.strip() for c in cells if isinstance(c, str) and c.strip()), "")
-        said = name if name is not None and _TOTALS.match(name) else first if _TOTALS.match(first) else None
-        if said is None:
-            return False
-        where = "name" if said is name else None
+        if name is not None and _TOTALS.match(name):
+            column, said = self.col.get("name"), name
+        else:
+            said = next((c.strip() for c in cells if isinstance(c, str) and c.strip()), "")
+            if not _TOTALS.match(said):
+                return False
+            column = self._column_of(cells, said)
         problems.append(ImportProblem(
-            self.label, row, self.col.get("name") if where else self._column_of(cells, first), said,
+            self.label, row, column, said,
             "one person per row; this row looks like a total of the rows above it, so it was left out. If it "
             "is a person, write the name in the name column"))
         return True
