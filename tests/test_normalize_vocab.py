@@ -46,6 +46,12 @@ from uncounted.normalize.vocab import (
         ("custodial death", "death_in_custody"),
         ("tortured to death", "death_in_custody"),
         ("picked up and later found dead", "killing"),
+        ("Died in police custody", "death_in_custody"),
+        ("killed in Rangers' custody", "death_in_custody"),
+        ("found dead in the lock-up", "death_in_custody"),
+        ("killed in cell phone snatching", "killing"),
+        ("arrested and later killed in an encounter", "killing"),
+        ("EJK", "killing"),
         ("لاپتہ", "enforced_disappearance"),
     ],
 )
@@ -138,6 +144,7 @@ def test_constants():
         (STATUS_VOCAB, "released", "released"),
         (STATUS_VOCAB, "body found", "found_dead"),
         (STATUS_VOCAB, "dead", "dead"),
+        (STATUS_VOCAB, "Shaheed", "dead"),
         (CERTAINTY_VOCAB, "verified", "confirmed"),
         (CERTAINTY_VOCAB, "probable", "likely"),
         (CUSTODY_VOCAB, "denied", "denied"),
@@ -153,6 +160,7 @@ def test_other_vocabularies(vocabulary, text, label):
     [
         ("M", "male"), ("m", "male"), ("Male", "male"), ("man", "male"), ("boy", "male"),
         ("F", "female"), ("female", "female"), ("Woman", "female"), ("girl", "female"), ("عورت", "female"),
+        ("Larka", "male"), ("Larki", "female"), ("Khatoon", "female"),
         ("unknown", "unknown"), ("xyz", None), ("", None), (None, None),
     ],
 )

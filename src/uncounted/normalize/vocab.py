@@ -57,6 +57,9 @@ class Vocabulary:
     # Phrases that name none of the labels (a morgue's "heart failure"): the text gets no label,
     # unless an override or a kind word names one ("drowned after torture marks" is still torture).
     no_label: frozenset[str] = frozenset()
+    # Patterns that name a label however their words are spaced out ("died in police custody"),
+    # matched after the overrides and kind words, before the synonyms.
+    patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
 
     def __post_init__(self) -> None:
         for table in (self.synonyms, self.overrides, self.kind_words):
@@ -101,6 +104,9 @@ class Vocabulary:
             return []
         if folded in self.synonyms:
             return [self.synonyms[folded]]
+        for pattern, label in self.patterns:
+            if pattern.search(folded):
+                return [label]
         labels: set[str] = set()
         for table in (self.overrides, self.kind_words, self.no_label, self.synonyms):
             if table is self.no_label:
@@ -126,13 +132,20 @@ def _contains_phrase(text: str, phrase: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text) is not None
 
 
-def _vocabulary(name: str, labels: tuple[str, ...], groups: Mapping[str, tuple[str, ...]], priority: tuple[str, ...] = ()) -> Vocabulary:
+def _vocabulary(name: str, labels: tuple[str, ...], groups: Mapping[str, tuple[str, ...]], priority: tuple[str, ...] = (),
+                patterns: tuple[tuple[re.Pattern[str], str], ...] = ()) -> Vocabulary:
     synonyms: dict[str, str] = {}
     for label, phrases in groups.items():
         synonyms[fold_text(label)] = label
         for phrase in phrases:
             synonyms[fold_text(phrase)] = label
-    return Vocabulary(name, labels, synonyms, {}, priority)
+    return Vocabulary(name, labels, synonyms, {}, priority, patterns=patterns)
+
+
+# A death, then where the person was held: "died in police custody", "killed in Rangers' custody",
+# "death in jail", "found dead in the lock-up" (words between them are free).
+_DEATH_IN_CUSTODY = re.compile(r"\b(?:died|dies|death|killed|dead|murdered|tortured to death)\b.*\b(?:custody|jail|prison|"
+                               r"lock ?up|lockup|detention|remand|police station|thana|torture cell)\b")
 
 
 VIOLATION_VOCAB = _vocabulary(
@@ -147,7 +160,7 @@ VIOLATION_VOCAB = _vocabulary(
             "assassinated", "assassination", "slain", "dead body found", "body found", "found dead",
             "bullet riddled body", "mutilated body", "kill and dump", "killed and dumped", "death", "died",
             "lynched", "strangled", "stabbed to death", "burnt alive", "burned alive", "beheaded", "encounter",
-            "police encounter", "extrajudicially killed", "extra judicially killed", "summary execution",
+            "police encounter", "extrajudicially killed", "extra judicially killed", "summary execution", "ejk",
             "qatl", "قتل", "ہلاک", "مارا گیا",
         ),
         "enforced_disappearance": (
@@ -172,6 +185,7 @@ VIOLATION_VOCAB = _vocabulary(
         "other": ("other", "others", "misc", "miscellaneous"),
     },
     priority=("death_in_custody", "killing", "enforced_disappearance", "abduction", "torture", "arbitrary_detention", "other"),
+    patterns=((_DEATH_IN_CUSTODY, "death_in_custody"),),
 )
 
 PERPETRATOR_VOCAB = _vocabulary(
@@ -212,7 +226,8 @@ STATUS_VOCAB = _vocabulary(
     "victim status",
     VICTIM_STATUSES,
     {
-        "dead": ("dead", "killed", "died", "deceased", "death", "murdered", "late", "expired"),
+        "dead": ("dead", "killed", "died", "deceased", "death", "murdered", "late", "expired", "shaheed", "martyred",
+                 "martyr"),
         "still_missing": ("missing", "still missing", "disappeared", "whereabouts unknown", "not traced", "untraced", "lapata"),
         "released": ("released", "returned", "came back", "freed", "set free", "back home", "traced alive", "reappeared", "surfaced"),
         "found_dead": ("found dead", "body found", "dead body found", "body recovered", "recovered dead", "dumped body"),
@@ -246,8 +261,9 @@ SEX_VOCAB = _vocabulary(
     "sex",
     SEXES,
     {
-        "male": ("m", "male", "man", "men", "boy", "he", "son", "husband", "father", "brother", "mr", "mard", "مرد", "لڑکا"),
-        "female": ("f", "female", "woman", "women", "girl", "she", "daughter", "wife", "mother", "sister", "mrs", "mst", "aurat", "عورت", "لڑکی", "w"),
+        "male": ("m", "male", "man", "men", "boy", "he", "son", "husband", "father", "brother", "mr", "mard", "larka", "مرد", "لڑکا"),
+        "female": ("f", "female", "woman", "women", "girl", "she", "daughter", "wife", "mother", "sister", "mrs", "mst", "aurat", "larki", "khatoon", "khatun", "عورت", "لڑکی",
+                   "w"),
         "unknown": ("unknown", "u", "not known", "nk", "x", "?"),
     },
 )
