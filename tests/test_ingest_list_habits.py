@@ -7,6 +7,7 @@ here is SYNTHETIC.
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from typing import Any
 
@@ -420,3 +421,19 @@ def test_place_of_occurrence_and_police_station_of_an_fir_register(workspace, tm
     again = import_file(workspace, with_district, source="FIR (SYNTHETIC)", progress=False)
     assert again.mapping.columns["Place of Occurrence"] == "event_place" and again.mapping.columns["P.S."] is None
     assert again.mapping.columns["District"] == "district"
+
+
+def test_a_json_line_listing_several_victims_is_rejected(workspace, tmp_path: Path) -> None:
+    """A scraper's JSON Lines (SYNTHETIC): a line whose 'victims' holds two people is one line for two
+    reports, so it is rejected with the advice to split it; one victim in a list is kept."""
+    lines = [
+        {"id": "n1", "victim": {"name": "Imran Ali", "age": 25}, "incident": {"date": "1995-06-14", "place": "Lyari"}},
+        {"id": "n2", "victims": [{"name": "Asif"}, {"name": "Rehan"}], "incident": {"date": "1995-06-15"}},
+        {"id": "n3", "victims": [{"name": "Naveed Iqbal"}], "incident": {"date": "1995-06-16"}},
+    ]
+    path = tmp_path / "scraped.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    result = import_file(workspace, path, source="Scraper (SYNTHETIC)", progress=False)
+    assert result.rejected == 1 and sorted(by_id(workspace, result.document_id)) == ["n1", "n3"]
+    [error] = [p for p in result.problems if p.severity == "error"]
+    assert (error.row, error.column) == (2, "victims") and "lists 2 people" in error.expected

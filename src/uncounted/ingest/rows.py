@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from uncounted.errors import ImportProblem
+from uncounted.ingest.headers import field_scores
 from uncounted.ingest.normal import Normalisers
 from uncounted.ingest.readers import MAX_CELL_CHARS, BadLine, Table, column_letter, json_value
 from uncounted.ingest.sensitive import REDACTED
@@ -83,6 +84,10 @@ class RowBuilder:
         self.fields = tuple((f, i, MAX_LENGTHS.get(FIELD_COLUMN.get(f, ""), 0)) for f, i in self.index.items()
                             if not f.startswith("indicator:"))
         self.date_parts = frozenset(DATE_PART_FIELDS.intersection(self.index))
+        # JSON Lines: keys that read as the victims' names ("victims", "names", "killed"): a list of
+        # several there is several people in one line.
+        self.people_lists = tuple(h for h in self.headers if self.is_jsonl and h not in self.sensitive
+                                  and (scores := field_scores(h.rsplit(".", 1)[-1])) and scores[0][0] == "name")
 
     # ---- the row -------------------------------------------------------------------------------
     def build(self, row_number: int, cells: list[Any], checked: bool = False) -> BuiltRow:
@@ -120,9 +125,12 @@ class RowBuilder:
     def _build(self, row_number: int, cells: list[Any], checked: bool = False) -> BuiltRow:
         problems: list[ImportProblem] = []
         if self.is_jsonl:
-            cells, raw, bad = self._jsonl_cells(row_number, cells[0], problems)
+            obj = cells[0]
+            cells, raw, bad = self._jsonl_cells(row_number, obj, problems)
             if bad:
                 return BuiltRow(row_number, None, None, raw, problems, True, cells)
+            if self.people_lists:
+                self._lists_of_people(obj, row_number, problems)
         else:
             raw = dict(zip(self.headers, cells))
             if not checked and (len(cells) != self.n_headers or max(map(len, cells), default=0) > MAX_CELL_CHARS):
@@ -288,6 +296,18 @@ class RowBuilder:
                 if i < len(cells) and not cells[i].strip():
                     raw.pop(self.headers[i], None)
         return raw
+
+    def _lists_of_people(self, obj: Any, row: int, problems: list[ImportProblem]) -> None:
+        """An error for a line that lists several people under a key that names victims
+        ({"victims": [{"name": "Asif"}, {"name": "Rehan"}]}): one report per person."""
+        for header in self.people_lists:
+            value = json_value(obj, self.json_paths.get(header, (header,)))
+            if isinstance(value, list) and len([v for v in value if v not in (None, "", {})]) > 1:
+                problems.append(ImportProblem(
+                    self.label, row, header, json.dumps(value, ensure_ascii=False)[:200],
+                    f"one person per line; {header!r} lists {len(value)} people. uncounted records one report per "
+                    "person: write one line per person"))
+                return
 
     def _jsonl_cells(self, row_number: int, obj: Any, problems: list[ImportProblem]
                      ) -> tuple[list[Any], dict[str, Any], bool]:
