@@ -437,3 +437,22 @@ def test_a_json_line_listing_several_victims_is_rejected(workspace, tmp_path: Pa
     assert result.rejected == 1 and sorted(by_id(workspace, result.document_id)) == ["n1", "n3"]
     [error] = [p for p in result.problems if p.severity == "error"]
     assert (error.row, error.column) == (2, "victims") and "lists 2 people" in error.expected
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_header_repeated_on_each_page_is_no_person(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     workers: int) -> None:
+    """A list put together page by page repeats its header (SYNTHETIC): those rows are left out with
+    the reason; a person whose name happens to be a header word is not."""
+    header = ["S.No", "Name of Victim", "Father's Name", "Area"]
+    rows = [["1", "Imran Ali", "Ali Ahmed", "Lyari"], header, ["2", "Rizwan Khan", "Khan Muhammad", "Malir"],
+            [" S.No ", "NAME OF VICTIM", "Father's Name", ""], ["3", "Name of Victim", "Anwar Siddiqui", "Orangi"]]
+    path = write_csv(tmp_path / "pages.csv", header, rows)
+    if workers:
+        result, started = import_in_workers(workspace, path, monkeypatch, workers=workers, chunk_rows=2,
+                                            source="Pages (SYNTHETIC)")
+        assert started
+    else:
+        result = import_file(workspace, path, source="Pages (SYNTHETIC)", progress=False, workers=0)
+    assert sorted(by_id(workspace, result.document_id)) == ["1", "2", "3"]
+    assert [p.row for p in result.problems if "repeats the header" in p.expected] == [3, 5]

@@ -84,6 +84,10 @@ class RowBuilder:
         self.fields = tuple((f, i, MAX_LENGTHS.get(FIELD_COLUMN.get(f, ""), 0)) for f, i in self.index.items()
                             if not f.startswith("indicator:"))
         self.date_parts = frozenset(DATE_PART_FIELDS.intersection(self.index))
+        name_i = self.index.get("name")
+        self.name_header = table.original_headers[name_i].strip() if name_i is not None and \
+            name_i < len(table.original_headers) else ""
+        self.name_header_length = len(self.name_header) or -1
         # JSON Lines: keys that read as the victims' names ("victims", "names", "killed"): a list of
         # several there is several people in one line.
         self.people_lists = tuple(h for h in self.headers if self.is_jsonl and h not in self.sensitive
@@ -141,6 +145,9 @@ class RowBuilder:
                 raw = self._raw(cells)
         vals = self._texts(cells, row_number, problems)
         name = vals.get("name")
+        if name is not None and len(name) == self.name_header_length and \
+                name.casefold() == self.name_header.casefold() and self._repeated_header(cells, row_number, problems):
+            return BuiltRow(row_number, vals.get("record_id"), None, raw, problems, True, cells)
         if (name is None or name[:2] in _TOTAL_STARTS) and \
                 self._totals_row(name, cells, row_number, problems):
             return BuiltRow(row_number, vals.get("record_id"), None, raw, problems, True, cells)
@@ -257,6 +264,20 @@ class RowBuilder:
             self.label, row, column, said,
             "one person per row; this row looks like a total of the rows above it, so it was left out. If it "
             "is a person, write the name in the name column"))
+        return True
+
+    def _repeated_header(self, cells: list[Any], row: int, problems: list[ImportProblem]) -> bool:
+        """A row that repeats the header (a list put together page by page, each page with its
+        header) is no person: an error that leaves it out."""
+        header = self.table.original_headers
+        filled = [(cell.strip(), header[i].strip() if i < len(header) else None) for i, cell in enumerate(cells)
+                  if isinstance(cell, str) and cell.strip()]
+        same = sum(cell.casefold() == (written or "").casefold() for cell, written in filled)
+        if same < max(2, len(filled) / 2):
+            return False
+        problems.append(ImportProblem(
+            self.label, row, self.col.get("name"), self.name_header,
+            "a person; this row repeats the header (a list put together page by page?), so it was left out"))
         return True
 
     def _describes_no_one(self, vals: dict[str, str], cells: list[Any], row: int,
