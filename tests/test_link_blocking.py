@@ -116,3 +116,24 @@ def test_rule_pair_budget_grows_only_past_small_lists():
     df = _frame(tok=["x"] * 2000, event_day_start=range(2000))
     assert block_key(df, ["tok"], max_block=None).nunique() > 1
     assert block_key(df, ["tok"], max_block=None, max_pairs=None).nunique() == 1
+
+
+def test_event_windows_of_reports_without_dates_do_not_depend_on_stale_memory() -> None:
+    """pandas 2's ``to_datetime(..., unit="D")`` reads the fraction of a NaN from memory it never
+    set; when that memory held huge numbers (left by earlier arrays) it raised FloatingPointError,
+    now and then, when linking reports without a date. Stale memory is made on purpose here."""
+    import numpy as np
+
+    from uncounted.link.prepare import _event_days
+
+    n = 5000
+    frame = pd.DataFrame({"event_date_start": [None] * (n - 1) + ["1995-06-14"],
+                          "event_date_end": [None] * (n - 1) + ["1995-06-14"],
+                          "event_date_precision": [None] * (n - 1) + ["day"]})
+    for _ in range(5):
+        stale = [np.full(n, 1e300) for _ in range(6)]
+        del stale
+        days = _event_days(frame)
+        assert days["event_year"].isna().sum() == n - 1
+        assert (days["event_year"].iloc[-1], days["event_year2"].iloc[-1]) == (1995, 1995)
+        assert days["event_month"].iloc[-1] == 1995 * 12 + 6

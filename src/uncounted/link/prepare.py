@@ -165,6 +165,17 @@ def _to_day_numbers(values: pd.Series) -> pd.Series:
     return pd.Series(days, index=values.index)
 
 
+def _dates_of_day_numbers(days: pd.Series) -> pd.Series:
+    """Dates of day numbers (days since 1970-01-01; NaN for none). Not through
+    ``pd.to_datetime(..., unit="D")``: pandas 2 reads the fraction of a NaN from memory it never
+    set, and raises FloatingPointError when that memory happens to hold a huge number."""
+    values = days.to_numpy(dtype="float64", na_value=np.nan)
+    known = ~np.isnan(values)
+    dates = np.full(values.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    dates[known] = values[known].astype("int64").astype("datetime64[D]")
+    return pd.Series(dates.astype("datetime64[s]"), index=days.index)
+
+
 # Day numbers (days since 1970-01-01) outside 1800-2199 are misreadings, not dates.
 _PLAUSIBLE_DAYS = (-62_091, 84_006)
 
@@ -182,7 +193,7 @@ def _event_days_unchecked(df: pd.DataFrame) -> pd.DataFrame:
         precision = df.get("event_date_precision", pd.Series(None, index=df.index)).astype("object")
         start_dates = pd.to_datetime(df["event_date_start"], errors="coerce", format="mixed")
         month_end = (start_dates + pd.offsets.MonthEnd(0))
-        year_end = pd.to_datetime(start_dates.dt.year.astype("Int64").astype(str) + "-12-31", errors="coerce")
+        year_end = start_dates + pd.offsets.YearEnd(0)
         derived = start.copy()
         is_month = precision.isin(["month"])
         is_year = precision.isin(["year"])
@@ -194,10 +205,11 @@ def _event_days_unchecked(df: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=df.index)
     out["event_day_start"] = start.astype("Int64")
     out["event_day_end"] = end.astype("Int64")
-    years = (pd.to_datetime(start, unit="D", errors="coerce")).dt.year
+    dates = _dates_of_day_numbers(start)
+    years = dates.dt.year
     out["event_year"] = years.astype("Int64")
     # two 61-day windows offset by 30 days: reports within 30 days share one of them
-    out["event_month"] = (years * 12 + pd.to_datetime(start, unit="D", errors="coerce").dt.month).astype("Int64")
+    out["event_month"] = (years * 12 + dates.dt.month).astype("Int64")
     # windows for blocking on a (possibly common) first name: 61 days wide in a list of
     # 30,000 reports or fewer, narrower in bigger data (7 days at a million) so blocks stay small
     width = int(np.clip(round(61 * 30_000 / max(len(df), 1)), 7, 61))
@@ -207,7 +219,7 @@ def _event_days_unchecked(df: pd.DataFrame) -> pd.DataFrame:
     out["event_win2"] = ((start + 30) // 61).astype("Int64")
     # the year of the day half a year later: two reports within ~6 months of each other
     # share event_year or event_year2, so blocking on both misses no pair across New Year
-    shifted = pd.to_datetime(start + 182, unit="D", errors="coerce").dt.year
+    shifted = _dates_of_day_numbers(start + 182).dt.year
     out["event_year2"] = shifted.astype("Int64")
     # blocking windows: two-year windows offset by a year (reports within a year share
     # one), three-day windows offset by a day (reports a day apart share one)
