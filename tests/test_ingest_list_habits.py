@@ -456,3 +456,18 @@ def test_a_header_repeated_on_each_page_is_no_person(workspace, tmp_path: Path, 
         result = import_file(workspace, path, source="Pages (SYNTHETIC)", progress=False, workers=0)
     assert sorted(by_id(workspace, result.document_id)) == ["1", "2", "3"]
     assert [p.row for p in result.problems if "repeats the header" in p.expected] == [3, 5]
+
+
+def test_a_list_written_in_urdu(workspace, tmp_path: Path) -> None:
+    """Headers, digits, dates, violation words and places in Urdu (SYNTHETIC)."""
+    header = ["نمبر شمار", "نام", "ولدیت", "عمر", "تاریخ", "مقام", "واقعہ"]
+    rows = [["1", "محمد علی", "غلام نبی", "۲۵", "۱۴ جون ۱۹۹۵", "لیاری", "قتل"],
+            ["2", "عمران خان", "خان محمد", "30", "15/06/1995", "ملیر", "لاپتہ"]]
+    result = import_file(workspace, write_csv(tmp_path / "urdu.csv", header, rows), source="Urdu list (SYNTHETIC)",
+                         progress=False)
+    assert [result.mapping.columns[h] for h in header] == [
+        "record_id", "name", "father_name", "age", "event_date", "event_place", "violation"]
+    found = by_id(workspace, result.document_id)
+    assert (found["1"].event_place, found["1"].violation, found["1"].birth_year_min) == ("Lyari Town", "killing", 1969)
+    assert (found["2"].event_place, found["2"].violation) == ("Malir Town", "enforced_disappearance")
+    assert not [p for p in result.problems if p.severity != "info"]

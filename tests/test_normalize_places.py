@@ -198,3 +198,14 @@ def test_a_place_and_its_ancestor_with_one_name_count_once(tmp_path):
     gazetteer = Gazetteer.from_csv(path)
     assert [p.place_id for p in gazetteer.candidates("Korangi")] == ["t"]
     assert gazetteer.lookup("Korangi").place_id == "t"
+
+
+def test_places_written_in_urdu_script(karachi) -> None:
+    """Urdu names of Karachi's towns find their place, however the Urdu was typed (Arabic yeh and
+    kaf, vowel marks, a zero-width non-joiner); different names keep different keys."""
+    assert karachi.lookup("لیاری").place_id == "khi-t-lyari"
+    assert karachi.lookup("ليارى").place_id == "khi-t-lyari"  # Arabic yeh
+    assert karachi.lookup("لیاقت\u200cآباد").place_id == "khi-t-liaquatabad"
+    assert karachi.lookup("کورنگی").place_id == "khi-t-korangi" and karachi.lookup("اورنگی").place_id == "khi-t-orangi"
+    assert place_key("ملیر") != place_key("لیاری") and place_key("ملیر") != ""
+    assert place_key("Lyari") == "lyari" and place_key("Korangi No. 2") == place_key("korangi no 2")

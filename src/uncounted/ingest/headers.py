@@ -97,7 +97,8 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "residence": ("پتہ", "سکونت", "residence", "address", "home address", "resident", "r_o", "home", "home town",
                   "hometown", "native", "domicile", "permanent address", "residential address",
                   "lives", "place residence", "village residence"),
-    "violation": ("violation", "violation type", "type violation", "cause death", "cause", "incident type",
+    "violation": ("واقعہ", "نوعیت", "نوعیت واقعہ", "وجہ موت",
+                  "violation", "violation type", "type violation", "cause death", "cause", "incident type",
                   "type incident", "event type", "type event", "nature incident", "nature violation",
                   "act", "type act", "what happened", "abuse", "abuse type", "category", "violation category",
                   "crime", "offence", "event", "incident", "case type", "type case", "manner death"),
@@ -203,7 +204,8 @@ ANCHORS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
                  "religious minority",
     "occupation": "پیشہ occupation profession job work employment trade designation",
     "residence": "پتہ سکونت residence address resident r_o home hometown native domicile lives residential",
-    "violation": "violation cause type nature act happened abuse category crime offence event incident manner",
+    "violation": "واقعہ نوعیت وجہ violation cause type nature act happened abuse category crime offence event incident "
+                 "manner",
     "event_date": "تاریخ date when day since seen dated year month time on",
     "event_place": "جگہ مقام علاقہ جائے place area location locality village town mohalla neighbourhood neighborhood where spot "
                    "site sector colony station ps thana city tehsil from brought found recovered",

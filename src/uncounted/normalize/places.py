@@ -86,7 +86,21 @@ def _key_of_words(words: list[str]) -> str:
         letters = _ascii_letters(word)
         if letters:
             parts.append(canonical_token(letters) if len(letters) > 1 else letters)
+    if not parts:  # a name in Urdu (Arabic) script: its letters, spelled one way
+        return "".join(_plain_script(word) for word in words)
     return canonical_token("".join(parts)) if parts and all(not p.isdigit() for p in parts) else "".join(parts)
+
+
+# Urdu typed with Arabic letters (ي ك ه) or with vowel marks, tatweel or zero-width joiners is
+# the same word: one spelling for the key.
+_SCRIPT_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ه": "ہ", "ۀ": "ہ", "\u200c": None,
+                                 "\u200d": None, "\u0640": None,
+                                 **{chr(c): None for c in (*range(0x064B, 0x0660), 0x0670)}})
+
+
+def _plain_script(word: str) -> str:
+    """A word's letters in a non-Latin script (digits and marks left out), spelled one way."""
+    return "".join(ch for ch in word.translate(_SCRIPT_LETTERS) if ch.isalpha())
 
 
 @lru_cache(maxsize=100_000)
