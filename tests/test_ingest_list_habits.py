@@ -471,3 +471,31 @@ def test_a_list_written_in_urdu(workspace, tmp_path: Path) -> None:
     assert (found["1"].event_place, found["1"].violation, found["1"].birth_year_min) == ("Lyari Town", "killing", 1969)
     assert (found["2"].event_place, found["2"].violation) == ("Malir Town", "enforced_disappearance")
     assert not [p for p in result.problems if p.severity != "info"]
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_name_in_columns_of_its_own(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    """'First Name' and 'Last Name' (or 'Name' and 'Surname'), SYNTHETIC: one name, given names
+    first; a part already written in the name is not repeated; the raw row keeps each cell."""
+    header = ["ID", "First Name", "Last Name", "Father Name", "Place"]
+    rows = [["1", "Owais", "Qureshi", "Anwar Qureshi", "Lyari"], ["2", "Muhammad Ali", "", "Ghulam Nabi", "Malir"],
+            ["3", "", "Siddiqui", "", "Orangi"], ["4", "Mst. Zainab", "Bibi", "Aslam", "Korangi"]]
+    path = write_csv(tmp_path / "first_last.csv", header, rows)
+    if workers:
+        result, started = import_in_workers(workspace, path, monkeypatch, workers=workers, chunk_rows=2,
+                                            source="First-last (SYNTHETIC)")
+        assert started
+    else:
+        result = import_file(workspace, path, source="First-last (SYNTHETIC)", progress=False, workers=0)
+    assert (result.mapping.columns["First Name"], result.mapping.columns["Last Name"]) == ("given_name", "family_name")
+    found = by_id(workspace, result.document_id)
+    assert {k: r.name_raw for k, r in found.items()} == {
+        "1": "Owais Qureshi", "2": "Muhammad Ali", "3": "Siddiqui", "4": "Mst. Zainab Bibi"}
+    assert found["4"].sex == "female" and found["1"].raw["Last Name"] == "Qureshi"
+    assert any(p.column == "First Name" and p.value == "Mst." for p in result.problems)
+
+    surname = write_csv(tmp_path / "surname.csv", ["S.No", "Name", "Surname"],
+                        [["1", "Kamran", "Baloch"], ["2", "Kamran Baloch", "Baloch"]])
+    again = import_file(workspace, surname, source="Surname (SYNTHETIC)", progress=False)
+    assert {k: r.name_raw for k, r in by_id(workspace, again.document_id).items()} == {
+        "1": "Kamran Baloch", "2": "Kamran Baloch"}

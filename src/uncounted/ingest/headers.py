@@ -26,6 +26,8 @@ from uncounted.records.crypto import ALWAYS_SENSITIVE
 FIELDS: dict[str, str] = {
     "record_id": "the list's own record number or id",
     "name": "the victim's name as written",
+    "given_name": "first or given name(s), when the family name has a column of its own",
+    "family_name": "last name, surname or family name, in a column of its own",
     "father_name": "father's (or husband's) name",
     "sex": "sex or gender",
     "age": "age at the time",
@@ -78,6 +80,10 @@ VARIANTS: dict[str, tuple[str, ...]] = {
              "disappeared person", "name person", "victim full name", "names", "person", "dead",
              "name killed", "name detained", "detainee", "detainee name", "name detainee", "shaheed",
              "name shaheed", "martyr", "name martyr"),
+    "given_name": ("first name", "given name", "given names", "forename", "forenames", "first names", "firstname",
+                   "victim first name", "first name victim", "name first", "first"),
+    "family_name": ("last name", "surname", "family name", "lastname", "victim last name", "last name victim",
+                    "victim surname", "name last", "last"),
     "father_name": ("ولدیت", "والد کا نام", "ولد", "father name", "father", "s_o", "d_o", "s_o d_o", "son", "parentage", "parent",
                     "parent name", "father husband name", "f_h name", "father husband", "fathers",
                     "guardian", "guardian name", "relation name", "wali", "son daughter",
@@ -192,6 +198,8 @@ ANCHORS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "record_id": "نمبر شمار no id sno serial sr entry ref reference index key number uid identifier sl s_n case reg "
                  "registration",
     "name": "نام مقتول مغوی name deceased victim person detainee names disappeared missing shaheed martyr",
+    "given_name": "first given forename forenames firstname",
+    "family_name": "last surname family lastname",
     "father_name": "ولدیت والد ولد father s_o d_o w_o parentage parent guardian son daughter wali husband f_h relation spouse "
                    "wald walad waldiyat",
     "sex": "جنس sex gender m f male female",

@@ -877,7 +877,7 @@ def _mapping_problems(table: Table, mapping: Mapping, explicit: Mapping | None) 
                                           f"a column named {header!r}, which the mapping file maps to "
                                           f"{explicit.columns[header]!r}; this file has no such column", "warning"))
     mapped = {f for f in mapping.columns.values() if f}
-    if "name" not in mapped and explicit is None:
+    if not mapped & {"name", "given_name", "family_name"} and explicit is None:
         found = ", ".join(repr(h) for h in table.headers[:30])
         detected = "; ".join(f"{h!r} -> {f}" for h, f in mapping.columns.items() if f) or "none"
         raise ImportFailed(
@@ -893,7 +893,7 @@ def _mapping_problems(table: Table, mapping: Mapping, explicit: Mapping | None) 
 # holding only yes/no values ("Body found", "Tortured?") was misread, and is kept in the raw row only.
 _NOT_YES_NO_FIELDS = frozenset({"father_name", "age", "age_sex", "birth_year", "community", "occupation", "residence",
                                 "violation", "event_date", "event_place", "district", "perpetrator", "record_id",
-                                "date_place", "event_day", "event_month", "event_year"})
+                                "date_place", "event_day", "event_month", "event_year", "given_name", "family_name"})
 YES_NO_MIN_VALUES = 3  # non-empty values in the first rows before a column is judged by them
 
 

@@ -84,6 +84,9 @@ class RowBuilder:
         self.fields = tuple((f, i, MAX_LENGTHS.get(FIELD_COLUMN.get(f, ""), 0)) for f, i in self.index.items()
                             if not f.startswith("indicator:"))
         self.date_parts = frozenset(DATE_PART_FIELDS.intersection(self.index))
+        self.name_parts = bool(NAME_PART_FIELDS.intersection(self.index))
+        if self.name_parts and "name" not in self.col:  # problems of the joined name name its first part's column
+            self.col["name"] = self.col.get("given_name") or self.col["family_name"]
         name_i = self.index.get("name")
         self.name_header = table.original_headers[name_i].strip() if name_i is not None and \
             name_i < len(table.original_headers) else ""
@@ -144,6 +147,8 @@ class RowBuilder:
             elif self.unnamed:
                 raw = self._raw(cells)
         vals = self._texts(cells, row_number, problems)
+        if self.name_parts:
+            self._join_name_parts(vals, row_number, problems)
         name = vals.get("name")
         if name is not None and len(name) == self.name_header_length and \
                 name.casefold() == self.name_header.casefold() and self._repeated_header(cells, row_number, problems):
@@ -249,6 +254,23 @@ class RowBuilder:
         if i is None or i >= len(cells) or not isinstance(cells[i], str):
             return None
         return cells[i].strip() or None
+
+    def _join_name_parts(self, vals: dict[str, str], row: int, problems: list[ImportProblem]) -> None:
+        """A name written in columns of its own ("First Name", "Last Name"; "Name" and "Surname"):
+        one name, given names first, a part already inside the name not repeated. The raw row keeps
+        each cell as written."""
+        given, family = vals.pop("given_name", None), vals.pop("family_name", None)
+        name = vals.get("name")
+        parts = [given if given and not (name and given.casefold() in name.casefold()) else None, name,
+                 family if family and not (name and family.casefold() in name.casefold()) else None]
+        joined = " ".join(part for part in parts if part)
+        if not joined:
+            return
+        if len(joined) > MAX_NAME_CHARS:
+            self._warn(problems, row, "family_name" if family else "given_name", joined,
+                       f"a name of at most {MAX_NAME_CHARS} characters; it is kept whole in the raw row only")
+            return
+        vals["name"] = joined
 
     def _totals_row(self, name: str | None, cells: list[Any], row: int, problems: list[ImportProblem]) -> bool:
         """A row that sums up the rows above ("Total", "Grand total: 45") is no person: an error
@@ -653,6 +675,8 @@ def _pop_json(raw: dict[str, Any], json_path: tuple[str, ...]) -> Any:
 
 
 DATE_PART_FIELDS = frozenset({"event_day", "event_month", "event_year"})
+NAME_PART_FIELDS = frozenset({"given_name", "family_name"})
+MAX_NAME_CHARS = 500  # a name joined from its parts, at most (each part is limited by its own check)
 # Fields that say nothing of a person: a row with nothing else describes no one.
 _NO_PERSON_FIELDS = frozenset({"record_id", "notes", "people_count"})
 # "Total", "Grand Total", "Sub-total", "Totals:", "TOTAL KILLED 45", "کل", "ٹوٹل": a row that sums up others.
