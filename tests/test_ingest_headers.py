@@ -38,6 +38,9 @@ EXPECTED = {
     "Level of certainty": "certainty", "Reliability": "certainty",
     "Remarks": "notes", "Other details": "notes",
     "Name & Parentage": "name",  # one cell with "X s/o Y": the name parser splits it
+    "First name": "given_name", "Forename": "given_name", "Last Name": "family_name", "Surname": "family_name",
+    "Forces believed responsible": "perpetrator", "Identity document number": "id_number",
+    "Steps taken by the family": "notes", "No. of victims": "people_count", "Casualties": "people_count",
     # abbreviations, bracketed asides and South-Asian register words
     "D.O.I": "event_date", "D.O.B": "birth_year", "DOD": "event_date", "Name (as reported)": "name",
     "Wald": "father_name", "Walad": "father_name", "F/Name": "father_name", "Name of Shaheed": "name",
