@@ -499,3 +499,21 @@ def test_a_name_in_columns_of_its_own(workspace, tmp_path: Path, monkeypatch: py
     again = import_file(workspace, surname, source="Surname (SYNTHETIC)", progress=False)
     assert {k: r.name_raw for k, r in by_id(workspace, again.document_id).items()} == {
         "1": "Kamran Baloch", "2": "Kamran Baloch"}
+
+
+def test_a_column_named_vaguely_is_read_by_its_words(workspace, tmp_path: Path) -> None:
+    """'Type' and 'Who' say nothing known; their values (SYNTHETIC) are nearly all words of what
+    happened and of who did it, and no other column is: they become the violation and perpetrator.
+    A column of other words stays in the raw row."""
+    header = ["Sr.", "Name", "Type", "Who", "Area", "Colour"]
+    rows = [["1", "Imran Ali", "Killed", "Rangers", "Lyari", "Red"],
+            ["2", "Rizwan Khan", "Missing", "Police", "Malir", "Blue"],
+            ["3", "Asif Iqbal", "Picked up", "Agencies", "Orangi", "Green"],
+            ["4", "Kamran Raza", "Killed", "FC", "Korangi", "Red"],
+            ["5", "Naveed Akhtar", "Tortured", "Police", "Landhi", "Blue"]]
+    result = import_file(workspace, write_csv(tmp_path / "vague.csv", header, rows), source="Vague (SYNTHETIC)",
+                         progress=False)
+    columns = result.mapping.columns
+    assert (columns["Type"], columns["Who"], columns["Colour"]) == ("violation", "perpetrator", None)
+    found = by_id(workspace, result.document_id)
+    assert (found["3"].violation, found["4"].perpetrator_category) == ("enforced_disappearance", "paramilitary")

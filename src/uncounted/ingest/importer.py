@@ -47,7 +47,7 @@ from uncounted.ingest.sensitive import (DIGEST_KEY, REDACTED, digest_key, missin
 from uncounted.ingest.store import (DATE_INDEXES, PreviousReport, ReportWriter, canonical_raw, previous_reports,
                                     problems_json, raw_fingerprint, report_keys)
 from uncounted.normalize.dates import detect_date_order
-from uncounted.normalize.vocab import VIOLATION_VOCAB
+from uncounted.normalize.vocab import PERPETRATOR_VOCAB, VIOLATION_VOCAB
 from uncounted.records import audit
 from uncounted.records.crypto import encrypt_fields, load_key
 from uncounted.records.evidence import sha256_file
@@ -904,6 +904,7 @@ def _refined_mapping(table: Table, mapping: Mapping, head: list[tuple[int, list[
     violations, day / month / year columns, a police station beside a place of occurrence."""
     mapping, notes = _without_yes_no_columns(table, mapping, head, explicit)
     notes.extend(_tick_box_columns(table, mapping, head, explicit))
+    notes.extend(_columns_by_their_words(table, mapping, head, explicit))
     notes.extend(_split_date_columns(table, mapping, explicit))
     notes.extend(_police_station_as_area(table, mapping, explicit))
     return mapping, notes
@@ -1034,6 +1035,40 @@ def _tick_box_columns(table: Table, mapping: Mapping, head: list[tuple[int, list
             table.label, table.header_row, header, None,
             f"a column of tick boxes: its header names a violation and its first rows hold only yes/no values, so a "
             f"yes marks the row's violation as {indicator} (when no violation is written in the row)", "info"))
+    return notes
+
+
+# Fields a column can be given by its values alone, when no column has it: the words of what
+# happened ("Killed", "Missing", "Picked up") and of who did it ("Rangers", "Police").
+_FIELDS_BY_WORDS = (("violation", VIOLATION_VOCAB), ("perpetrator", PERPETRATOR_VOCAB))
+WORDS_SHARE = 0.8  # of a column's first values that must be the field's words
+
+
+def _columns_by_their_words(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]],
+                            explicit: Mapping | None) -> list[ImportProblem]:
+    """An unmapped column whose header says nothing known ("Type", "By") but whose first values are
+    nearly all words of what happened (or of who did it) takes that field, when no column has it."""
+    notes = []
+    for field_name, vocabulary in _FIELDS_BY_WORDS:
+        if mapping.column_for(field_name) is not None:
+            continue
+        for i, header in enumerate(table.headers):
+            if mapping.columns.get(header) is not None or (explicit is not None and header in explicit.columns):
+                continue
+            values = [cells[i].strip() for _, cells in head
+                      if i < len(cells) and isinstance(cells[i], str) and cells[i].strip()]
+            if len(values) < YES_NO_MIN_VALUES or _only_yes_no(head, i):
+                continue
+            known = sum(vocabulary.classify(v) not in (None, "other", "unknown") for v in values)
+            if known < WORDS_SHARE * len(values):
+                continue
+            mapping.columns[header], mapping.origin[header], mapping.confidence[header] = field_name, "values", 0.8
+            mapping.alternatives.pop(header, None)
+            notes.append(ImportProblem(
+                table.label, table.header_row, header, None,
+                f"a column for each field; {header!r} is read as the {field_name.replace('_', ' ')}, because "
+                f"{known} of its first {len(values)} values are words of it (no other column is)", "info"))
+            break
     return notes
 
 
