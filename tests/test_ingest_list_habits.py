@@ -517,3 +517,23 @@ def test_a_column_named_vaguely_is_read_by_its_words(workspace, tmp_path: Path) 
     assert (columns["Type"], columns["Who"], columns["Colour"]) == ("violation", "perpetrator", None)
     found = by_id(workspace, result.document_id)
     assert (found["3"].violation, found["4"].perpetrator_category) == ("enforced_disappearance", "paramilitary")
+
+
+def test_a_case_number_shared_by_the_people_of_one_case_is_no_record_id(workspace, tmp_path: Path) -> None:
+    """'Case No.' 12/95 for the three people killed in one incident (SYNTHETIC): a case number, not
+    a person's id, so no one is rejected as a repeat; 'S.No' is the record id. An id repeated for the
+    same name is still a repeat."""
+    header = ["Case No.", "S.No", "Name of Victim", "Area"]
+    rows = [["12/95", "1", "Imran Ali", "Lyari"], ["12/95", "2", "Rizwan Khan", "Lyari"],
+            ["12/95", "3", "Asif Iqbal", "Lyari"], ["13/95", "4", "Kamran Raza", "Malir"],
+            ["14/95", "5", "Naveed Akhtar", "Orangi"], ["14/95", "6", "Sajid Ali", "Orangi"]]
+    result = import_file(workspace, write_csv(tmp_path / "cases.csv", header, rows), source="Cases (SYNTHETIC)",
+                         progress=False)
+    assert (result.mapping.columns["Case No."], result.mapping.columns["S.No"]) == (None, "record_id")
+    assert result.imported == 6 and result.rejected == 0
+    assert by_id(workspace, result.document_id)["2"].raw["Case No."] == "12/95"
+
+    repeated = write_csv(tmp_path / "repeated.csv", ["Case No.", "Name of Victim"],
+                         [["1", "Imran Ali"], ["2", "Rizwan Khan"], ["2", "Rizwan Khan"], ["3", "Asif Iqbal"]])
+    again = import_file(workspace, repeated, source="Cases (SYNTHETIC)", progress=False)
+    assert again.mapping.columns["Case No."] == "record_id" and again.rejected == 1

@@ -902,7 +902,7 @@ def _refined_mapping(table: Table, mapping: Mapping, head: list[tuple[int, list[
     """The mapping the headers gave, mended by what the first rows hold and by how the columns go
     together, with a note for each change: columns of yes/no misread by their header, tick boxes of
     violations, day / month / year columns, a police station beside a place of occurrence."""
-    mapping, notes = _without_yes_no_columns(table, mapping, head, explicit)
+    mapping, notes = _without_misread_columns(table, mapping, head, explicit)
     notes.extend(_tick_box_columns(table, mapping, head, explicit))
     notes.extend(_columns_by_their_words(table, mapping, head, explicit))
     notes.extend(_split_date_columns(table, mapping, explicit))
@@ -910,29 +910,62 @@ def _refined_mapping(table: Table, mapping: Mapping, head: list[tuple[int, list[
     return mapping, notes
 
 
-def _without_yes_no_columns(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]],
+def _without_misread_columns(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]],
                             explicit: Mapping | None) -> tuple[Mapping, list[ImportProblem]]:
     """The mapping without the columns its header detection got wrong by their values: mapped by
     their header (not by a mapping file or HXL) to a field that never holds a bare yes/no, while
-    their first rows hold nothing but yes/no. Each is kept in the raw rows only, with a note, and
-    the detection runs again, so that another column can take the field ("Place of arrest" once
-    "Body found" is set aside)."""
+    their first rows hold nothing but yes/no; or read as the record id while one id is shared by
+    different people (a case number). Each is kept in the raw rows only, with a note, and the
+    detection runs again, so that another column can take the field ("Place of arrest" once "Body
+    found" is set aside, "S.No" once "Case No." is)."""
     pinned: dict[str, str | None] = {}
     notes: list[ImportProblem] = []
-    for _ in range(len(_NOT_YES_NO_FIELDS)):
-        found = _yes_no_columns(table, mapping, head)
+    for _ in range(len(_NOT_YES_NO_FIELDS) + 1):
+        found = _yes_no_columns(table, mapping, head) + _case_number_columns(table, mapping, head)
         if not found:
             break
-        for header, field_name in found:
+        for header, why in found:
             pinned[header] = None
-            notes.append(ImportProblem(
-                table.label, table.header_row, header, None,
-                f"values for the field {field_name} (as the column's name suggests), but its first rows hold only "
-                "yes/no values, so it is kept in the raw rows only; name its field in a mapping file if it means "
-                "something", "info"))
+            notes.append(ImportProblem(table.label, table.header_row, header, None, why, "info"))
         base = replace(explicit, columns={**explicit.columns, **pinned}) if explicit else Mapping(columns=dict(pinned))
         mapping = detect_mapping(table.headers, table.hxl_tags, base=base)
     return mapping, notes
+
+
+def _yes_no_columns(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]]) -> list[tuple[str, str]]:
+    found = []
+    for i, header in enumerate(table.headers):
+        field_name = mapping.columns.get(header)
+        if field_name in _NOT_YES_NO_FIELDS and mapping.origin.get(header) == "header" and _only_yes_no(head, i):
+            found.append((header, f"values for the field {field_name} (as the column's name suggests), but its first "
+                                  "rows hold only yes/no values, so it is kept in the raw rows only; name its field in "
+                                  "a mapping file if it means something"))
+    return found
+
+
+SHARED_IDS_SHARE = 0.05  # of a record id column's first ids that name two people or more: a case number
+
+
+def _case_number_columns(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]]) -> list[tuple[str, str]]:
+    """The record id column (by its header) when its first rows give one id to different people
+    ("Case No." 12 for the three people killed in one incident): ids of a case, not of a person,
+    which would reject every person after the first as a repeat."""
+    column, name_column = mapping.column_for("record_id"), mapping.column_for("name")
+    if column is None or name_column is None or mapping.origin.get(column) != "header":
+        return []
+    i, j = table.headers.index(column), table.headers.index(name_column)
+    names_of: dict[str, set[str]] = {}
+    for _, cells in head:
+        if max(i, j) < len(cells) and isinstance(cells[i], str) and isinstance(cells[j], str):
+            record_id, name = cells[i].strip(), cells[j].strip().casefold()
+            if record_id and name:
+                names_of.setdefault(record_id, set()).add(name)
+    shared = sum(len(names) > 1 for names in names_of.values())
+    if shared < 2 or shared < SHARED_IDS_SHARE * len(names_of):
+        return []
+    return [(column, f"one record id per person; in the first rows {shared} of the {len(names_of)} ids of {column!r} "
+                     "are given to different people, so it reads as a case number: it is kept in the raw rows, and "
+                     "each person is known by another id column or by the row number")]
 
 
 _POLICE_STATION_TOKENS = frozenset({"ps", "thana", "police", "station", "stn", "name", "of", "the", "concerned"})
@@ -992,15 +1025,6 @@ def _split_date_columns(table: Table, mapping: Mapping, explicit: Mapping | None
     named = ", ".join(repr(chosen[p]) for p in ("event_day", "event_month", "event_year") if p in chosen)
     return [ImportProblem(table.label, table.header_row, None, None,
                           f"one date per row; the columns {named} are read together as the event's date", "info")]
-
-
-def _yes_no_columns(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]]) -> list[tuple[str, str]]:
-    found = []
-    for i, header in enumerate(table.headers):
-        field_name = mapping.columns.get(header)
-        if field_name in _NOT_YES_NO_FIELDS and mapping.origin.get(header) == "header" and _only_yes_no(head, i):
-            found.append((header, field_name))
-    return found
 
 
 def _only_yes_no(head: list[tuple[int, list[Any]]], i: int) -> bool:
