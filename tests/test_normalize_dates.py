@@ -108,6 +108,12 @@ CASES = [
     ("Wed 14/06/1995", D(1995, 6, 14), D(1995, 6, 14), "day"),
     ("19950614", D(1995, 6, 14), D(1995, 6, 14), "day"),  # year first: no month 95 day first
     ("14061995", D(1995, 6, 14), D(1995, 6, 14), "day"),
+    ("since 1995", D(1995, 1, 1), D(1995, 12, 31), "year"),
+    ("14/15 June 1995", D(1995, 6, 14), D(1995, 6, 15), "range"),  # the night of the 14th
+    ("first half of 1995", D(1995, 1, 1), D(1995, 6, 30), "range"),
+    ("Q3 1995", D(1995, 7, 1), D(1995, 9, 30), "range"),
+    ("fourth quarter of 1995", D(1995, 10, 1), D(1995, 12, 31), "range"),
+    ("Jun-95", D(1995, 6, 1), D(1995, 6, 30), "month"),
 ]
 
 
@@ -153,6 +159,8 @@ def test_missing_markers_give_none(value):
         ("1995-13-01", {}, "month 13"),
         ("hello", {}, "expected forms such as"),
         ("June", {}, "needs a year"),
+        ("14th June", {}, "a day and a month need a year"),  # not June 2014
+        ("15-Jun", {}, "a day and a month need a year"),  # Excel's d-mmm: not June 2015
         ("14/10", {}, "expected forms such as"),
         ("06/15", {}, "expected forms such as"),  # June 15 or June 2015: refused
         ("1996 to 1995", {}, "ends before it starts"),

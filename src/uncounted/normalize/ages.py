@@ -33,13 +33,16 @@ _BELOW = re.compile(r"^(?:under|below|less than|younger than)\s+(\d{1,3})$")
 _UNITS = re.compile(r"\b(?:years?|yrs?|y/o|yo|y|years old|yrs old|year old|old|aged?|age|sal|saal|برس|سال)\b\.?")
 _WORD_AGES = {
     "newborn": (0, 0), "new born": (0, 0), "infant": (0, 1), "baby": (0, 2), "toddler": (1, 3),
-    "child": (0, 14), "minor": (0, 17), "boy": (0, 17), "girl": (0, 17), "juvenile": (10, 17),
+    "child": (0, 14), "minor": (0, 17), "under age": (0, 17), "under-age": (0, 17), "underage": (0, 17), "boy": (0, 17), "girl": (0, 17), "juvenile": (10, 17),
     "teen": (13, 19), "teenager": (13, 19), "adolescent": (12, 17), "youth": (15, 24), "young": (15, 30),
     "adult": (18, MAX_AGE), "middle aged": (40, 60), "middle-aged": (40, 60), "old": (60, MAX_AGE),
     "elderly": (60, MAX_AGE), "old man": (60, MAX_AGE), "old woman": (60, MAX_AGE), "aged": (60, MAX_AGE),
 }
 
 
+_BETWEEN = re.compile(r"^between\s+(\d{1,3})\s+(?:and|&|to)\s+(\d{1,3})")
+_AGE_WITH_WORD = re.compile(r"(\d{1,3})\s*\((?:minor|child|boy|girl|teen|teenager|juvenile|adult|youth)\)"
+                            r"|(?:minor|child|boy|girl|teen|teenager|juvenile|adult|youth)\s*\((\d{1,3})\)")
 # "in his 20s", "in her late thirties", "early 30s", "mid-40s", "in his teens": a decade, or a third of one.
 _IN_ONES = re.compile(r"^in (?:his|her|their|the) ")
 _DECADE_WORDS = {"teens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
@@ -83,7 +86,12 @@ def parse_age(value: object) -> AgeRange | None:
     raw = str(value)
     text = to_ascii_digits(raw).lower().replace(":", " ")
     text = re.sub(r"(\d)([^\W\d_])", r"\1 \2", text)  # "35yrs" -> "35 yrs"
+    text = re.sub(r"(\d)\s*-\s*(?=[^\W\d_])", r"\1 ", text)  # "25-years" -> "25 years"
+    text = _BETWEEN.sub(r"\1-\2", text)  # "between 25 and 30" -> "25-30"
     text = re.sub(r"\s+", " ", text).strip(" .,;")
+    with_word = _AGE_WITH_WORD.fullmatch(text)  # "15 (minor)", "minor (15)": the number says more
+    if with_word:
+        text = with_word.group(1) or with_word.group(2)
     if text in _EMPTY:
         return None
     text, approximate = _strip(text, _APPROX)

@@ -82,6 +82,10 @@ _APPROX_PATTERN = re.compile(
 _QUALIFIER_PATTERN = re.compile(r"^(early|beginning of|start of|mid|middle of|late|end of)[\s-]+(.+)$")
 _WEEK_PATTERN = re.compile(r"^(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|last)\s+week\s+(?:of\s+)?(.+)$")
 _WEEK_NUMBER = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": 5}
+# "first half of 1995", "2nd half 1995", "Q3 1995", "third quarter of 1995": months of a year.
+_PART_OF_YEAR = re.compile(r"^(?:the\s+)?(?:(first|1st|second|2nd)\s+half|(first|1st|second|2nd|third|3rd|fourth|4th)"
+                           r"\s+quarter|q([1-4]))\s*(?:of\s+)?(\d{4})$")
+_ORDINAL_NUMBER = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 _SEASON_PATTERN = re.compile(r"(spring|summer|autumn|fall|winter)(?:\s+of)?\s+('?\d{2}|\d{4})")
 _RANGE_START = re.compile(r"^(?:between|from|betw|btw)\s+")
@@ -336,6 +340,9 @@ class _Parser:
         qualified = _QUALIFIER_PATTERN.match(text)
         if qualified:
             return self._qualified(qualified.group(1), qualified.group(2), raw)
+        part = _PART_OF_YEAR.match(text)
+        if part:
+            return self._part_of_year(part, raw, approximate)
         week = _WEEK_PATTERN.match(text)
         if week:
             return self._week(_WEEK_NUMBER[week.group(1)], week.group(2), raw, approximate)
@@ -364,6 +371,21 @@ class _Parser:
         if approximate:
             return _widen(start, end, fields.precision, raw)
         return PartialDate(start, end, fields.precision, raw)
+
+    def _part_of_year(self, match: re.Match[str], raw: str, approximate: bool) -> PartialDate:
+        """A half or a quarter of a year: its months, a range (widened if hedged)."""
+        half, quarter, q, year_text = match.groups()
+        year = self._year(year_text)
+        if half:
+            first_month, months = 6 * (_ORDINAL_NUMBER[half] - 1) + 1, 6
+        else:
+            first_month, months = 3 * ((int(q) if q else _ORDINAL_NUMBER[quarter]) - 1) + 1, 3
+        last_month = first_month + months - 1
+        start = dt.date(year, first_month, 1)
+        end = dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+        if approximate:
+            return _widen(start, end, "month", raw)
+        return PartialDate(start, end, "range", raw)
 
     def _qualified(self, word: str, rest: str, raw: str) -> PartialDate:
         """early / mid / late + a decade, year or month: the first, middle or last third of it."""
@@ -435,6 +457,10 @@ class _Parser:
                     span = self._short_year_range(left, right)
                     if span is not None:
                         return span
+                    if re.fullmatch(r"\d{1,2}", left) and re.search(r"[^\W\d_]", right):
+                        span = self._try_range(left, right, raw)  # "14/15 June 1995": the night of the 14th
+                        if span is not None:
+                            return span
                     continue
                 span = self._try_range(left, right, raw)
                 if span is not None:
@@ -489,6 +515,11 @@ class _Parser:
         if not months:
             if allow_partial and len(numbers) == 1 and len(numbers[0]) <= 2:
                 return _Fields(None, None, int(numbers[0]))
+            if len(numbers) == 1 and len(numbers[0]) == 4:  # "since 1995", "in 1995"
+                year = int(numbers[0])
+                if not _YEAR_RANGE[0] <= year <= _YEAR_RANGE[1]:
+                    raise DateParseError(f"the year {year} is out of range")
+                return _Fields(year)
             raise DateParseError("expected a day, month and year")
         month = months[0]
         if not numbers:
@@ -499,8 +530,11 @@ class _Parser:
             number = numbers[0]
             if len(number) == 4:
                 return _Fields(int(number), month)
-            if len(number) <= 2 and allow_partial and tokens.index(number) < tokens.index(_month_token(tokens)):
+            before_month = tokens.index(number) < tokens.index(_month_token(tokens))
+            if len(number) <= 2 and allow_partial and before_month:
                 return _Fields(None, month, int(number))
+            if len(number) <= 2 and before_month:  # "14th June", "15-Jun": a day; the year is missing
+                raise DateParseError("a day and a month need a year")
             if len(number) == 2:
                 return _Fields(expand_two_digit_year(int(number), self.pivot), month)
             raise DateParseError(f"did not understand the number {number!r} beside the month")
