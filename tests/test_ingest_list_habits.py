@@ -537,3 +537,17 @@ def test_a_case_number_shared_by_the_people_of_one_case_is_no_record_id(workspac
                          [["1", "Imran Ali"], ["2", "Rizwan Khan"], ["2", "Rizwan Khan"], ["3", "Asif Iqbal"]])
     again = import_file(workspace, repeated, source="Cases (SYNTHETIC)", progress=False)
     assert again.mapping.columns["Case No."] == "record_id" and again.rejected == 1
+
+
+def test_a_husbands_name_column_states_the_relation(workspace, tmp_path: Path) -> None:
+    """'Husband's Name' (SYNTHETIC) is the husband's: wife_of, like 'W/O' in a cell; 'Father/Husband
+    Name' says nothing; a relation written in the cell wins."""
+    rows = [["1", "Zainab", "Aslam"], ["2", "Rani Bibi", "Akbar Khan"], ["3", "Imran", "S/O Akbar"]]
+    husbands = import_file(workspace, write_csv(tmp_path / "husbands.csv", ["S.No", "Name", "Husband's Name"], rows),
+                           source="Husbands (SYNTHETIC)", progress=False)
+    found = by_id(workspace, husbands.document_id)
+    assert [(found[k].relation, found[k].father_name) for k in "123"] == [
+        ("wife_of", "Aslam"), ("wife_of", "Akbar Khan"), ("son_of", "Akbar")]
+    either = import_file(workspace, write_csv(tmp_path / "either.csv", ["S.No", "Name", "Father/Husband Name"], rows[:1]),
+                         source="Either (SYNTHETIC)", progress=False)
+    assert by_id(workspace, either.document_id)["1"].relation is None

@@ -722,12 +722,16 @@ TEXT_COLUMNS = tuple((f, V[f]) for f in TEXT_FIELDS)
 
 
 def _relation_from_header(header: str | None) -> str | None:
-    """The relation a father column states: 'S/O' son_of, 'D/O' daughter_of, 'Father's name' child_of."""
+    """The relation a father column states: 'S/O' son_of, 'D/O' daughter_of, 'Father's name' child_of,
+    'Husband's Name' wife_of ('Father/Husband Name' says nothing)."""
     if not header:
         return None
     from uncounted.ingest.headers import header_tokens
 
     tokens = set(header_tokens(header))
+    others = {"father", "parentage", "parent", "s_o", "d_o", "spouse", "guardian", "relation", "wali", "f_h"}
+    if tokens & {"husband", "w_o"} and not tokens & others:  # "Husband's Name", "W/O"
+        return "wife_of"
     if tokens & {"husband", "w_o", "spouse", "guardian", "relation", "wali"}:
         return None
     if tokens == {"s_o"} or tokens == {"son"}:
