@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from ingest_helpers import import_in_workers, stored
+from uncounted.errors import ImportFailed
 from uncounted.ingest import import_file
 from uncounted.records.models import Report
 
@@ -551,3 +552,19 @@ def test_a_husbands_name_column_states_the_relation(workspace, tmp_path: Path) -
     either = import_file(workspace, write_csv(tmp_path / "either.csv", ["S.No", "Name", "Father/Husband Name"], rows[:1]),
                          source="Either (SYNTHETIC)", progress=False)
     assert by_id(workspace, either.document_id)["1"].relation is None
+
+
+def test_a_json_array_file_imports_like_json_lines(workspace, tmp_path: Path) -> None:
+    """An export as one JSON array (SYNTHETIC) imports every object; a broken one fails whole."""
+    objects = [{"id": "a1", "name": "Imran Ali", "date": "1995-06-14", "place": "Lyari"},
+               {"id": "a2", "name": "Rizwan Khan", "date": "1995-06-15", "place": "Malir"}]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(objects, indent=2), encoding="utf-8")
+    result = import_file(workspace, path, source="Export (SYNTHETIC)", progress=False)
+    assert result.imported == 2 and result.rejected == 0
+    assert by_id(workspace, result.document_id)["a2"].event_place == "Malir Town"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(objects, indent=2)[:-40], encoding="utf-8")
+    with pytest.raises(ImportFailed, match="not valid JSON|not closed"):
+        import_file(workspace, broken, source="Export (SYNTHETIC)", progress=False)
+    assert by_id(workspace, result.document_id).keys() == {"a1", "a2"}

@@ -184,3 +184,26 @@ def test_jsonl_keys_become_headers() -> None:
     assert "late_key" in table.headers  # seen in the first 1,000 lines
     rows = rows_of(table)
     assert [r[0] for r in rows] == [1, 2, 4, 5]  # line numbers; the blank line 3 is skipped
+
+
+def test_a_json_file_holding_one_array_is_read_object_by_object(tmp_path: Path) -> None:
+    """[{...}, {...}] (SYNTHETIC), pretty-printed, with objects cut across the megabyte reads: every
+    object, at the line where it starts; text that is not JSON fails with its line."""
+    import json
+
+    objects = [{"id": i, "name": f"Person {i} (SYNTHETIC)", "victim": {"age": i % 90}, "notes": "x" * (i % 977)}
+               for i in range(6000)]
+    text = "\ufeff[\n" + ",\n".join(json.dumps(o, indent=1) for o in objects) + "\n]\n"
+    path = tmp_path / "list.json"
+    path.write_text(text, encoding="utf-8")
+    [table] = read_table(path)
+    assert table.format == "jsonl" and {"id", "name", "victim.age", "notes"} <= set(table.headers)
+    rows = list(table.rows)
+    assert [cells[0] for _, cells in rows] == objects
+    lines_per_object = json.dumps(objects[0], indent=1).count("\n") + 1
+    assert all(number == 2 + k * lines_per_object for k, (number, _) in enumerate(rows))
+
+    path.write_text(text.replace('"id": 4000', '"id": 4000,,', 1), encoding="utf-8")
+    [table] = read_table(path)
+    with pytest.raises(ImportFailed, match=f"not valid JSON at line {2 + 4000 * lines_per_object + 1}"):
+        list(table.rows)

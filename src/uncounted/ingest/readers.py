@@ -514,14 +514,18 @@ def _read_jsonl(path: Path, name: str, encoding: str | None) -> Table:
     else:
         encoding, problems = detect_encoding(path, name)
     keys: dict[str, tuple[str, ...]] = {}
-    with open(path, encoding=encoding) as handle:
-        for i, line in enumerate(handle):
-            if i >= 1000:
-                break
-            obj = _json_object(line)
-            if isinstance(obj, dict):
-                for json_path in _leaf_paths(obj):
-                    keys.setdefault(".".join(json_path), json_path)
+    array = _starts_an_array(path, encoding)
+    if array:  # a JSON file holding one array of objects: [{...}, {...}]
+        text, _ = _open_text(path, encoding)
+        first = [row[0] for _, (_line, row) in zip(range(1000), _json_array_rows(text, name))]
+        text.close()
+    else:
+        with open(path, encoding=encoding) as handle:
+            first = [_json_object(line) for _, line in zip(range(1000), handle)]
+    for obj in first:
+        if isinstance(obj, dict):
+            for json_path in _leaf_paths(obj):
+                keys.setdefault(".".join(json_path), json_path)
     if not keys:
         raise ImportFailed(f"{name} has no JSON objects in its first 1,000 lines. A JSON Lines file has "
                            'one object per line, like {"name": "...", "date": "..."}.',
@@ -531,9 +535,69 @@ def _read_jsonl(path: Path, name: str, encoding: str | None) -> Table:
                   original_headers=headers, problems=problems, encoding=encoding, format="jsonl",
                   json_paths=keys)
     text, counter = _open_text(path, encoding)
-    table.rows = _jsonl_rows(text)
+    table.rows = _json_array_rows(text, name) if array else _jsonl_rows(text)
     table.progress = lambda: counter.count
     return table
+
+
+MAX_JSON_OBJECT_CHARS = 16 << 20
+
+
+def _starts_an_array(path: Path, encoding: str) -> bool:
+    """True when the file's first character (after a byte-order mark and spaces) opens a JSON array."""
+    with open(path, encoding=encoding) as handle:
+        head = handle.read(4096).lstrip("\ufeff \t\r\n")
+    return head.startswith("[")
+
+
+def _json_array_rows(text: io.TextIOWrapper, name: str) -> Iterator[tuple[int, list[Any]]]:
+    """The objects of a file holding one JSON array, read a megabyte at a time (not loaded whole),
+    as (the line where the object starts, [object]). Text that is not JSON fails the import, with
+    its line: where the next object starts cannot be known after it."""
+    decoder = json.JSONDecoder()
+    buffer, pos, line = "", 0, 1
+
+    def more() -> bool:
+        nonlocal buffer, pos
+        chunk = text.read(1 << 20)
+        buffer, pos = buffer[pos:] + chunk, 0
+        return bool(chunk)
+
+    try:
+        more()
+        start = buffer.find("[")
+        line += buffer.count("\n", 0, start)
+        pos = start + 1
+        while True:
+            while True:  # spaces and the comma between two objects
+                stripped = len(buffer) - len(buffer[pos:].lstrip(" \t\r\n,"))
+                line += buffer.count("\n", pos, stripped)
+                pos = stripped
+                if pos < len(buffer) or not more():
+                    break
+            if pos >= len(buffer):
+                raise ImportFailed(f"{name}: the JSON array is not closed with ']' at its end (line {line}).")
+            if buffer[pos] == "]":
+                return
+            while True:
+                try:
+                    obj, end = decoder.raw_decode(buffer, pos)
+                    break
+                except json.JSONDecodeError as exc:
+                    # The object may go on in the next megabyte (an error then only says the text was cut);
+                    # an object of more than MAX_JSON_OBJECT_CHARS is no row of a list.
+                    if len(buffer) - pos < MAX_JSON_OBJECT_CHARS and more():
+                        continue
+                    bad_line = line + buffer.count("\n", pos, exc.pos)
+                    raise ImportFailed(f"{name}: not valid JSON at line {bad_line} ({exc.msg}); the file holds one "
+                                       "JSON array, and nothing after this point can be read. Fix the file and "
+                                       "import it again.") from None
+            yield line, [obj if isinstance(obj, dict) else BadLine(buffer[pos:end][:300],
+                                                                  "a JSON object ({...}) in each place of the array")]
+            line += buffer.count("\n", pos, end)
+            pos = end
+    finally:
+        text.close()
 
 
 JSON_NESTING = 3  # levels of objects within objects read as columns ("victim.name"); deeper ones stay JSON text
