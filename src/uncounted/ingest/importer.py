@@ -900,8 +900,9 @@ YES_NO_MIN_VALUES = 3  # non-empty values in the first rows before a column is j
 def _refined_mapping(table: Table, mapping: Mapping, head: list[tuple[int, list[Any]]],
                      explicit: Mapping | None) -> tuple[Mapping, list[ImportProblem]]:
     """The mapping the headers gave, mended by what the first rows hold and by how the columns go
-    together, with a note for each change: columns of yes/no misread by their header, tick boxes of
-    violations, day / month / year columns, a police station beside a place of occurrence."""
+    together, with a note for each change: columns of yes/no misread by their header, a case number
+    read as the record id, tick boxes of violations, vague headers over words of what happened or of
+    who did it, day / month / year columns, a police station beside a place of occurrence."""
     mapping, notes = _without_misread_columns(table, mapping, head, explicit)
     notes.extend(_tick_box_columns(table, mapping, head, explicit))
     notes.extend(_columns_by_their_words(table, mapping, head, explicit))
