@@ -568,3 +568,13 @@ def test_a_json_array_file_imports_like_json_lines(workspace, tmp_path: Path) ->
     with pytest.raises(ImportFailed, match="not valid JSON|not closed"):
         import_file(workspace, broken, source="Export (SYNTHETIC)", progress=False)
     assert by_id(workspace, result.document_id).keys() == {"a1", "a2"}
+
+
+def test_a_name_kept_back_is_no_name() -> None:
+    """'Name withheld', 'Not disclosed', 'Confidential' (a family's wish) give no name parts, as
+    'Unidentified' does; the cell stays as written in name_raw and the raw row."""
+    from uncounted.ingest.normal import name_parts_and_sex
+
+    for cell in ("Name withheld", "NAME WITHHELD", "Not disclosed", "Confidential", "Unidentified"):
+        assert name_parts_and_sex(cell) == (None, None, None), cell
+    assert name_parts_and_sex("Ali Raza")[0] is not None

@@ -482,7 +482,10 @@ def _name_key(text: str) -> str:
 YES = frozenset({"yes", "y", "true", "1", "haan"})
 NO = frozenset({"no", "n", "false", "0", "nahi"})
 UNNAMED = frozenset({"unidentified", "unknown person", "not identified", "unnamed", "name unknown", "nameless",
-                     "unidentified person", "unidentified body", "la-waris", "lawaris", "لاوارث"})
+                     "unidentified person", "unidentified body", "la-waris", "lawaris", "لاوارث",
+                     # a name kept back (to protect the family): no name in the record either
+                     "name withheld", "withheld", "name not disclosed", "not disclosed", "undisclosed",
+                     "confidential", "name confidential", "name not given", "name not known"})
 
 
 def _with_overrides(vocabulary: Any, overrides: dict[str, str] | None, kind: str) -> Callable[[str], str | None]:
