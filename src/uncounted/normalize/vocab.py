@@ -113,7 +113,8 @@ class Vocabulary:
                 if any(_contains_phrase(folded, phrase) for phrase in table):
                     return []
                 continue
-            found = [(phrase, label) for phrase, label in table.items() if _contains_phrase(folded, phrase)]
+            found = [(phrase, label) for phrase, label in table.items()
+                     if _contains_phrase(folded, phrase) and not _negated(folded, phrase)]
             # A phrase inside a longer one that matched says nothing of its own: "agencies" in "law
             # enforcement agencies", "armed men" in "unknown armed men", "dead" in "dead body found".
             labels = {label for phrase, label in found
@@ -124,6 +125,21 @@ class Vocabulary:
             if folded == label.replace("_", " "):
                 labels.add(label)
         return [label for label in self.labels if label in labels]
+
+
+# "not released", "never returned", "has not been traced", "not yet arrested"; in Urdu the negation
+# follows the verb: "wapas nahi aaya", "reha nahi hua".
+_NEGATION_BEFORE = r"(?<!\w)(?:not|never|no|nahi|nahin)\s+(?:(?:yet|been|be|ever|so far|yet been)\s+)*"
+_NEGATION_AFTER = r"(?:\s+\w+)?\s+(?:nahi|nahin|na)(?!\w)"
+
+
+def _negated(text: str, phrase: str) -> bool:
+    """True when the phrase is denied in the text ("not released" does not say released)."""
+    if "no" not in text and "nahi" not in text and "never" not in text and " na" not in text:
+        return False
+    escaped = re.escape(phrase)
+    return re.search(_NEGATION_BEFORE + escaped + r"(?!\w)", text) is not None or \
+        re.search(r"(?<!\w)" + escaped + _NEGATION_AFTER, text) is not None
 
 
 def _contains_phrase(text: str, phrase: str) -> bool:
@@ -162,6 +178,9 @@ VIOLATION_VOCAB = _vocabulary(
             "lynched", "strangled", "stabbed to death", "burnt alive", "burned alive", "beheaded", "encounter",
             "police encounter", "extrajudicially killed", "extra judicially killed", "summary execution", "ejk",
             "qatl", "قتل", "ہلاک", "مارا گیا",
+            # Urdu in Latin letters
+            "qatal", "qatl kiya", "maar diya", "mar diya", "maara gaya", "mara gaya", "halak", "halaak",
+            "shaheed kar diya", "goli mar di", "goli maar di",
         ),
         "enforced_disappearance": (
             "enforced disappearance", "enforced disappeared", "disappeared", "disappearance", "missing",
@@ -169,18 +188,23 @@ VIOLATION_VOCAB = _vocabulary(
             "taken away", "taken by", "forcibly disappeared", "involuntary disappearance", "ed", "lapata",
             "forced disappearance", "missing since", "whereabouts not known", "not traced", "untraced",
             "لاپتہ", "جبری گمشدگی", "گمشدہ",
+            "la pata", "laapata", "ghayab", "gayab", "ghaib", "jabri gumshudgi", "gumshuda", "gumshudgi",
+            "uthaya gaya", "uthaa liya", "utha liya", "utha liya gaya", "uthaya",
         ),
-        "abduction": ("abduction", "abducted", "kidnapped", "kidnapping", "kidnap", "abduct", "hostage", "اغوا"),
+        "abduction": ("abduction", "abducted", "kidnapped", "kidnapping", "kidnap", "abduct", "hostage", "اغوا", "agwa",
+                      "aghwa", "ighwa", "agwa kiya"),
         "arbitrary_detention": (
             "arrested", "arrest", "detained", "detention", "arbitrary arrest", "arbitrary detention",
             "illegal detention", "illegally detained", "in custody", "held", "imprisoned", "jailed",
             "taken into custody", "preventive detention", "remand", "illegal confinement", "wrongful confinement",
-            "گرفتار", "گرفتاری",
+            "گرفتار", "گرفتاری", "giraftar", "giraftari", "hirasat", "hirasat mein",
         ),
-        "torture": ("torture", "tortured", "beaten", "beating", "ill treatment", "ill-treated", "cruel treatment", "تشدد"),
+        "torture": ("torture", "tortured", "beaten", "beating", "ill treatment", "ill-treated", "cruel treatment", "تشدد",
+                    "tashadud", "tashaddud", "maar peet", "marpeet"),
         "death_in_custody": (
             "death in custody", "died in custody", "custodial death", "killed in custody", "died in detention",
             "death in detention", "tortured to death", "died under torture", "custodial killing",
+            "hirasat mein maut", "hirasat mein mout", "hirasati maut", "hirasati qatl", "hirasat mein qatl",
         ),
         "other": ("other", "others", "misc", "miscellaneous"),
     },
@@ -227,9 +251,13 @@ STATUS_VOCAB = _vocabulary(
     VICTIM_STATUSES,
     {
         "dead": ("dead", "killed", "died", "deceased", "death", "murdered", "late", "expired", "shaheed", "martyred",
-                 "martyr"),
-        "still_missing": ("missing", "still missing", "disappeared", "whereabouts unknown", "not traced", "untraced", "lapata"),
-        "released": ("released", "returned", "came back", "freed", "set free", "back home", "traced alive", "reappeared", "surfaced"),
+                 "martyr", "mara gaya", "maara gaya", "faut", "wafat", "intiqal"),
+        "still_missing": ("missing", "still missing", "disappeared", "whereabouts unknown", "not traced", "untraced", "lapata",
+                          "la pata", "laapata", "gumshuda", "ghayab", "not released", "not yet released", "never released",
+                          "not returned", "never returned", "not yet returned", "never came back", "not come back",
+                          "wapas nahi aaya", "wapas nahin aaya", "reha nahi hua", "reha nahin hua"),
+        "released": ("released", "returned", "came back", "freed", "set free", "back home", "traced alive", "reappeared", "surfaced",
+                     "reha", "rehaa", "rihai", "wapas", "wapis", "wapas aa gaya", "ghar wapas"),
         "found_dead": ("found dead", "body found", "dead body found", "body recovered", "recovered dead", "dumped body"),
         "unknown": ("unknown", "not known", "nk", "unclear"),
     },
