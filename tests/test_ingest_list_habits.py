@@ -49,6 +49,18 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], delimiter: s
     return path
 
 
+def import_either_way(ws: Any, path: Path, monkeypatch: pytest.MonkeyPatch, workers: int, source: str,
+                      chunk_rows: int = 2, **options: Any) -> Any:
+    """Import in-process (workers=0) or in worker processes with tiny chunks, so that the rows
+    cross chunks and workers."""
+    if not workers:
+        return import_file(ws, path, source=source, progress=False, workers=0, **options)
+    result, started = import_in_workers(ws, path, monkeypatch, workers=workers, chunk_rows=chunk_rows, source=source,
+                                        **options)
+    assert started, "no worker process was used"
+    return result
+
+
 def by_id(ws: Any, document_id: int) -> dict[str, Report]:
     with ws.session() as session:
         rows = session.execute(select(Report).where(Report.document_id == document_id)).scalars()
@@ -294,12 +306,7 @@ def test_a_totals_row_is_no_person_and_a_bare_hash_heads_the_row_numbers(workspa
             ["", "Total", "", "2 killed"], ["3", "Grace Masih", "Korangi", "SYNTHETIC"],
             ["Grand total:", "", "", "3"], ["4", "", "Orangi", "unnamed body (SYNTHETIC)"]]
     path = write_csv(tmp_path / "totals.csv", header, rows)
-    if workers:
-        result, started = import_in_workers(workspace, path, monkeypatch, workers=workers, chunk_rows=2,
-                                            source="Totals (SYNTHETIC)")
-        assert started
-    else:
-        result = import_file(workspace, path, source="Totals (SYNTHETIC)", progress=False, workers=0)
+    result = import_either_way(workspace, path, monkeypatch, workers, "Totals (SYNTHETIC)", chunk_rows=2)
     assert result.mapping.columns["#"] == "record_id"
     assert result.imported == 4 and result.rejected == 2
     found = by_id(workspace, result.document_id)
@@ -324,12 +331,7 @@ def test_press_rows_naming_or_counting_several_people_are_rejected_and_an_age_af
             ["20/06/1995", "Bashir Ahmed (40 yrs)", "Malir", ""],
             ["21/06/1995", "Naveed Iqbal", "Korangi", "one"]]
     path = write_csv(tmp_path / "press.csv", header, rows)
-    if workers:
-        result, started = import_in_workers(workspace, path, monkeypatch, workers=workers, chunk_rows=2,
-                                            source="Press (SYNTHETIC)")
-        assert started
-    else:
-        result = import_file(workspace, path, source="Press (SYNTHETIC)", progress=False, workers=0)
+    result = import_either_way(workspace, path, monkeypatch, workers, "Press (SYNTHETIC)", chunk_rows=2)
     assert result.mapping.columns["No. of victims"] == "people_count"
     errors = {(p.row, p.value): p.expected for p in result.problems if p.severity == "error"}
     assert set(errors) == {(2, "Ali Raza and Kamran Khan"), (3, "Asif, Rehan, Tariq"), (6, "4")}
@@ -359,13 +361,7 @@ def test_day_month_and_year_in_columns_of_their_own_make_the_date(workspace, tmp
             ["6", "Sajid Mehmood", "2", "13", "1995", "Killed"],
             ["7", "Kashif Raza", "9", "5", "", "Killed"]]
     path = write_csv(tmp_path / "parts.csv", header, rows)
-    if workers:
-        result, started = import_in_workers(workspace, path, monkeypatch, workers=workers, chunk_rows=2,
-                                            source="Parts (SYNTHETIC)", date_order="mdy")
-        assert started
-    else:
-        result = import_file(workspace, path, source="Parts (SYNTHETIC)", progress=False, workers=0,
-                             date_order="mdy")
+    result = import_either_way(workspace, path, monkeypatch, workers, "Parts (SYNTHETIC)", date_order="mdy")
     assert [result.mapping.columns[h] for h in ("Day", "Month", "Year")] == ["event_day", "event_month", "event_year"]
     found = by_id(workspace, result.document_id)
     dates = {k: (r.event_date_raw, r.event_date_start and r.event_date_start.isoformat(), r.event_date_precision)
@@ -393,15 +389,11 @@ def test_rows_that_describe_no_one_are_left_out_with_the_reason(workspace, tmp_p
             ["", "", "", "", "", "* Names withheld at the request of families"],
             ["6", "Rizwan Khan", "", "", "no", ""]]
     path = write_csv(tmp_path / "footnotes.csv", header, rows)
-    if workers:
-        result, started = import_in_workers(workspace, path, monkeypatch, workers=workers, chunk_rows=3,
-                                            source="Footnotes (SYNTHETIC)")
-        assert started
-    else:
-        result = import_file(workspace, path, source="Footnotes (SYNTHETIC)", progress=False, workers=0)
+    result = import_either_way(workspace, path, monkeypatch, workers, "Footnotes (SYNTHETIC)", chunk_rows=3)
     assert sorted(by_id(workspace, result.document_id), key=str) == ["1", "2", "3", "6"]
     left_out = {p.row: (p.column, p.value) for p in result.problems if "a person: a name" in p.expected}
-    assert left_out == {5: ("S.No", "4"), 6: ("S.No", "5"), 7: ("S.No", "Source: compiled from SYNTHETIC press reports"),
+    assert left_out == {5: ("S.No", "4"), 6: ("S.No", "5"),
+                        7: ("S.No", "Source: compiled from SYNTHETIC press reports"),
                         8: ("Remarks", "* Names withheld at the request of families")}
     assert result.rejected == 4
 
@@ -414,7 +406,8 @@ def test_place_of_occurrence_and_police_station_of_an_fir_register(workspace, tm
             ["2", "Zahid Hussain s/o Talib Hussain", "Sector 5-J (SYNTHETIC)", "New Karachi"]]
     result = import_file(workspace, write_csv(tmp_path / "fir.csv", header, rows), source="FIR (SYNTHETIC)",
                          progress=False)
-    assert (result.mapping.columns["Place of Occurrence"], result.mapping.columns["P.S."]) == ("event_place", "district")
+    columns = result.mapping.columns
+    assert (columns["Place of Occurrence"], columns["P.S."]) == ("event_place", "district")
     found = by_id(workspace, result.document_id)
     assert found["1"].event_place_raw.startswith("Block 13") and found["2"].event_place == "New Karachi Town"
 
@@ -449,12 +442,7 @@ def test_a_header_repeated_on_each_page_is_no_person(workspace, tmp_path: Path, 
     rows = [["1", "Imran Ali", "Ali Ahmed", "Lyari"], header, ["2", "Rizwan Khan", "Khan Muhammad", "Malir"],
             [" S.No ", "NAME OF VICTIM", "Father's Name", ""], ["3", "Name of Victim", "Anwar Siddiqui", "Orangi"]]
     path = write_csv(tmp_path / "pages.csv", header, rows)
-    if workers:
-        result, started = import_in_workers(workspace, path, monkeypatch, workers=workers, chunk_rows=2,
-                                            source="Pages (SYNTHETIC)")
-        assert started
-    else:
-        result = import_file(workspace, path, source="Pages (SYNTHETIC)", progress=False, workers=0)
+    result = import_either_way(workspace, path, monkeypatch, workers, "Pages (SYNTHETIC)", chunk_rows=2)
     assert sorted(by_id(workspace, result.document_id)) == ["1", "2", "3"]
     assert [p.row for p in result.problems if "repeats the header" in p.expected] == [3, 5]
 
@@ -482,12 +470,7 @@ def test_a_name_in_columns_of_its_own(workspace, tmp_path: Path, monkeypatch: py
     rows = [["1", "Owais", "Qureshi", "Anwar Qureshi", "Lyari"], ["2", "Muhammad Ali", "", "Ghulam Nabi", "Malir"],
             ["3", "", "Siddiqui", "", "Orangi"], ["4", "Mst. Zainab", "Bibi", "Aslam", "Korangi"]]
     path = write_csv(tmp_path / "first_last.csv", header, rows)
-    if workers:
-        result, started = import_in_workers(workspace, path, monkeypatch, workers=workers, chunk_rows=2,
-                                            source="First-last (SYNTHETIC)")
-        assert started
-    else:
-        result = import_file(workspace, path, source="First-last (SYNTHETIC)", progress=False, workers=0)
+    result = import_either_way(workspace, path, monkeypatch, workers, "First-last (SYNTHETIC)", chunk_rows=2)
     assert (result.mapping.columns["First Name"], result.mapping.columns["Last Name"]) == ("given_name", "family_name")
     found = by_id(workspace, result.document_id)
     assert {k: r.name_raw for k, r in found.items()} == {
@@ -549,7 +532,8 @@ def test_a_husbands_name_column_states_the_relation(workspace, tmp_path: Path) -
     found = by_id(workspace, husbands.document_id)
     assert [(found[k].relation, found[k].father_name) for k in "123"] == [
         ("wife_of", "Aslam"), ("wife_of", "Akbar Khan"), ("son_of", "Akbar")]
-    either = import_file(workspace, write_csv(tmp_path / "either.csv", ["S.No", "Name", "Father/Husband Name"], rows[:1]),
+    either_path = write_csv(tmp_path / "either.csv", ["S.No", "Name", "Father/Husband Name"], rows[:1])
+    either = import_file(workspace, either_path,
                          source="Either (SYNTHETIC)", progress=False)
     assert by_id(workspace, either.document_id)["1"].relation is None
 
