@@ -345,10 +345,11 @@ class RowBuilder:
         ({"victims": [{"name": "Asif"}, {"name": "Rehan"}]}): one report per person."""
         for header in self.people_lists:
             value = json_value(obj, self.json_paths.get(header, (header,)))
-            if isinstance(value, list) and len([v for v in value if v not in (None, "", {})]) > 1:
+            people = [v for v in value if v not in (None, "", {})] if isinstance(value, list) else []
+            if len(people) > 1:
                 problems.append(ImportProblem(
                     self.label, row, header, json.dumps(value, ensure_ascii=False)[:200],
-                    f"one person per line; {header!r} lists {len(value)} people. uncounted records one report per "
+                    f"one person per line; {header!r} lists {len(people)} people. uncounted records one report per "
                     "person: write one line per person"))
                 return
 
