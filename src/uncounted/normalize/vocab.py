@@ -58,7 +58,7 @@ class Vocabulary:
     # unless an override or a kind word names one ("drowned after torture marks" is still torture).
     no_label: frozenset[str] = frozenset()
     # Patterns that name a label however their words are spaced out ("died in police custody"),
-    # matched after the overrides and kind words, before the synonyms.
+    # matched after the overrides, kind words and no-label phrases, before the synonyms.
     patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
 
     def __post_init__(self) -> None:
@@ -104,15 +104,16 @@ class Vocabulary:
             return []
         if folded in self.synonyms:
             return [self.synonyms[folded]]
-        for pattern, label in self.patterns:
-            if pattern.search(folded):
-                return [label]
         labels: set[str] = set()
         for table in (self.overrides, self.kind_words, self.no_label, self.synonyms):
             if table is self.no_label:
                 if any(_contains_phrase(folded, phrase) for phrase in table):
                     return []
                 continue
+            if table is self.synonyms:
+                for pattern, label in self.patterns:
+                    if pattern.search(folded):
+                        return [label]
             found = [(phrase, label) for phrase, label in table.items()
                      if _contains_phrase(folded, phrase) and not _negated(folded, phrase)]
             # A phrase inside a longer one that matched says nothing of its own: "agencies" in "law
