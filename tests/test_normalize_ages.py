@@ -45,6 +45,7 @@ M = APPROXIMATE_AGE_MARGIN
         ("15 (minor)", 15, 15, False),
         ("minor (15)", 15, 15, False),
         ("under-age", 0, 17, True),
+        ("\ufeff25\u200b", 25, 25, False),  # a byte-order mark and a zero-width space, copied with the cell
         ("twenties", 20, 29, False),
         ("early 30s", 30, 33, True),
         ("in her late thirties", 37, 39, True),

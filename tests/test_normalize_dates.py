@@ -114,6 +114,8 @@ CASES = [
     ("Q3 1995", D(1995, 7, 1), D(1995, 9, 30), "range"),
     ("fourth quarter of 1995", D(1995, 10, 1), D(1995, 12, 31), "range"),
     ("Jun-95", D(1995, 6, 1), D(1995, 6, 30), "month"),
+    ("\u200f14/06/1995\u200e", D(1995, 6, 14), D(1995, 6, 14), "day"),  # direction marks from Urdu text
+    ("14/06/1995\u200b", D(1995, 6, 14), D(1995, 6, 14), "day"),  # a zero-width space
 ]
 
 
