@@ -22,12 +22,16 @@ EXCLUDED = {("POST", "/api/logout")}  # would end the fuzzing session itself
 def build_site() -> tuple:  # type: ignore[type-arg]
     """A SYNTHETIC workspace and a logged-in admin, made once at collection (schemathesis reads the
     schema from the app when the module loads)."""
+    import atexit
+    import shutil
     import tempfile
     from pathlib import Path
 
     from uncounted.records.accounts import create_user
     from uncounted.records.workspace import Workspace
-    ws = Workspace.init(Path(tempfile.mkdtemp(prefix="uncounted-fuzz-")) / "ws")
+    folder = tempfile.mkdtemp(prefix="uncounted-fuzz-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # made at collection: no fixture removes it
+    ws = Workspace.init(Path(folder) / "ws")
     key = generate_key()
     synthetic.fill(ws, key)
     site = make_site(ws, key, users=False)
