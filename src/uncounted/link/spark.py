@@ -7,6 +7,7 @@ first; ``spark_api`` reuses the active session.
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 
@@ -46,7 +47,9 @@ def get_spark_session():
         .config("spark.driver.memory", "2g")
         .getOrCreate()
     )
-    session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="uncounted-spark-"))
+    checkpoints = tempfile.mkdtemp(prefix="uncounted-spark-")
+    atexit.register(shutil.rmtree, checkpoints, ignore_errors=True)  # the session lives as long as the process
+    session.sparkContext.setCheckpointDir(checkpoints)
     return session
 
 
