@@ -969,6 +969,11 @@ def _case_number_columns(table: Table, mapping: Mapping, head: list[tuple[int, l
                      "each person is known by another id column or by the row number")]
 
 
+def _decided_by(explicit: Mapping | None, header: str) -> bool:
+    """True when the mapping file names this column (then no value or neighbour changes its field)."""
+    return explicit is not None and header in explicit.columns
+
+
 _POLICE_STATION_TOKENS = frozenset({"ps", "thana", "police", "station", "stn", "name", "of", "the", "concerned"})
 
 
@@ -988,7 +993,7 @@ def _police_station_as_area(table: Table, mapping: Mapping, explicit: Mapping | 
     if station is None:
         return []
     place = next((h for h in table.headers if h != station and mapping.columns.get(h) is None
-                  and not (explicit is not None and h in explicit.columns) and not _is_police_station(h)
+                  and not _decided_by(explicit, h) and not _is_police_station(h)
                   and any(f == "event_place" and score >= MIN_SCORE for f, score in field_scores(h))), None)
     if place is None:
         return []
@@ -1011,7 +1016,7 @@ def _split_date_columns(table: Table, mapping: Mapping, explicit: Mapping | None
     parts in each row."""
     parts: dict[str, list[str]] = {}
     for header in table.headers:
-        if explicit is not None and header in explicit.columns:
+        if _decided_by(explicit, header):
             continue
         if mapping.columns.get(header) not in (None, "event_date") or mapping.origin.get(header) not in ("header", ""):
             continue
@@ -1048,7 +1053,7 @@ def _tick_box_columns(table: Table, mapping: Mapping, head: list[tuple[int, list
     notes = []
     used = {f for f in mapping.columns.values() if f}
     for i, header in enumerate(table.headers):
-        if mapping.columns.get(header) or (explicit is not None and header in explicit.columns):
+        if mapping.columns.get(header) or _decided_by(explicit, header):
             continue
         indicator = _INDICATOR_OF.get(VIOLATION_VOCAB.classify(header) or "")
         if indicator is None or f"indicator:{indicator}" in used or not _only_yes_no(head, i):
@@ -1078,7 +1083,7 @@ def _columns_by_their_words(table: Table, mapping: Mapping, head: list[tuple[int
         if mapping.column_for(field_name) is not None:
             continue
         for i, header in enumerate(table.headers):
-            if mapping.columns.get(header) is not None or (explicit is not None and header in explicit.columns):
+            if mapping.columns.get(header) is not None or _decided_by(explicit, header):
                 continue
             values = [cells[i].strip() for _, cells in head
                       if i < len(cells) and isinstance(cells[i], str) and cells[i].strip()]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from uncounted.errors import ImportProblem
-from uncounted.ingest.headers import field_scores
+from uncounted.ingest.headers import field_scores, header_tokens
 from uncounted.ingest.normal import Normalisers
 from uncounted.ingest.readers import MAX_CELL_CHARS, BadLine, Table, column_letter, json_value
 from uncounted.ingest.sensitive import REDACTED
@@ -310,8 +310,7 @@ class RowBuilder:
         for _category, i in self.indicators:
             if i < len(cells) and isinstance(cells[i], str) and cells[i].strip().casefold() in TRUE_WORDS:
                 return False
-        filled = [(self.headers[i] if i < self.n_headers else f"column {column_letter(i)}", c.strip())
-                  for i, c in enumerate(cells) if isinstance(c, str) and c.strip()]
+        filled = [(self._column_name(i), c.strip()) for i, c in enumerate(cells) if isinstance(c, str) and c.strip()]
         if not filled:
             return False  # (a blank row; the caller leaves those out before)
         column, value = filled[0]
@@ -322,10 +321,14 @@ class RowBuilder:
             "line?)"))
         return True
 
+    def _column_name(self, i: int) -> str:
+        """The header of the i-th cell, or "column K" for a cell beyond the header."""
+        return self.headers[i] if i < self.n_headers else f"column {column_letter(i)}"
+
     def _column_of(self, cells: list[Any], value: str) -> str | None:
         for i, cell in enumerate(cells):
             if isinstance(cell, str) and cell.strip() == value:
-                return self.headers[i] if i < self.n_headers else f"column {column_letter(i)}"
+                return self._column_name(i)
         return None
 
     def _raw(self, cells: list[Any]) -> dict[str, Any]:
@@ -396,7 +399,7 @@ class RowBuilder:
                 "warning"))
         for i, cell in enumerate(cells):
             if len(cell) > MAX_CELL_CHARS:
-                header = self.headers[i] if i < self.n_headers else f"column {column_letter(i)}"
+                header = self._column_name(i)
                 lines = cell.count("\n")
                 hint = (f"; it spans {lines:,} lines, so a quote (\") was probably opened and never closed "
                         "and the rows below were swallowed into this cell") if lines > 1 else ""
@@ -727,8 +730,6 @@ def _relation_from_header(header: str | None) -> str | None:
     'Husband's Name' wife_of ('Father/Husband Name' says nothing)."""
     if not header:
         return None
-    from uncounted.ingest.headers import header_tokens
-
     tokens = set(header_tokens(header))
     others = {"father", "parentage", "parent", "s_o", "d_o", "spouse", "guardian", "relation", "wali", "f_h"}
     if tokens & {"husband", "w_o"} and not tokens & others:  # "Husband's Name", "W/O"
